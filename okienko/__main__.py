@@ -1,0 +1,3 @@
+from okienko.cli import main
+
+main()

@@ -1,0 +1,43 @@
+"""Reads for agents, teams and API tokens."""
+
+from django.db.models import QuerySet
+
+from okienko.accounts.actions import token_digest
+from okienko.accounts.models import Agent, ApiToken, Team
+from okienko.core.errors import NotFound
+
+
+def active_token(raw_token: str) -> ApiToken | None:
+    """The unrevoked token of an active agent matching ``raw_token``, or ``None``."""
+    return (
+        ApiToken.objects.select_related("agent")
+        .filter(digest=token_digest(raw_token), revoked_at__isnull=True, agent__is_active=True)
+        .first()
+    )
+
+
+def agents() -> QuerySet[Agent]:
+    return Agent.objects.filter(is_active=True).prefetch_related("teams")
+
+
+def access_agent(user: Agent, agent_id: int) -> Agent:
+    """Any agent may look up colleagues (to assign, to mention)."""
+    try:
+        return agents().get(pk=agent_id)
+    except Agent.DoesNotExist as error:
+        raise NotFound(f"Agent {agent_id} not found") from error
+
+
+def teams() -> QuerySet[Team]:
+    return Team.objects.prefetch_related("members")
+
+
+def access_team(user: Agent, team_id: int) -> Team:
+    try:
+        return teams().get(pk=team_id)
+    except Team.DoesNotExist as error:
+        raise NotFound(f"Team {team_id} not found") from error
+
+
+def team_ids_of(agent: Agent) -> list[int]:
+    return list(agent.teams.values_list("id", flat=True))

@@ -1,0 +1,236 @@
+"""Writes for customers, their identities and organisations."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from okienko.accounts.models import Agent
+from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.events import publish_on_commit
+from okienko.customers.choices import DEFAULT_TIER_SLUG
+from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
+from okienko.customers.normalize import normalize_address, normalize_nip
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    kind: str
+    address: str
+    is_verified: bool = False
+
+
+# Other domains that point at customers (tickets, messages...) move their rows on a merge and
+# return the ids they moved, so the merge record can tell what happened.
+MergeHandler = Callable[..., list[int]]
+_merge_handlers: dict[str, MergeHandler] = {}
+
+
+def register_merge_handler(name: str, handler: MergeHandler) -> None:
+    """Let another domain take part in customer merges; ``name`` keys the moved ids."""
+    _merge_handlers[name] = handler
+
+
+def _normalized(kind: str, address: str) -> str:
+    try:
+        return normalize_address(kind, address)
+    except ValueError as error:
+        raise InvalidInput(str(error), errors={"address": [str(error)]}) from error
+
+
+def default_tier() -> Tier:
+    tier = Tier.objects.filter(slug=DEFAULT_TIER_SLUG).first() or Tier.objects.first()
+    if tier is None:
+        raise InvalidInput("No customer tiers are defined")
+    return tier
+
+
+def do_create_customer(
+    *,
+    name: str,
+    identities: Iterable[IdentityInput] = (),
+    language: str = "pl",
+    tier: Tier | None = None,
+    organisation: Organisation | None = None,
+    notes: str = "",
+    acting_user: Agent | None,
+) -> Customer:
+    """Create a customer with identities; an identity that belongs to someone else conflicts."""
+    normalized = [(i.kind, _normalized(i.kind, i.address), i.is_verified) for i in identities]
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                name=name.strip(), language=language, tier=tier or default_tier(),
+                organisation=organisation, notes=notes,
+            )
+            Identity.objects.bulk_create(
+                Identity(customer=customer, kind=kind, address=address, is_verified=verified)
+                for kind, address, verified in normalized
+            )
+    except IntegrityError as error:
+        raise Conflict("One of these identities already belongs to another customer") from error
+    publish_on_commit("customer.created", customer_id=customer.pk)
+    return customer
+
+
+def do_get_or_create_customer_by_identity(
+    *, kind: str, address: str, name: str = "", language: str = "pl", acting_user: Agent | None
+) -> tuple[Customer, bool]:
+    """Match an inbound contact to its customer by identity, creating one when unknown.
+
+    Safe under concurrency: two requests for the same new address end with one customer.
+    """
+    normalized = _normalized(kind, address)
+    existing = _customer_with_identity(kind, normalized)
+    if existing is not None:
+        return existing, False
+    try:
+        customer = do_create_customer(
+            name=name, identities=[IdentityInput(kind, normalized)], language=language,
+            acting_user=acting_user,
+        )
+    except Conflict:
+        existing = _customer_with_identity(kind, normalized)
+        if existing is None:
+            raise
+        return existing, False
+    return customer, True
+
+
+def _customer_with_identity(kind: str, address: str) -> Customer | None:
+    identity = (
+        Identity.objects.select_related("customer", "customer__tier")
+        .filter(kind=kind, address=address)
+        .first()
+    )
+    if identity is None:
+        return None
+    customer = identity.customer
+    # A merged customer's identities moved to the target, but follow the chain all the same.
+    while customer.merged_into_id is not None:
+        customer = Customer.objects.select_related("tier").get(pk=customer.merged_into_id)
+    return customer
+
+
+def do_update_customer(
+    *, customer: Customer, changes: dict[str, Any], acting_user: Agent | None
+) -> Customer:
+    """Change a customer's name, language, tier, organisation or notes."""
+    allowed = {"name", "language", "tier", "organisation", "notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"Cannot change {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    customer.save(update_fields=[*changes, "updated_at"])
+    publish_on_commit("customer.updated", customer_id=customer.pk, fields=sorted(changes))
+    return customer
+
+
+def do_add_identity(
+    *, customer: Customer, identity: IdentityInput, acting_user: Agent | None
+) -> Identity:
+    """Attach another address to ``customer``."""
+    address = _normalized(identity.kind, identity.address)
+    try:
+        with transaction.atomic():
+            created = Identity.objects.create(
+                customer=customer, kind=identity.kind, address=address,
+                is_verified=identity.is_verified,
+            )
+    except IntegrityError as error:
+        raise Conflict(f"{identity.kind} {address} already belongs to a customer") from error
+    publish_on_commit("customer.updated", customer_id=customer.pk, fields=["identities"])
+    return created
+
+
+def do_remove_identity(*, identity: Identity, acting_user: Agent | None) -> None:
+    """Detach an address from its customer."""
+    customer_id = identity.customer_id
+    identity.delete()
+    publish_on_commit("customer.updated", customer_id=customer_id, fields=["identities"])
+
+
+def do_delete_customer(*, customer: Customer, acting_user: Agent | None) -> None:
+    """Delete a customer who has no tickets; one with history must be erased under RODO."""
+    if customer.tickets.exists():
+        raise Conflict("This customer has tickets; merge or erase the customer instead")
+    customer_id = customer.pk
+    customer.delete()
+    publish_on_commit("customer.deleted", customer_id=customer_id)
+
+
+@transaction.atomic
+def do_merge_customers(
+    *, source: Customer, target: Customer, acting_user: Agent | None
+) -> CustomerMerge:
+    """Merge ``source`` into ``target``: identities and history move, ``source`` is kept marked."""
+    if source.pk == target.pk:
+        raise InvalidInput("A customer cannot be merged into itself")
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise Conflict("One of these customers was already merged")
+    moved_identity_ids = list(source.identities.values_list("id", flat=True))
+    Identity.objects.filter(pk__in=moved_identity_ids).update(customer=target)
+    moved: dict[str, list[int]] = {
+        name: handler(source=source, target=target, acting_user=acting_user)
+        for name, handler in _merge_handlers.items()
+    }
+    rows = Customer.objects.filter(pk=source.pk, merged_into__isnull=True).update(
+        merged_into=target
+    )
+    if rows != 1:
+        raise Conflict("The customer was merged meanwhile")
+    source.merged_into = target
+    merge = CustomerMerge.objects.create(
+        source=source, target=target, moved_identity_ids=moved_identity_ids,
+        moved_ticket_ids=moved.get("tickets", []), acting_user=acting_user,
+    )
+    publish_on_commit("customer.merged", source_id=source.pk, target_id=target.pk)
+    return merge
+
+
+def do_create_organisation(
+    *, name: str, nip: str = "", tier: Tier | None = None, domain: str = "",
+    is_shared_tickets: bool = False, notes: str = "", acting_user: Agent | None,
+) -> Organisation:
+    """Create an organisation; a NIP is checked (checksum) and must be unique."""
+    organisation = Organisation(
+        name=name.strip(), nip=_valid_nip(nip), tier=tier, domain=domain.strip().lower(),
+        is_shared_tickets=is_shared_tickets, notes=notes,
+    )
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as error:
+        raise Conflict(f"An organisation with NIP {organisation.nip} already exists") from error
+    return organisation
+
+
+def do_update_organisation(
+    *, organisation: Organisation, changes: dict[str, Any], acting_user: Agent | None
+) -> Organisation:
+    """Change an organisation's fields."""
+    allowed = {"name", "nip", "tier", "domain", "is_shared_tickets", "notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"Cannot change {sorted(unknown)}")
+    if "nip" in changes:
+        changes = {**changes, "nip": _valid_nip(changes["nip"])}
+    for field, value in changes.items():
+        setattr(organisation, field, value)
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=list(changes))
+    except IntegrityError as error:
+        raise Conflict(f"An organisation with NIP {organisation.nip} already exists") from error
+    return organisation
+
+
+def _valid_nip(nip: str) -> str:
+    if not nip.strip():
+        return ""
+    try:
+        return normalize_nip(nip)
+    except ValueError as error:
+        raise InvalidInput(str(error), errors={"nip": [str(error)]}) from error

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from okienko.customers.choices import IdentityKind
+
+
+class Tier(models.Model):
+    """A customer segment with its own service promise (e.g. premium answered at once)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A company a customer belongs to; B2B customers are served as their organisation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # Polish tax id, ten digits without separators; empty for organisations abroad.
+    nip = models.CharField(_("NIP"), max_length=10, blank=True, default="")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True)
+    domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, default="")
+    # Lets every member of the organisation see each other's tickets in the portal.
+    is_shared_tickets = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"], condition=~models.Q(nip=""), name="organisation_nip_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """A person who contacts the company, through any number of channels (identities)."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="pl")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="customers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    notes = models.TextField(blank=True, default="")
+    # Set when this customer was merged into another; merged customers stay for the record.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_customers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
+
+
+class Identity(models.Model):
+    """One address a customer is reachable at: an e-mail, a phone number, a messenger id."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=20, choices=IdentityKind.choices)
+    # Normalised (lower-cased e-mail, E.164-like phone) so matching is an exact lookup.
+    address = models.CharField(max_length=254)
+    is_verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "address"], name="identity_kind_address_unique")
+        ]
+        verbose_name_plural = "identities"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.address}"
+
+
+class CustomerMerge(models.Model):
+    """The record of one customer merged into another: what moved, so it can be undone."""
+
+    source = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    moved_identity_ids = models.JSONField(default=list)
+    moved_ticket_ids = models.JSONField(default=list)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)

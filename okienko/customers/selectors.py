@@ -1,0 +1,49 @@
+"""Reads for customers and organisations; every agent may see the customer directory."""
+
+from django.db.models import Q, QuerySet
+
+from okienko.accounts.models import Agent
+from okienko.core.errors import NotFound
+from okienko.customers.models import Customer, Identity, Organisation, Tier
+
+
+def visible_customers(user: Agent) -> QuerySet[Customer]:
+    return Customer.objects.select_related("tier", "organisation").prefetch_related("identities")
+
+
+def access_customer(user: Agent, customer_id: int) -> Customer:
+    try:
+        return visible_customers(user).get(pk=customer_id)
+    except Customer.DoesNotExist as error:
+        raise NotFound(f"Customer {customer_id} not found") from error
+
+
+def access_identity(user: Agent, customer: Customer, identity_id: int) -> Identity:
+    try:
+        return Identity.objects.get(pk=identity_id, customer=customer)
+    except Identity.DoesNotExist as error:
+        raise NotFound(f"Identity {identity_id} not found") from error
+
+
+def search_customers(user: Agent, query: str) -> QuerySet[Customer]:
+    """Customers whose name or any identity contains ``query``."""
+    matching = Identity.objects.filter(address__icontains=query.strip()).values("customer_id")
+    return visible_customers(user).filter(Q(name__icontains=query) | Q(pk__in=matching))
+
+
+def visible_organisations(user: Agent) -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("tier")
+
+
+def access_organisation(user: Agent, organisation_id: int) -> Organisation:
+    try:
+        return visible_organisations(user).get(pk=organisation_id)
+    except Organisation.DoesNotExist as error:
+        raise NotFound(f"Organisation {organisation_id} not found") from error
+
+
+def tier_by_slug(slug: str) -> Tier:
+    try:
+        return Tier.objects.get(slug=slug)
+    except Tier.DoesNotExist as error:
+        raise NotFound(f"Tier {slug!r} not found") from error

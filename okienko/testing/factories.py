@@ -1,0 +1,58 @@
+"""Test data built through the real actions, so tests exercise what production does."""
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from okienko.accounts.actions import do_create_agent, do_create_api_token, do_create_team
+from okienko.accounts.choices import Role
+from okienko.accounts.models import Agent, Team
+from okienko.customers.actions import IdentityInput, do_create_customer
+from okienko.customers.models import Customer
+from okienko.tickets.actions import do_create_ticket
+from okienko.tickets.choices import Channel
+from okienko.tickets.models import Ticket
+
+_sequence = itertools.count(1)
+
+
+def make_agent(
+    *, role: str = Role.AGENT, name: str = "", teams: Sequence[Team] = (),
+    password: str = "haslo-testowe-123",
+) -> Agent:
+    number = next(_sequence)
+    agent = do_create_agent(
+        email=f"agent{number}@sklep.example", name=name or f"Agent {number}", password=password,
+        role=role, acting_user=None,
+    )
+    for team in teams:
+        team.members.add(agent)
+    return agent
+
+
+def make_team(*, name: str = "", members: Sequence[Agent] = ()) -> Team:
+    return do_create_team(name=name or f"Zespół {next(_sequence)}", members=members,
+                          acting_user=None)
+
+
+def make_token(agent: Agent) -> str:
+    return do_create_api_token(agent=agent, name="test", acting_user=None)
+
+
+def make_customer(*, name: str = "", email: str = "", **fields: Any) -> Customer:
+    number = next(_sequence)
+    return do_create_customer(
+        name=name or f"Klient {number}",
+        identities=[IdentityInput("email", email or f"klient{number}@poczta.example")],
+        acting_user=None, **fields,
+    )
+
+
+def make_ticket(
+    *, requester: Customer | None = None, subject: str = "", text: str = "Dzień dobry, mam pytanie.",
+    channel: str = Channel.EMAIL, acting_user: Agent | None = None, **fields: Any,
+) -> Ticket:
+    return do_create_ticket(
+        subject=subject or f"Zgłoszenie {next(_sequence)}", requester=requester or make_customer(),
+        channel=channel, text=text, acting_user=acting_user, **fields,
+    )

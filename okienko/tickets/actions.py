@@ -1,0 +1,571 @@
+"""Writes for tickets: the only code that changes tickets, messages and their history.
+
+Every change is a conditional ``UPDATE ... WHERE <field> = <old value>`` (which behaves alike on
+SQLite and PostgreSQL, where ``select_for_update`` would not), appends a ``TicketEvent`` and
+publishes a domain event after commit.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from okienko.accounts.models import Agent, Team
+from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.events import publish_on_commit
+from okienko.core.html import html_to_text, sanitize_html
+from okienko.customers.models import Customer
+from okienko.tickets.choices import (
+    UNSOLVED_STATUSES,
+    AuthorKind,
+    Channel,
+    Direction,
+    EventKind,
+    Priority,
+    Status,
+)
+from okienko.tickets.custom_fields import missing_fields_to_solve, validate_custom_fields
+from okienko.tickets.models import Attachment, Category, Message, Tag, Ticket, TicketEvent
+
+MAX_TAG_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """A file to attach to a new message."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    content_id: str = ""
+
+
+def _actor_kind(acting_user: Agent | None) -> str:
+    return AuthorKind.AGENT if acting_user is not None else AuthorKind.SYSTEM
+
+
+def _label(value: Any) -> Any:
+    """How a value is kept in the history: objects by id and name, so it reads after deletion."""
+    if isinstance(value, Model):
+        return {"id": value.pk, "name": getattr(value, "name", str(value))}
+    return value
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    at: datetime.datetime,
+    acting_user: Agent | None,
+    actor_kind: str | None = None,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    rule: str = "",
+    message: Message | None = None,
+) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket, kind=kind, field=field, old_value=_label(old), new_value=_label(new),
+        actor_kind=actor_kind or _actor_kind(acting_user), actor_agent=acting_user, rule=rule,
+        message=message, created_at=at,
+    )
+
+
+def _tags_named(names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+    too_long = [name for name in cleaned if len(name) > MAX_TAG_LENGTH]
+    if too_long:
+        raise InvalidInput(f"Tags longer than {MAX_TAG_LENGTH} characters: {too_long}")
+    Tag.objects.bulk_create([Tag(name=name) for name in cleaned], ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=cleaned))
+
+
+def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
+    if value not in choices:
+        raise InvalidInput(
+            f"{value!r} is not a valid {field}", errors={field: [f"one of {list(choices)}"]}
+        )
+
+
+def _create_message(
+    ticket: Ticket,
+    *,
+    author_kind: str,
+    direction: str,
+    is_public: bool,
+    text: str,
+    html: str,
+    at: datetime.datetime,
+    author_agent: Agent | None = None,
+    author_customer: Customer | None = None,
+    channel: str | None = None,
+    external_id: str = "",
+    attachments: Sequence[AttachmentInput] = (),
+) -> Message:
+    clean_html = sanitize_html(html) if html else ""
+    text = text.strip() or html_to_text(clean_html)
+    if not text and not attachments:
+        raise InvalidInput("A message needs text or an attachment", errors={"text": ["empty"]})
+    message = Message.objects.create(
+        ticket=ticket, author_kind=author_kind, author_agent=author_agent,
+        author_customer=author_customer, direction=direction, is_public=is_public,
+        channel=channel or ticket.channel, text=text, html=clean_html, external_id=external_id,
+        created_at=at,
+    )
+    for attachment in attachments:
+        _attach(message, attachment)
+    return message
+
+
+def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
+    limit = settings.MAX_ATTACHMENT_BYTES
+    if len(attachment.content) > limit:
+        raise InvalidInput(
+            f"{attachment.filename} is larger than the limit of {limit} bytes",
+            errors={"attachments": ["too large"]},
+        )
+    filename = attachment.filename.replace("/", "_").replace("\\", "_").strip() or "attachment"
+    stored = Attachment(
+        message=message, filename=filename[:255],
+        content_type=attachment.content_type or "application/octet-stream",
+        size=len(attachment.content), content_id=attachment.content_id,
+    )
+    stored.file.save(filename, ContentFile(attachment.content), save=False)
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def do_create_ticket(
+    *,
+    subject: str,
+    requester: Customer,
+    channel: str,
+    text: str,
+    html: str = "",
+    author_kind: str = AuthorKind.CUSTOMER,
+    priority: str = Priority.NORMAL,
+    team: Team | None = None,
+    assignee: Agent | None = None,
+    category: Category | None = None,
+    tags: Iterable[str] = (),
+    custom_fields: dict[str, Any] | None = None,
+    attachments: Sequence[AttachmentInput] = (),
+    external_id: str = "",
+    acting_user: Agent | None,
+    rule: str = "",
+    at: datetime.datetime | None = None,
+) -> Ticket:
+    """Open a ticket with its first message, written by the customer or by an agent for them."""
+    at = at or timezone.now()
+    subject = subject.strip()
+    if not subject:
+        raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
+    _check_choice(channel, Channel.values, "channel")
+    _check_choice(priority, Priority.values, "priority")
+    _check_choice(author_kind, [AuthorKind.CUSTOMER, AuthorKind.AGENT], "author_kind")
+    if author_kind == AuthorKind.AGENT and acting_user is None:
+        raise InvalidInput("An agent-written first message needs the acting agent")
+    fields = validate_custom_fields(custom_fields or {})
+    ticket = Ticket.objects.create(
+        subject=subject[:255], status=Status.OPEN if assignee else Status.NEW, priority=priority,
+        channel=channel, requester=requester, assignee=assignee, team=team, category=category,
+        custom_fields=fields, created_at=at, updated_at=at, last_message_at=at,
+    )
+    tag_objects = _tags_named(tags)
+    if tag_objects:
+        ticket.tags.add(*tag_objects)
+    is_customer = author_kind == AuthorKind.CUSTOMER
+    message = _create_message(
+        ticket, author_kind=author_kind, is_public=True, text=text, html=html, at=at,
+        direction=Direction.INBOUND if is_customer else Direction.OUTBOUND,
+        author_customer=requester if is_customer else None,
+        author_agent=None if is_customer else acting_user,
+        external_id=external_id, attachments=attachments,
+    )
+    snapshot = {
+        "subject": ticket.subject, "status": ticket.status, "priority": priority,
+        "channel": channel, "requester": _label(requester), "assignee": _label(assignee),
+        "team": _label(team), "category": _label(category),
+        "tags": [tag.name for tag in tag_objects], "custom_fields": fields,
+    }
+    _event(
+        ticket, EventKind.CREATED, at=at, acting_user=acting_user, new=snapshot, rule=rule,
+        message=message, actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
+    ).save()
+    publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
+    return ticket
+
+
+def _refuse_if_closed(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        raise Conflict(f"Ticket #{ticket.pk} was merged into #{ticket.merged_into_id}")
+    if ticket.status == Status.CLOSED:
+        raise Conflict(f"Ticket #{ticket.pk} is closed; open a follow-up ticket instead")
+
+
+def _message_added(
+    ticket: Ticket, message: Message, *, at: datetime.datetime, acting_user: Agent | None,
+    actor_kind: str | None = None, rule: str = "",
+) -> None:
+    _event(
+        ticket, EventKind.MESSAGE_ADDED, at=at, acting_user=acting_user, actor_kind=actor_kind,
+        new={"message_id": message.pk, "is_public": message.is_public}, rule=rule,
+        message=message,
+    ).save()
+    publish_on_commit(
+        "ticket.message_added", ticket_id=ticket.pk, message_id=message.pk,
+        is_public=message.is_public, author_kind=message.author_kind,
+    )
+
+
+@transaction.atomic
+def do_reply(
+    *,
+    ticket: Ticket,
+    text: str,
+    html: str = "",
+    attachments: Sequence[AttachmentInput] = (),
+    status: str | None = None,
+    acting_user: Agent,
+    rule: str = "",
+    at: datetime.datetime | None = None,
+) -> Message:
+    """Send the customer a public reply; optionally set the status at the same time."""
+    at = at or timezone.now()
+    _refuse_if_closed(ticket)
+    message = _create_message(
+        ticket, author_kind=AuthorKind.AGENT, author_agent=acting_user,
+        direction=Direction.OUTBOUND, is_public=True, text=text, html=html, at=at,
+        attachments=attachments,
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        reply_count=F("reply_count") + 1, last_message_at=at, updated_at=at
+    )
+    Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
+        first_response_at=at
+    )
+    ticket.refresh_from_db(fields=["reply_count", "first_response_at", "last_message_at"])
+    _message_added(ticket, message, at=at, acting_user=acting_user, rule=rule)
+    new_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
+    if new_status:
+        do_change_status(ticket=ticket, status=new_status, acting_user=acting_user, rule=rule,
+                         at=at)
+    return message
+
+
+@transaction.atomic
+def do_add_note(
+    *,
+    ticket: Ticket,
+    text: str,
+    html: str = "",
+    attachments: Sequence[AttachmentInput] = (),
+    acting_user: Agent,
+    rule: str = "",
+    at: datetime.datetime | None = None,
+) -> Message:
+    """Add an internal note that only agents see; allowed on closed tickets too."""
+    at = at or timezone.now()
+    message = _create_message(
+        ticket, author_kind=AuthorKind.AGENT, author_agent=acting_user,
+        direction=Direction.INTERNAL, is_public=False, text=text, html=html, at=at,
+        attachments=attachments,
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
+    _message_added(ticket, message, at=at, acting_user=acting_user, rule=rule)
+    return message
+
+
+@transaction.atomic
+def do_add_customer_message(
+    *,
+    ticket: Ticket,
+    text: str,
+    html: str = "",
+    attachments: Sequence[AttachmentInput] = (),
+    author: Customer | None = None,
+    channel: str | None = None,
+    external_id: str = "",
+    at: datetime.datetime | None = None,
+) -> Message:
+    """Record a customer's message; a pending or solved ticket opens again for the agents."""
+    at = at or timezone.now()
+    _refuse_if_closed(ticket)
+    message = _create_message(
+        ticket, author_kind=AuthorKind.CUSTOMER, author_customer=author or ticket.requester,
+        direction=Direction.INBOUND, is_public=True, text=text, html=html, at=at,
+        channel=channel, external_id=external_id, attachments=attachments,
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(last_message_at=at, updated_at=at)
+    _message_added(ticket, message, at=at, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
+    if ticket.status in {Status.PENDING, Status.SOLVED}:
+        _change_field(
+            ticket, "status", Status.OPEN, acting_user=None, actor_kind=AuthorKind.CUSTOMER,
+            rule="", at=at, extra=_status_side_effects(ticket.status, Status.OPEN, at),
+        )
+    return message
+
+
+def _change_field(
+    ticket: Ticket,
+    field: str,
+    new_value: Any,
+    *,
+    acting_user: Agent | None,
+    rule: str,
+    at: datetime.datetime,
+    actor_kind: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """Set one field if it still has the value we read; record the event. False if unchanged."""
+    attname = Ticket._meta.get_field(field).attname
+    old_raw = getattr(ticket, attname)
+    new_raw = new_value.pk if isinstance(new_value, Model) else new_value
+    if old_raw == new_raw:
+        return False
+    old_value = getattr(ticket, field)
+    extra = extra or {}
+    rows = Ticket.objects.filter(pk=ticket.pk, **{attname: old_raw}).update(
+        **{attname: new_raw}, updated_at=at, **extra
+    )
+    if rows != 1:
+        raise Conflict(f"Ticket #{ticket.pk} was changed meanwhile; reload it and try again")
+    setattr(ticket, field, new_value)
+    if extra:
+        ticket.refresh_from_db(fields=list(extra))
+    _event(
+        ticket, EventKind.FIELD_CHANGED, at=at, acting_user=acting_user, actor_kind=actor_kind,
+        field=field, old=old_value, new=new_value, rule=rule,
+    ).save()
+    publish_on_commit("ticket.updated", ticket_id=ticket.pk, field=field)
+    return True
+
+
+def _status_side_effects(old: str, new: str, at: datetime.datetime) -> dict[str, Any]:
+    effects: dict[str, Any] = {}
+    if new == Status.SOLVED:
+        effects["solved_at"] = at
+    elif new == Status.CLOSED:
+        effects["closed_at"] = at
+    elif old == Status.SOLVED and new in UNSOLVED_STATUSES:
+        effects.update(solved_at=None, reopen_count=F("reopen_count") + 1)
+    return effects
+
+
+@transaction.atomic
+def do_change_status(
+    *, ticket: Ticket, status: str, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Move the ticket to ``status``; closed tickets stay closed (follow-ups are new tickets)."""
+    _check_choice(status, Status.values, "status")
+    if ticket.status == status:
+        return False
+    _refuse_if_closed(ticket)
+    if status in {Status.SOLVED, Status.CLOSED}:
+        missing = missing_fields_to_solve(ticket.custom_fields)
+        if missing:
+            raise InvalidInput(
+                "Fill in the required fields before solving",
+                errors={key: ["required to solve"] for key in missing},
+            )
+    at = at or timezone.now()
+    extra = _status_side_effects(ticket.status, status, at)
+    if status == Status.CLOSED and ticket.solved_at is None:
+        extra["solved_at"] = at
+    return _change_field(ticket, "status", status, acting_user=acting_user, rule=rule, at=at,
+                         extra=extra)
+
+
+@transaction.atomic
+def do_change_priority(
+    *, ticket: Ticket, priority: str, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Set the ticket's priority."""
+    _check_choice(priority, Priority.values, "priority")
+    return _change_field(ticket, "priority", priority, acting_user=acting_user, rule=rule,
+                         at=at or timezone.now())
+
+
+def _transfer_extra(old_id: int | None, new_id: int | None) -> dict[str, Any]:
+    # Handing a ticket from one owner to another is a transfer; first assignment is not.
+    if old_id is not None and new_id is not None and old_id != new_id:
+        return {"transfer_count": F("transfer_count") + 1}
+    return {}
+
+
+@transaction.atomic
+def do_assign(
+    *, ticket: Ticket, assignee: Agent | None, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Give the ticket to ``assignee`` (``None`` unassigns); a new ticket becomes open."""
+    if assignee is not None and not assignee.is_active:
+        raise InvalidInput(f"{assignee.name} is deactivated", errors={"assignee": ["inactive"]})
+    at = at or timezone.now()
+    changed = _change_field(
+        ticket, "assignee", assignee, acting_user=acting_user, rule=rule, at=at,
+        extra=_transfer_extra(ticket.assignee_id, assignee.pk if assignee else None),
+    )
+    if changed and assignee is not None and ticket.status == Status.NEW:
+        do_change_status(ticket=ticket, status=Status.OPEN, acting_user=acting_user, rule=rule,
+                         at=at)
+    return changed
+
+
+@transaction.atomic
+def do_change_team(
+    *, ticket: Ticket, team: Team | None, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Move the ticket to another team's queue."""
+    return _change_field(
+        ticket, "team", team, acting_user=acting_user, rule=rule, at=at or timezone.now(),
+        extra=_transfer_extra(ticket.team_id, team.pk if team else None),
+    )
+
+
+@transaction.atomic
+def do_change_category(
+    *, ticket: Ticket, category: Category | None, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Set what the ticket is about."""
+    return _change_field(ticket, "category", category, acting_user=acting_user, rule=rule,
+                         at=at or timezone.now())
+
+
+@transaction.atomic
+def do_change_subject(
+    *, ticket: Ticket, subject: str, acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Rename the ticket."""
+    subject = subject.strip()
+    if not subject:
+        raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
+    return _change_field(ticket, "subject", subject[:255], acting_user=acting_user, rule=rule,
+                         at=at or timezone.now())
+
+
+@transaction.atomic
+def do_set_custom_fields(
+    *, ticket: Ticket, values: dict[str, Any], acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Update custom field values; ``None`` clears a field."""
+    merged = {**ticket.custom_fields, **values}
+    merged = {key: value for key, value in merged.items() if value is not None}
+    return _change_field(ticket, "custom_fields", validate_custom_fields(merged),
+                         acting_user=acting_user, rule=rule, at=at or timezone.now())
+
+
+@transaction.atomic
+def do_set_tags(
+    *, ticket: Ticket, names: Iterable[str], acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Replace the ticket's tags with ``names``."""
+    at = at or timezone.now()
+    old = sorted(ticket.tags.values_list("name", flat=True))
+    tags = _tags_named(names)
+    new = sorted(tag.name for tag in tags)
+    if old == new:
+        return False
+    ticket.tags.set(tags)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
+    _event(ticket, EventKind.FIELD_CHANGED, at=at, acting_user=acting_user, field="tags",
+           old=old, new=new, rule=rule).save()
+    publish_on_commit("ticket.updated", ticket_id=ticket.pk, field="tags")
+    return True
+
+
+# The order matters: an assignment opens a new ticket before a requested status applies.
+_UPDATERS = {
+    "subject": lambda t, v, **kw: do_change_subject(ticket=t, subject=v, **kw),
+    "priority": lambda t, v, **kw: do_change_priority(ticket=t, priority=v, **kw),
+    "team": lambda t, v, **kw: do_change_team(ticket=t, team=v, **kw),
+    "assignee": lambda t, v, **kw: do_assign(ticket=t, assignee=v, **kw),
+    "category": lambda t, v, **kw: do_change_category(ticket=t, category=v, **kw),
+    "tags": lambda t, v, **kw: do_set_tags(ticket=t, names=v, **kw),
+    "custom_fields": lambda t, v, **kw: do_set_custom_fields(ticket=t, values=v, **kw),
+    "status": lambda t, v, **kw: do_change_status(ticket=t, status=v, **kw),
+}
+
+
+@transaction.atomic
+def do_update_ticket(
+    *, ticket: Ticket, changes: dict[str, Any], acting_user: Agent | None, rule: str = "",
+    at: datetime.datetime | None = None,
+) -> list[str]:
+    """Apply several field changes at once, all or nothing; returns the fields that changed."""
+    unknown = set(changes) - set(_UPDATERS)
+    if unknown:
+        raise InvalidInput(f"Cannot change {sorted(unknown)}")
+    at = at or timezone.now()
+    return [
+        field
+        for field, update in _UPDATERS.items()
+        if field in changes
+        and update(ticket, changes[field], acting_user=acting_user, rule=rule, at=at)
+    ]
+
+
+@transaction.atomic
+def do_merge_tickets(
+    *, source: Ticket, target: Ticket, acting_user: Agent, at: datetime.datetime | None = None
+) -> Ticket:
+    """Merge ``source`` into ``target``: its messages and tags move, it closes pointing there.
+
+    Each ticket keeps its own history, and both record the merge.
+    """
+    at = at or timezone.now()
+    if source.pk == target.pk:
+        raise InvalidInput("A ticket cannot be merged into itself")
+    _refuse_if_closed(source)
+    _refuse_if_closed(target)
+    moved = Message.objects.filter(ticket=source).update(ticket=target)
+    target.tags.add(*source.tags.all())
+    Ticket.objects.filter(pk=target.pk).update(
+        reply_count=F("reply_count") + source.reply_count, updated_at=at,
+        last_message_at=max(filter(None, [target.last_message_at, source.last_message_at])),
+    )
+    do_change_status(ticket=source, status=Status.CLOSED, acting_user=acting_user, at=at)
+    _change_field(source, "merged_into", target, acting_user=acting_user, rule="", at=at)
+    TicketEvent.objects.bulk_create([
+        _event(source, EventKind.MERGED_INTO, at=at, acting_user=acting_user, new=target.pk),
+        _event(target, EventKind.MERGED_FROM, at=at, acting_user=acting_user,
+               new={"ticket": source.pk, "messages": moved}),
+    ])
+    publish_on_commit("ticket.merged", source_id=source.pk, target_id=target.pk)
+    target.refresh_from_db()
+    return target
+
+
+def do_move_tickets_to_customer(
+    *, source: Customer, target: Customer, acting_user: Agent | None
+) -> list[int]:
+    """Part of a customer merge: ``source``'s tickets and messages now belong to ``target``."""
+    at = timezone.now()
+    ticket_ids = list(Ticket.objects.filter(requester=source).values_list("id", flat=True))
+    Ticket.objects.filter(pk__in=ticket_ids).update(requester=target, updated_at=at)
+    Message.objects.filter(author_customer=source).update(author_customer=target)
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=ticket_id, kind=EventKind.REQUESTER_MERGED, field="requester",
+            old_value=_label(source), new_value=_label(target),
+            actor_kind=_actor_kind(acting_user), actor_agent=acting_user, created_at=at,
+        )
+        for ticket_id in ticket_ids
+    )
+    for ticket_id in ticket_ids:
+        publish_on_commit("ticket.updated", ticket_id=ticket_id, field="requester")
+    return ticket_ids

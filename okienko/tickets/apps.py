@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "okienko.tickets"
+    label = "tickets"
+
+    def ready(self) -> None:
+        from okienko.customers.actions import register_merge_handler
+        from okienko.tickets.actions import do_move_tickets_to_customer
+
+        register_merge_handler("tickets", do_move_tickets_to_customer)
