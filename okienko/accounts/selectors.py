@@ -41,3 +41,7 @@ def access_team(user: Agent, team_id: int) -> Team:
 
 def team_ids_of(agent: Agent) -> list[int]:
     return list(agent.teams.values_list("id", flat=True))
+
+
+def active_agent_by_email(email: str) -> Agent | None:
+    return Agent.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -1,3 +1,21 @@
+"""The REST API v1: one router per domain app, token or session auth, problem+json errors."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Okienko API", version="1")
+from okienko.accounts.api import router as accounts_router
+from okienko.api.auth import AgentSessionAuth, TokenAuth
+from okienko.api.problems import register_problem_handlers
+from okienko.customers.api import router as customers_router
+from okienko.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="Okienko API",
+    version="1",
+    description="Tickets, customers and organisations of an Okienko helpdesk.",
+    auth=[TokenAuth(), AgentSessionAuth()],
+    urls_namespace="api-v1",
+)
+register_problem_handlers(api)
+api.add_router("", tickets_router)
+api.add_router("", customers_router)
+api.add_router("", accounts_router)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from okienko.accounts.models import Agent
-from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.customers.choices import DEFAULT_TIER_SLUG
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
@@ -154,6 +154,8 @@ def do_remove_identity(*, identity: Identity, acting_user: Agent | None) -> None
 
 def do_delete_customer(*, customer: Customer, acting_user: Agent | None) -> None:
     """Delete a customer who has no tickets; one with history must be erased under RODO."""
+    if acting_user is not None and not acting_user.sees_all_tickets:
+        raise PermissionDenied("Only supervisors and administrators delete customers")
     if customer.tickets.exists():
         raise Conflict("This customer has tickets; merge or erase the customer instead")
     customer_id = customer.pk

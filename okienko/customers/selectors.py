@@ -31,6 +31,26 @@ def search_customers(user: Agent, query: str) -> QuerySet[Customer]:
     return visible_customers(user).filter(Q(name__icontains=query) | Q(pk__in=matching))
 
 
+def list_customers(
+    user: Agent,
+    *,
+    query: str = "",
+    organisation_id: int | None = None,
+    tier_slug: str = "",
+    before_id: int | None,
+    limit: int,
+) -> list[Customer]:
+    """One page of customers, newest first, after the keyset cursor ``before_id``."""
+    customers = search_customers(user, query) if query.strip() else visible_customers(user)
+    if organisation_id is not None:
+        customers = customers.filter(organisation_id=organisation_id)
+    if tier_slug:
+        customers = customers.filter(tier__slug=tier_slug)
+    if before_id is not None:
+        customers = customers.filter(pk__lt=before_id)
+    return list(customers.order_by("-id")[:limit])
+
+
 def visible_organisations(user: Agent) -> QuerySet[Organisation]:
     return Organisation.objects.select_related("tier")
 

@@ -1,0 +1,57 @@
+"""The server and queue processes behind ``okienko serve``, ``web``, ``worker``, ``scheduler``."""
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+import uvicorn
+from huey.consumer import Consumer, Scheduler
+from huey.contrib.djhuey import HUEY
+
+logger = logging.getLogger(__name__)
+ASGI_APP = "okienko.asgi:application"
+
+
+class EmbeddedConsumer(Consumer):
+    """A Huey consumer that runs as threads beside uvicorn, which owns the process signals."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
+    """One process: uvicorn (HTTP and WebSocket) plus Huey worker threads and the scheduler."""
+    consumer = EmbeddedConsumer(HUEY, workers=queue_workers, worker_type="thread", periodic=True)
+    consumer.start()
+    try:
+        uvicorn.run(ASGI_APP, host=host, port=port, lifespan="off", log_level="info")
+    finally:
+        consumer.stop(graceful=True)
+
+
+def run_web(*, host: str, port: int, workers: int) -> None:
+    """HTTP and WebSocket only; background work goes to separate ``worker`` processes."""
+    uvicorn.run(ASGI_APP, host=host, port=port, workers=workers, lifespan="off",
+                log_level="info", proxy_headers=True)
+
+
+def run_worker(*, workers: int) -> None:
+    """Execute queued tasks; periodic tasks are enqueued by the single ``scheduler``."""
+    Consumer(HUEY, workers=workers, worker_type="thread", periodic=False).run()
+
+
+def run_scheduler() -> None:
+    """Enqueue due scheduled and periodic tasks; run exactly one of these per installation."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    scheduler = Scheduler(HUEY, stop, interval=1, periodic=True)
+    logger.info("scheduler started")
+    while not stop.is_set():
+        scheduler.loop()
+    logger.info("scheduler stopped")

@@ -1,0 +1,237 @@
+"""REST endpoints of tickets: parse, authorise, one action or selector, serialise."""
+
+import base64
+import binascii
+import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from okienko.accounts.selectors import access_agent, access_team
+from okienko.api.auth import acting_agent
+from okienko.api.idempotency import run_idempotent
+from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
+from okienko.core.errors import InvalidInput
+from okienko.customers.actions import do_get_or_create_customer_by_identity
+from okienko.customers.choices import IdentityKind
+from okienko.customers.selectors import access_customer
+from okienko.tickets import actions
+from okienko.tickets.choices import AuthorKind, Channel, Priority, Status
+from okienko.tickets.schemas import (
+    AttachmentIn,
+    EventOut,
+    MergeIn,
+    MessageCreateIn,
+    MessageOut,
+    TicketCreateIn,
+    TicketOut,
+    TicketPage,
+    TicketUpdateIn,
+)
+from okienko.tickets.selectors import (
+    TicketFilters,
+    access_attachment,
+    access_category,
+    access_message,
+    access_ticket,
+    list_tickets,
+    ticket_events,
+    ticket_messages,
+)
+
+router = Router(tags=["tickets"])
+
+
+class TicketListQuery(Schema):
+    status: list[Status] = []
+    priority: list[Priority] = []
+    channel: list[Channel] = []
+    assignee: str | None = None
+    team: int | None = None
+    requester: int | None = None
+    organisation: int | None = None
+    category: int | None = None
+    tag: str | None = None
+    created_after: datetime.datetime | None = None
+    created_before: datetime.datetime | None = None
+    cursor: str | None = None
+    limit: int = DEFAULT_PAGE_SIZE
+
+
+def _assignee_filter(value: str | None, request: HttpRequest) -> int | None:
+    """``me``, ``none`` (unassigned, encoded as 0) or an agent id."""
+    if value is None:
+        return None
+    if value == "me":
+        return acting_agent(request).pk
+    if value == "none":
+        return 0
+    if not value.isdigit():
+        raise InvalidInput("assignee must be an id, 'me' or 'none'", errors={"assignee": [value]})
+    return int(value)
+
+
+def _decoded_attachments(attachments: list[AttachmentIn]) -> list[actions.AttachmentInput]:
+    decoded = []
+    for index, attachment in enumerate(attachments):
+        try:
+            content = base64.b64decode(attachment.content_base64, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise InvalidInput(
+                "Attachment content is not valid base64",
+                errors={f"attachments.{index}.content_base64": ["invalid base64"]},
+            ) from error
+        decoded.append(actions.AttachmentInput(attachment.filename, attachment.content_type,
+                                               content))
+    return decoded
+
+
+def _ticket_body(ticket: Any) -> dict[str, Any]:
+    return TicketOut.from_orm(ticket).model_dump(mode="json")
+
+
+@router.get("/tickets", response=TicketPage, summary="List tickets, newest first")
+def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -> dict[str, Any]:
+    if not 1 <= query.limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    filters = TicketFilters(
+        statuses=query.status, priorities=query.priority, channels=query.channel,
+        assignee_id=_assignee_filter(query.assignee, request), team_id=query.team,
+        requester_id=query.requester, organisation_id=query.organisation,
+        category_id=query.category, tag=query.tag.strip().lower() if query.tag else None,
+        created_after=query.created_after, created_before=query.created_before,
+    )
+    tickets = list_tickets(acting_agent(request), filters, before_id=decode_cursor(query.cursor),
+                           limit=query.limit)
+    return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], query.limit)}
+
+
+@router.post("/tickets", response={201: TicketOut}, summary="Create a ticket")
+def create_ticket(
+    request: HttpRequest, payload: TicketCreateIn
+) -> HttpResponse:
+    agent = acting_agent(request)
+
+    def create() -> dict[str, Any]:
+        if payload.requester_id is not None:
+            requester = access_customer(agent, payload.requester_id)
+        elif payload.requester is not None:
+            requester, _ = do_get_or_create_customer_by_identity(
+                kind=IdentityKind.EMAIL, address=payload.requester.email,
+                name=payload.requester.name, acting_user=agent,
+            )
+        else:
+            raise InvalidInput("Give the requester or requester_id",
+                               errors={"requester": ["required"]})
+        ticket = actions.do_create_ticket(
+            subject=payload.subject, requester=requester, channel=payload.channel,
+            text=payload.message, html=payload.html, author_kind=payload.message_author,
+            priority=payload.priority,
+            assignee=access_agent(agent, payload.assignee_id) if payload.assignee_id else None,
+            team=access_team(agent, payload.team_id) if payload.team_id else None,
+            category=access_category(agent, payload.category_id) if payload.category_id else None,
+            tags=payload.tags, custom_fields=payload.custom_fields,
+            attachments=_decoded_attachments(payload.attachments), acting_user=agent,
+        )
+        return _ticket_body(access_ticket(agent, ticket.pk))
+
+    return run_idempotent(request, agent, create)
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut, summary="Get a ticket")
+def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
+    return access_ticket(acting_agent(request), ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response=TicketOut, summary="Change ticket fields")
+def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> Any:
+    agent = acting_agent(request)
+    ticket = access_ticket(agent, ticket_id)
+    sent = payload.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {
+        key: value for key, value in sent.items()
+        if key in {"subject", "status", "priority", "tags", "custom_fields"}
+    }
+    if "assignee_id" in sent:
+        changes["assignee"] = access_agent(agent, sent["assignee_id"]) if sent["assignee_id"] else None
+    if "team_id" in sent:
+        changes["team"] = access_team(agent, sent["team_id"]) if sent["team_id"] else None
+    if "category_id" in sent:
+        changes["category"] = (
+            access_category(agent, sent["category_id"]) if sent["category_id"] else None
+        )
+    actions.do_update_ticket(ticket=ticket, changes=changes, acting_user=agent)
+    return access_ticket(agent, ticket_id)
+
+
+@router.get("/tickets/{ticket_id}/messages", response=list[MessageOut], summary="The thread")
+def list_messages(request: HttpRequest, ticket_id: int) -> Any:
+    agent = acting_agent(request)
+    return ticket_messages(agent, access_ticket(agent, ticket_id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages", response={201: MessageOut},
+    summary="Reply, add an internal note, or record a customer's message",
+)
+def create_message(
+    request: HttpRequest, ticket_id: int, payload: MessageCreateIn
+) -> HttpResponse:
+    agent = acting_agent(request)
+    ticket = access_ticket(agent, ticket_id)
+    if payload.author == AuthorKind.CUSTOMER and not payload.is_public:
+        raise InvalidInput("A customer's message is always public", errors={"is_public": ["false"]})
+    if payload.status is not None and not (payload.author == "agent" and payload.is_public):
+        raise InvalidInput("status goes with an agent's public reply", errors={"status": ["set"]})
+
+    def create() -> dict[str, Any]:
+        attachments = _decoded_attachments(payload.attachments)
+        if payload.author == AuthorKind.CUSTOMER:
+            message = actions.do_add_customer_message(
+                ticket=ticket, text=payload.text, html=payload.html, attachments=attachments
+            )
+        elif payload.is_public:
+            message = actions.do_reply(
+                ticket=ticket, text=payload.text, html=payload.html, attachments=attachments,
+                status=payload.status, acting_user=agent,
+            )
+        else:
+            message = actions.do_add_note(
+                ticket=ticket, text=payload.text, html=payload.html, attachments=attachments,
+                acting_user=agent,
+            )
+        return MessageOut.from_orm(access_message(agent, ticket, message.pk)).model_dump(
+            mode="json"
+        )
+
+    return run_idempotent(request, agent, create)
+
+
+@router.get("/tickets/{ticket_id}/events", response=list[EventOut], summary="The history")
+def list_events(request: HttpRequest, ticket_id: int) -> Any:
+    agent = acting_agent(request)
+    return ticket_events(agent, access_ticket(agent, ticket_id))
+
+
+@router.post("/tickets/{ticket_id}/merge", response=TicketOut,
+             summary="Merge this ticket into another; returns the target")
+def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
+    agent = acting_agent(request)
+    source = access_ticket(agent, ticket_id)
+    target = access_ticket(agent, payload.target_id)
+    actions.do_merge_tickets(source=source, target=target, acting_user=agent)
+    return access_ticket(agent, target.pk)
+
+
+@router.get("/attachments/{attachment_id}", summary="Download an attachment")
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = access_attachment(acting_agent(request), attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    # Never let the browser render an uploaded file as a page of ours.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
