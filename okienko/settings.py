@@ -61,12 +61,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "channels",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files from the app server itself, so no separate web server is
+    # needed in embedded mode.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,7 +107,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "okienko.sqlite3",
+            "NAME": str(VAR_DIR / "okienko.sqlite3"),
             # WAL lets readers run beside the single writer; IMMEDIATE avoids lock upgrades failing
             # mid-transaction when the worker threads and the web server write at once.
             "OPTIONS": {
@@ -161,6 +165,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve app static files straight from the packages, so an install works without collectstatic.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(_env("FILES_DIR", str(VAR_DIR / "files")))
 MEDIA_URL = "files/"
 

@@ -1,5 +1,26 @@
+import os
+import shutil
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+
+STRICT = os.environ.get("OKIENKO_TEST_STRICT") == "1"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Each pass runs what its configuration can: Redis tests in the scaled pass, PostgreSQL
+    # tests on PostgreSQL. A missing browser in strict mode fails the tests instead.
+    on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        if "redis" in item.keywords and not django_settings.REDIS_URL:
+            item.add_marker(pytest.mark.skip(reason="runs in the pass with OKIENKO_REDIS_URL"))
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass"))
+        if "e2e" in item.keywords and not os.path.exists(CHROMIUM) and not STRICT:
+            item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +31,35 @@ def _isolated_files(settings, tmp_path):
 @pytest.fixture
 def api_client() -> Client:
     return Client()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test meanwhile are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="pl-PL", timezone_id="Europe/Warsaw")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -12,7 +12,7 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, ApiToken, Team
 from okienko.core.errors import Conflict, InvalidInput
 
-TOKEN_PREFIX = "okt_"
+TOKEN_PREFIX = "okt_"  # noqa: S105  (a marker that makes leaked tokens greppable, no secret)
 # Recording every single use would turn each API read into a write; once a minute is enough.
 TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
 
@@ -46,9 +46,7 @@ def do_create_agent(
     return agent
 
 
-def do_create_team(
-    *, name: str, members: Sequence[Agent] = (), acting_user: Agent | None
-) -> Team:
+def do_create_team(*, name: str, members: Sequence[Agent] = (), acting_user: Agent | None) -> Team:
     """Create a team with its first members."""
     try:
         with transaction.atomic():
@@ -69,7 +67,9 @@ def do_create_api_token(*, agent: Agent, name: str = "", acting_user: Agent | No
     """Create a token for ``agent`` and return it; only its digest is kept, so show it now."""
     raw_token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        agent=agent, name=name, prefix=raw_token[: len(TOKEN_PREFIX) + 6],
+        agent=agent,
+        name=name,
+        prefix=raw_token[: len(TOKEN_PREFIX) + 6],
         digest=token_digest(raw_token),
     )
     return raw_token

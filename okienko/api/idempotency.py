@@ -35,8 +35,9 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def _json(status_code: int, body: Any) -> JsonResponse:
-    return JsonResponse(body, status=status_code, safe=False,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body, status=status_code, safe=False, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> JsonResponse:
@@ -68,8 +69,13 @@ def run_idempotent(
             body = create()
             try:
                 with transaction.atomic():
-                    do_remember_response(agent=agent, key=key, fingerprint=fingerprint,
-                                         status_code=status_code, body=body)
+                    do_remember_response(
+                        agent=agent,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=status_code,
+                        body=body,
+                    )
             except IntegrityError as error:
                 raise _KeyTakenMeanwhile from error
     except _KeyTakenMeanwhile:

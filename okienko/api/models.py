@@ -17,3 +17,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agent", "key"], name="idempotency_agent_key_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

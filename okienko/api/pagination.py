@@ -23,7 +23,9 @@ def decode_cursor(cursor: str | None) -> int | None:
             raise ValueError(prefix)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidInput("Invalid cursor", errors={"cursor": ["not a cursor we issued"]}) from error
+        raise InvalidInput(
+            "Invalid cursor", errors={"cursor": ["not a cursor we issued"]}
+        ) from error
 
 
 def next_cursor(ids: list[int], limit: int) -> str | None:

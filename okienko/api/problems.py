@@ -66,5 +66,5 @@ def register_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        logger.exception("unhandled error in %s %s", request.method, request.path)
+        logger.error("unhandled error in %s %s", request.method, request.path, exc_info=exc)
         return problem_response(500, "An unexpected error occurred; it has been logged")

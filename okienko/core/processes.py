@@ -32,8 +32,15 @@ def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
 
 def run_web(*, host: str, port: int, workers: int) -> None:
     """HTTP and WebSocket only; background work goes to separate ``worker`` processes."""
-    uvicorn.run(ASGI_APP, host=host, port=port, workers=workers, lifespan="off",
-                log_level="info", proxy_headers=True)
+    uvicorn.run(
+        ASGI_APP,
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="off",
+        log_level="info",
+        proxy_headers=True,
+    )
 
 
 def run_worker(*, workers: int) -> None:

@@ -61,8 +61,11 @@ def do_create_customer(
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                name=name.strip(), language=language, tier=tier or default_tier(),
-                organisation=organisation, notes=notes,
+                name=name.strip(),
+                language=language,
+                tier=tier or default_tier(),
+                organisation=organisation,
+                notes=notes,
             )
             Identity.objects.bulk_create(
                 Identity(customer=customer, kind=kind, address=address, is_verified=verified)
@@ -87,7 +90,9 @@ def do_get_or_create_customer_by_identity(
         return existing, False
     try:
         customer = do_create_customer(
-            name=name, identities=[IdentityInput(kind, normalized)], language=language,
+            name=name,
+            identities=[IdentityInput(kind, normalized)],
+            language=language,
             acting_user=acting_user,
         )
     except Conflict:
@@ -136,7 +141,9 @@ def do_add_identity(
     try:
         with transaction.atomic():
             created = Identity.objects.create(
-                customer=customer, kind=identity.kind, address=address,
+                customer=customer,
+                kind=identity.kind,
+                address=address,
                 is_verified=identity.is_verified,
             )
     except IntegrityError as error:
@@ -185,21 +192,34 @@ def do_merge_customers(
         raise Conflict("The customer was merged meanwhile")
     source.merged_into = target
     merge = CustomerMerge.objects.create(
-        source=source, target=target, moved_identity_ids=moved_identity_ids,
-        moved_ticket_ids=moved.get("tickets", []), acting_user=acting_user,
+        source=source,
+        target=target,
+        moved_identity_ids=moved_identity_ids,
+        moved_ticket_ids=moved.get("tickets", []),
+        acting_user=acting_user,
     )
     publish_on_commit("customer.merged", source_id=source.pk, target_id=target.pk)
     return merge
 
 
 def do_create_organisation(
-    *, name: str, nip: str = "", tier: Tier | None = None, domain: str = "",
-    is_shared_tickets: bool = False, notes: str = "", acting_user: Agent | None,
+    *,
+    name: str,
+    nip: str = "",
+    tier: Tier | None = None,
+    domain: str = "",
+    is_shared_tickets: bool = False,
+    notes: str = "",
+    acting_user: Agent | None,
 ) -> Organisation:
     """Create an organisation; a NIP is checked (checksum) and must be unique."""
     organisation = Organisation(
-        name=name.strip(), nip=_valid_nip(nip), tier=tier, domain=domain.strip().lower(),
-        is_shared_tickets=is_shared_tickets, notes=notes,
+        name=name.strip(),
+        nip=_valid_nip(nip),
+        tier=tier,
+        domain=domain.strip().lower(),
+        is_shared_tickets=is_shared_tickets,
+        notes=notes,
     )
     try:
         with transaction.atomic():

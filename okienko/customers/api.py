@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
@@ -43,35 +43,42 @@ def _check_limit(limit: int) -> None:
 
 @router.get("/customers", response=CustomerPage, summary="List or search customers")
 def list_customers_endpoint(
-    request: HttpRequest, q: str = "", organisation: int | None = None, tier: str = "",
-    cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE,
+    request: HttpRequest,
+    q: str = "",
+    organisation: int | None = None,
+    tier: str = "",
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     _check_limit(limit)
     customers = list_customers(
-        acting_agent(request), query=q, organisation_id=organisation, tier_slug=tier,
-        before_id=decode_cursor(cursor), limit=limit,
+        acting_agent(request),
+        query=q,
+        organisation_id=organisation,
+        tier_slug=tier,
+        before_id=decode_cursor(cursor),
+        limit=limit,
     )
     return {"items": customers, "next_cursor": next_cursor([c.pk for c in customers], limit)}
 
 
 @router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
-def create_customer(
-    request: HttpRequest, payload: CustomerCreateIn
-) -> HttpResponse:
+def create_customer(request: HttpRequest, payload: CustomerCreateIn) -> HttpResponse:
     agent = acting_agent(request)
 
     def create() -> dict[str, Any]:
         customer = actions.do_create_customer(
-            name=payload.name, language=payload.language,
+            name=payload.name,
+            language=payload.language,
             tier=tier_by_slug(payload.tier) if payload.tier else None,
             organisation=(
                 access_organisation(agent, payload.organisation_id)
-                if payload.organisation_id else None
+                if payload.organisation_id
+                else None
             ),
             notes=payload.notes,
             identities=[
-                actions.IdentityInput(i.kind, i.address, i.is_verified)
-                for i in payload.identities
+                actions.IdentityInput(i.kind, i.address, i.is_verified) for i in payload.identities
             ],
             acting_user=agent,
         )
@@ -104,61 +111,81 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpd
 
 
 @router.delete("/customers/{customer_id}", response={204: None}, summary="Delete a customer")
-def delete_customer(request: HttpRequest, customer_id: int) -> tuple[int, None]:
+def delete_customer(request: HttpRequest, customer_id: int) -> Status:
     agent = acting_agent(request)
     actions.do_delete_customer(customer=access_customer(agent, customer_id), acting_user=agent)
-    return 204, None
+    return Status(204, None)
 
 
-@router.get("/customers/{customer_id}/identities", response=list[IdentityOut],
-            summary="A customer's addresses")
+@router.get(
+    "/customers/{customer_id}/identities",
+    response=list[IdentityOut],
+    summary="A customer's addresses",
+)
 def list_identities(request: HttpRequest, customer_id: int) -> Any:
     return access_customer(acting_agent(request), customer_id).identities.all()
 
 
-@router.post("/customers/{customer_id}/identities", response={201: IdentityOut},
-             summary="Add an address to a customer")
-def add_identity(request: HttpRequest, customer_id: int, payload: IdentityIn) -> tuple[int, Any]:
+@router.post(
+    "/customers/{customer_id}/identities",
+    response={201: IdentityOut},
+    summary="Add an address to a customer",
+)
+def add_identity(request: HttpRequest, customer_id: int, payload: IdentityIn) -> Status:
     agent = acting_agent(request)
     identity = actions.do_add_identity(
         customer=access_customer(agent, customer_id),
         identity=actions.IdentityInput(payload.kind, payload.address, payload.is_verified),
         acting_user=agent,
     )
-    return 201, identity
+    return Status(201, identity)
 
 
-@router.delete("/customers/{customer_id}/identities/{identity_id}", response={204: None},
-               summary="Remove an address from a customer")
-def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) -> tuple[int, None]:
+@router.delete(
+    "/customers/{customer_id}/identities/{identity_id}",
+    response={204: None},
+    summary="Remove an address from a customer",
+)
+def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) -> Status:
     agent = acting_agent(request)
     customer = access_customer(agent, customer_id)
-    actions.do_remove_identity(identity=access_identity(agent, customer, identity_id),
-                               acting_user=agent)
-    return 204, None
+    actions.do_remove_identity(
+        identity=access_identity(agent, customer, identity_id), acting_user=agent
+    )
+    return Status(204, None)
 
 
-@router.get("/customers/{customer_id}/tickets", response=TicketPage,
-            summary="A customer's tickets across channels, newest first")
+@router.get(
+    "/customers/{customer_id}/tickets",
+    response=TicketPage,
+    summary="A customer's tickets across channels, newest first",
+)
 def customer_tickets(
-    request: HttpRequest, customer_id: int, cursor: str | None = None,
+    request: HttpRequest,
+    customer_id: int,
+    cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     _check_limit(limit)
     agent = acting_agent(request)
     customer = access_customer(agent, customer_id)
-    tickets = list_tickets(agent, TicketFilters(requester_id=customer.pk),
-                           before_id=decode_cursor(cursor), limit=limit)
+    tickets = list_tickets(
+        agent, TicketFilters(requester_id=customer.pk), before_id=decode_cursor(cursor), limit=limit
+    )
     return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], limit)}
 
 
-@router.post("/customers/{customer_id}/merge", response=CustomerOut,
-             summary="Merge this customer into another; returns the target")
+@router.post(
+    "/customers/{customer_id}/merge",
+    response=CustomerOut,
+    summary="Merge this customer into another; returns the target",
+)
 def merge_customer(request: HttpRequest, customer_id: int, payload: MergeCustomerIn) -> Any:
     agent = acting_agent(request)
     actions.do_merge_customers(
         source=access_customer(agent, customer_id),
-        target=access_customer(agent, payload.target_id), acting_user=agent,
+        target=access_customer(agent, payload.target_id),
+        acting_user=agent,
     )
     return access_customer(agent, payload.target_id)
 
@@ -170,30 +197,34 @@ def list_organisations(request: HttpRequest, q: str = "") -> Any:
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="Create an organisation")
-def create_organisation(
-    request: HttpRequest, payload: OrganisationIn
-) -> HttpResponse:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> HttpResponse:
     agent = acting_agent(request)
 
     def create() -> dict[str, Any]:
         organisation = actions.do_create_organisation(
-            name=payload.name, nip=payload.nip,
-            tier=tier_by_slug(payload.tier) if payload.tier else None, domain=payload.domain,
-            is_shared_tickets=payload.is_shared_tickets, notes=payload.notes, acting_user=agent,
+            name=payload.name,
+            nip=payload.nip,
+            tier=tier_by_slug(payload.tier) if payload.tier else None,
+            domain=payload.domain,
+            is_shared_tickets=payload.is_shared_tickets,
+            notes=payload.notes,
+            acting_user=agent,
         )
         return OrganisationOut.from_orm(organisation).model_dump(mode="json")
 
     return run_idempotent(request, agent, create)
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut,
-            summary="Get an organisation")
+@router.get(
+    "/organisations/{organisation_id}", response=OrganisationOut, summary="Get an organisation"
+)
 def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
     return access_organisation(acting_agent(request), organisation_id)
 
 
-@router.patch("/organisations/{organisation_id}", response=OrganisationOut,
-              summary="Change an organisation")
+@router.patch(
+    "/organisations/{organisation_id}", response=OrganisationOut, summary="Change an organisation"
+)
 def update_organisation(
     request: HttpRequest, organisation_id: int, payload: OrganisationUpdateIn
 ) -> Any:
@@ -202,20 +233,27 @@ def update_organisation(
     if "tier" in changes:
         changes["tier"] = tier_by_slug(changes["tier"]) if changes["tier"] else None
     return actions.do_update_organisation(
-        organisation=access_organisation(agent, organisation_id), changes=changes,
+        organisation=access_organisation(agent, organisation_id),
+        changes=changes,
         acting_user=agent,
     )
 
 
-@router.get("/organisations/{organisation_id}/customers", response=CustomerPage,
-            summary="The organisation's customers")
+@router.get(
+    "/organisations/{organisation_id}/customers",
+    response=CustomerPage,
+    summary="The organisation's customers",
+)
 def organisation_customers(
-    request: HttpRequest, organisation_id: int, cursor: str | None = None,
+    request: HttpRequest,
+    organisation_id: int,
+    cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     _check_limit(limit)
     agent = acting_agent(request)
     organisation = access_organisation(agent, organisation_id)
-    customers = list_customers(agent, organisation_id=organisation.pk,
-                               before_id=decode_cursor(cursor), limit=limit)
+    customers = list_customers(
+        agent, organisation_id=organisation.pk, before_id=decode_cursor(cursor), limit=limit
+    )
     return {"items": customers, "next_cursor": next_cursor([c.pk for c in customers], limit)}

@@ -100,3 +100,6 @@ class CustomerMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"customer {self.source_id} merged into {self.target_id}"

@@ -82,8 +82,9 @@ def _decoded_attachments(attachments: list[AttachmentIn]) -> list[actions.Attach
                 "Attachment content is not valid base64",
                 errors={f"attachments.{index}.content_base64": ["invalid base64"]},
             ) from error
-        decoded.append(actions.AttachmentInput(attachment.filename, attachment.content_type,
-                                               content))
+        decoded.append(
+            actions.AttachmentInput(attachment.filename, attachment.content_type, content)
+        )
     return decoded
 
 
@@ -96,21 +97,26 @@ def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -
     if not 1 <= query.limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     filters = TicketFilters(
-        statuses=query.status, priorities=query.priority, channels=query.channel,
-        assignee_id=_assignee_filter(query.assignee, request), team_id=query.team,
-        requester_id=query.requester, organisation_id=query.organisation,
-        category_id=query.category, tag=query.tag.strip().lower() if query.tag else None,
-        created_after=query.created_after, created_before=query.created_before,
+        statuses=query.status,
+        priorities=query.priority,
+        channels=query.channel,
+        assignee_id=_assignee_filter(query.assignee, request),
+        team_id=query.team,
+        requester_id=query.requester,
+        organisation_id=query.organisation,
+        category_id=query.category,
+        tag=query.tag.strip().lower() if query.tag else None,
+        created_after=query.created_after,
+        created_before=query.created_before,
     )
-    tickets = list_tickets(acting_agent(request), filters, before_id=decode_cursor(query.cursor),
-                           limit=query.limit)
+    tickets = list_tickets(
+        acting_agent(request), filters, before_id=decode_cursor(query.cursor), limit=query.limit
+    )
     return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], query.limit)}
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Create a ticket")
-def create_ticket(
-    request: HttpRequest, payload: TicketCreateIn
-) -> HttpResponse:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse:
     agent = acting_agent(request)
 
     def create() -> dict[str, Any]:
@@ -118,21 +124,30 @@ def create_ticket(
             requester = access_customer(agent, payload.requester_id)
         elif payload.requester is not None:
             requester, _ = do_get_or_create_customer_by_identity(
-                kind=IdentityKind.EMAIL, address=payload.requester.email,
-                name=payload.requester.name, acting_user=agent,
+                kind=IdentityKind.EMAIL,
+                address=payload.requester.email,
+                name=payload.requester.name,
+                acting_user=agent,
             )
         else:
-            raise InvalidInput("Give the requester or requester_id",
-                               errors={"requester": ["required"]})
+            raise InvalidInput(
+                "Give the requester or requester_id", errors={"requester": ["required"]}
+            )
         ticket = actions.do_create_ticket(
-            subject=payload.subject, requester=requester, channel=payload.channel,
-            text=payload.message, html=payload.html, author_kind=payload.message_author,
+            subject=payload.subject,
+            requester=requester,
+            channel=payload.channel,
+            text=payload.message,
+            html=payload.html,
+            author_kind=payload.message_author,
             priority=payload.priority,
             assignee=access_agent(agent, payload.assignee_id) if payload.assignee_id else None,
             team=access_team(agent, payload.team_id) if payload.team_id else None,
             category=access_category(agent, payload.category_id) if payload.category_id else None,
-            tags=payload.tags, custom_fields=payload.custom_fields,
-            attachments=_decoded_attachments(payload.attachments), acting_user=agent,
+            tags=payload.tags,
+            custom_fields=payload.custom_fields,
+            attachments=_decoded_attachments(payload.attachments),
+            acting_user=agent,
         )
         return _ticket_body(access_ticket(agent, ticket.pk))
 
@@ -150,11 +165,14 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
     ticket = access_ticket(agent, ticket_id)
     sent = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {
-        key: value for key, value in sent.items()
+        key: value
+        for key, value in sent.items()
         if key in {"subject", "status", "priority", "tags", "custom_fields"}
     }
     if "assignee_id" in sent:
-        changes["assignee"] = access_agent(agent, sent["assignee_id"]) if sent["assignee_id"] else None
+        changes["assignee"] = (
+            access_agent(agent, sent["assignee_id"]) if sent["assignee_id"] else None
+        )
     if "team_id" in sent:
         changes["team"] = access_team(agent, sent["team_id"]) if sent["team_id"] else None
     if "category_id" in sent:
@@ -172,12 +190,11 @@ def list_messages(request: HttpRequest, ticket_id: int) -> Any:
 
 
 @router.post(
-    "/tickets/{ticket_id}/messages", response={201: MessageOut},
+    "/tickets/{ticket_id}/messages",
+    response={201: MessageOut},
     summary="Reply, add an internal note, or record a customer's message",
 )
-def create_message(
-    request: HttpRequest, ticket_id: int, payload: MessageCreateIn
-) -> HttpResponse:
+def create_message(request: HttpRequest, ticket_id: int, payload: MessageCreateIn) -> HttpResponse:
     agent = acting_agent(request)
     ticket = access_ticket(agent, ticket_id)
     if payload.author == AuthorKind.CUSTOMER and not payload.is_public:
@@ -193,12 +210,19 @@ def create_message(
             )
         elif payload.is_public:
             message = actions.do_reply(
-                ticket=ticket, text=payload.text, html=payload.html, attachments=attachments,
-                status=payload.status, acting_user=agent,
+                ticket=ticket,
+                text=payload.text,
+                html=payload.html,
+                attachments=attachments,
+                status=payload.status,
+                acting_user=agent,
             )
         else:
             message = actions.do_add_note(
-                ticket=ticket, text=payload.text, html=payload.html, attachments=attachments,
+                ticket=ticket,
+                text=payload.text,
+                html=payload.html,
+                attachments=attachments,
                 acting_user=agent,
             )
         return MessageOut.from_orm(access_message(agent, ticket, message.pk)).model_dump(
@@ -214,8 +238,11 @@ def list_events(request: HttpRequest, ticket_id: int) -> Any:
     return ticket_events(agent, access_ticket(agent, ticket_id))
 
 
-@router.post("/tickets/{ticket_id}/merge", response=TicketOut,
-             summary="Merge this ticket into another; returns the target")
+@router.post(
+    "/tickets/{ticket_id}/merge",
+    response=TicketOut,
+    summary="Merge this ticket into another; returns the target",
+)
 def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
     agent = acting_agent(request)
     source = access_ticket(agent, ticket_id)
@@ -228,7 +255,9 @@ def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = access_attachment(acting_agent(request), attachment_id)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
         content_type=attachment.content_type,
     )
     # Never let the browser render an uploaded file as a page of ours.

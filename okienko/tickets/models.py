@@ -83,11 +83,19 @@ class Ticket(models.Model):
         db_index=False,
     )
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
         db_index=False,
     )
     category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
         db_index=False,
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")

@@ -1,7 +1,8 @@
 """Reads for tickets, scoped to what the asking agent may see."""
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -39,9 +40,9 @@ def access_ticket(user: Agent, ticket_id: int) -> Ticket:
 class TicketFilters:
     """The filters of a ticket list; ``assignee_id`` 0 means "unassigned"."""
 
-    statuses: list[str] = field(default_factory=list)
-    priorities: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
+    statuses: Sequence[str] = ()
+    priorities: Sequence[str] = ()
+    channels: Sequence[str] = ()
     assignee_id: int | None = None
     team_id: int | None = None
     requester_id: int | None = None
@@ -61,11 +62,16 @@ def list_tickets(
     """
     tickets = visible_tickets(user)
     conditions = {
-        "status__in": filters.statuses, "priority__in": filters.priorities,
-        "channel__in": filters.channels, "team_id": filters.team_id,
-        "requester_id": filters.requester_id, "category_id": filters.category_id,
-        "requester__organisation_id": filters.organisation_id, "tags__name": filters.tag,
-        "created_at__gte": filters.created_after, "created_at__lt": filters.created_before,
+        "status__in": filters.statuses,
+        "priority__in": filters.priorities,
+        "channel__in": filters.channels,
+        "team_id": filters.team_id,
+        "requester_id": filters.requester_id,
+        "category_id": filters.category_id,
+        "requester__organisation_id": filters.organisation_id,
+        "tags__name": filters.tag,
+        "created_at__gte": filters.created_after,
+        "created_at__lt": filters.created_before,
         "id__lt": before_id,
     }
     tickets = tickets.filter(**{key: value for key, value in conditions.items() if value})

@@ -19,8 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             agent = do_create_agent(
-                email=options["email"], name=options["name"], password=options["password"],
-                role=options["role"], acting_user=None,
+                email=options["email"],
+                name=options["name"],
+                password=options["password"],
+                role=options["role"],
+                acting_user=None,
             )
         except DomainError as error:
             raise CommandError(error.detail) from error

@@ -11,11 +11,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--queue-workers", type=int, default=2,
-                            help="background worker threads (default 2)")
+        parser.add_argument(
+            "--queue-workers", type=int, default=2, help="background worker threads (default 2)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Okienko serving on http://{options['host']}:{options['port']}/ "
-                          f"with {options['queue_workers']} background workers")
-        run_embedded(host=options["host"], port=options["port"],
-                     queue_workers=options["queue_workers"])
+        self.stdout.write(
+            f"Okienko serving on http://{options['host']}:{options['port']}/ "
+            f"with {options['queue_workers']} background workers"
+        )
+        run_embedded(
+            host=options["host"], port=options["port"], queue_workers=options["queue_workers"]
+        )
