@@ -7,10 +7,16 @@ from types import FrameType
 
 import uvicorn
 from huey.consumer import Consumer, Scheduler
+from django.utils.module_loading import autodiscover_modules
 from huey.contrib.djhuey import HUEY
 
 logger = logging.getLogger(__name__)
 ASGI_APP = "okienko.asgi:application"
+
+
+def _register_tasks() -> None:
+    # A consumer can only run tasks whose modules it imported: every app's tasks.py.
+    autodiscover_modules("tasks")
 
 
 class EmbeddedConsumer(Consumer):
@@ -22,6 +28,7 @@ class EmbeddedConsumer(Consumer):
 
 def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
     """One process: uvicorn (HTTP and WebSocket) plus Huey worker threads and the scheduler."""
+    _register_tasks()
     consumer = EmbeddedConsumer(HUEY, workers=queue_workers, worker_type="thread", periodic=True)
     consumer.start()
     try:
@@ -45,6 +52,7 @@ def run_web(*, host: str, port: int, workers: int) -> None:
 
 def run_worker(*, workers: int) -> None:
     """Execute queued tasks; periodic tasks are enqueued by the single ``scheduler``."""
+    _register_tasks()
     Consumer(HUEY, workers=workers, worker_type="thread", periodic=False).run()
 
 
@@ -55,6 +63,7 @@ def run_scheduler() -> None:
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    _register_tasks()
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     scheduler = Scheduler(HUEY, stop, interval=1, periodic=True)
