@@ -6,8 +6,8 @@ import threading
 from types import FrameType
 
 import uvicorn
-from huey.consumer import Consumer, Scheduler
 from django.utils.module_loading import autodiscover_modules
+from huey.consumer import Consumer, Scheduler
 from huey.contrib.djhuey import HUEY
 
 logger = logging.getLogger(__name__)

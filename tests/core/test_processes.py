@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from okienko.accounts.selectors import active_token
 from okienko.api.models import IdempotencyRecord
 from okienko.api.tasks import purge_expired_idempotency_records
 from okienko.testing.factories import make_agent
-from okienko.accounts.selectors import active_token
 from okienko.testing.processes import (
     free_port,
     okienko_process,

@@ -6,183 +6,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0002_default_tiers'),
+        ("accounts", "0001_initial"),
+        ("customers", "0002_default_tiers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomField',
+            name="CustomField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, unique=True)),
-                ('label', models.CharField(max_length=100)),
-                ('field_type', models.CharField(choices=[('text', 'Text'), ('number', 'Number'), ('boolean', 'Yes/no'), ('date', 'Date'), ('choice', 'Choice')], max_length=16)),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('is_required_to_solve', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, unique=True)),
+                ("label", models.CharField(max_length=100)),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("number", "Number"),
+                            ("boolean", "Yes/no"),
+                            ("date", "Date"),
+                            ("choice", "Choice"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list)),
+                ("is_required_to_solve", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['label'],
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='tickets.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="tickets.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_kind', models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('bot', 'Bot'), ('system', 'System')], max_length=16)),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound'), ('internal', 'Internal')], max_length=16)),
-                ('is_public', models.BooleanField(default=True)),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('chat', 'Web chat'), ('web_form', 'Web form'), ('portal', 'Customer portal'), ('phone', 'Phone'), ('messenger', 'Messenger'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('api', 'API')], max_length=16)),
-                ('text', models.TextField(blank=True, default='')),
-                ('html', models.TextField(blank=True, default='', help_text='Sanitised before it is stored.')),
-                ('external_id', models.CharField(blank=True, db_index=True, default='', max_length=255)),
-                ('created_at', models.DateTimeField()),
-                ('author_agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author_customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "author_kind",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer"),
+                            ("agent", "Agent"),
+                            ("bot", "Bot"),
+                            ("system", "System"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("inbound", "Inbound"),
+                            ("outbound", "Outbound"),
+                            ("internal", "Internal"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("chat", "Web chat"),
+                            ("web_form", "Web form"),
+                            ("portal", "Customer portal"),
+                            ("phone", "Phone"),
+                            ("messenger", "Messenger"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField(blank=True, default="")),
+                (
+                    "html",
+                    models.TextField(
+                        blank=True, default="", help_text="Sanitised before it is stored."
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, db_index=True, default="", max_length=255),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author_agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author_customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/')),
-                ('filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('content_id', models.CharField(blank=True, default='', max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="attachments/%Y/%m/")),
+                ("filename", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("content_id", models.CharField(blank=True, default="", max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.message",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('status', models.CharField(choices=[('new', 'New'), ('open', 'Open'), ('pending', 'Pending (waiting on customer)'), ('on_hold', 'On hold'), ('solved', 'Solved'), ('closed', 'Closed')], default='new', max_length=16)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=16)),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('chat', 'Web chat'), ('web_form', 'Web form'), ('portal', 'Customer portal'), ('phone', 'Phone'), ('messenger', 'Messenger'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('api', 'API')], max_length=16)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('reply_count', models.PositiveIntegerField(default=0)),
-                ('transfer_count', models.PositiveIntegerField(default=0)),
-                ('reopen_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('updated_at', models.DateTimeField()),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('solved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_message_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='tickets.category')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_tickets', to='tickets.ticket')),
-                ('requester', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer')),
-                ('tags', models.ManyToManyField(blank=True, related_name='tickets', to='tickets.tag')),
-                ('team', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("open", "Open"),
+                            ("pending", "Pending (waiting on customer)"),
+                            ("on_hold", "On hold"),
+                            ("solved", "Solved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("chat", "Web chat"),
+                            ("web_form", "Web form"),
+                            ("portal", "Customer portal"),
+                            ("phone", "Phone"),
+                            ("messenger", "Messenger"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("custom_fields", models.JSONField(blank=True, default=dict)),
+                ("reply_count", models.PositiveIntegerField(default=0)),
+                ("transfer_count", models.PositiveIntegerField(default=0)),
+                ("reopen_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("updated_at", models.DateTimeField()),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("solved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_message_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tickets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="tickets.category",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_tickets",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="tickets", to="tickets.tag"),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='message',
-            name='ticket',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='tickets.ticket'),
+            model_name="message",
+            name="ticket",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="tickets.ticket",
+            ),
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('field_changed', 'Field changed'), ('message_added', 'Message added'), ('merged_into', 'Merged into another ticket'), ('merged_from', 'Another ticket merged in'), ('requester_merged', 'Requester merged')], max_length=32)),
-                ('field', models.CharField(blank=True, default='', max_length=64)),
-                ('old_value', models.JSONField(blank=True, null=True)),
-                ('new_value', models.JSONField(blank=True, null=True)),
-                ('actor_kind', models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('bot', 'Bot'), ('system', 'System')], max_length=16)),
-                ('rule', models.CharField(blank=True, default='', max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('actor_agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.message')),
-                ('ticket', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("field_changed", "Field changed"),
+                            ("message_added", "Message added"),
+                            ("merged_into", "Merged into another ticket"),
+                            ("merged_from", "Another ticket merged in"),
+                            ("requester_merged", "Requester merged"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("field", models.CharField(blank=True, default="", max_length=64)),
+                ("old_value", models.JSONField(blank=True, null=True)),
+                ("new_value", models.JSONField(blank=True, null=True)),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer"),
+                            ("agent", "Agent"),
+                            ("bot", "Bot"),
+                            ("system", "System"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("rule", models.CharField(blank=True, default="", max_length=200)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor_agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tickets.message",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='category_parent_name_unique'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="category_parent_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'id'], name='ticket_status_id'),
+            model_name="ticket",
+            index=models.Index(fields=["status", "id"], name="ticket_status_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['priority', 'id'], name='ticket_priority_id'),
+            model_name="ticket",
+            index=models.Index(fields=["priority", "id"], name="ticket_priority_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['channel', 'id'], name='ticket_channel_id'),
+            model_name="ticket",
+            index=models.Index(fields=["channel", "id"], name="ticket_channel_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'id'], name='ticket_assignee_id'),
+            model_name="ticket",
+            index=models.Index(fields=["assignee", "id"], name="ticket_assignee_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'status', 'id'], name='ticket_assignee_status_id'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["assignee", "status", "id"], name="ticket_assignee_status_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', 'id'], name='ticket_team_id'),
+            model_name="ticket",
+            index=models.Index(fields=["team", "id"], name="ticket_team_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', 'status', 'id'], name='ticket_team_status_id'),
+            model_name="ticket",
+            index=models.Index(fields=["team", "status", "id"], name="ticket_team_status_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['requester', 'id'], name='ticket_requester_id'),
+            model_name="ticket",
+            index=models.Index(fields=["requester", "id"], name="ticket_requester_id"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['category', 'id'], name='ticket_category_id'),
+            model_name="ticket",
+            index=models.Index(fields=["category", "id"], name="ticket_category_id"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['ticket', 'created_at'], name='message_ticket_created'),
+            model_name="message",
+            index=models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
         ),
         migrations.AddIndex(
-            model_name='ticketevent',
-            index=models.Index(fields=['ticket', 'id'], name='ticketevent_ticket_id'),
+            model_name="ticketevent",
+            index=models.Index(fields=["ticket", "id"], name="ticketevent_ticket_id"),
         ),
     ]
