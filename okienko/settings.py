@@ -50,17 +50,17 @@ ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = [o for o in _env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
-    "okienko.core",
-    "okienko.accounts",
-    "okienko.customers",
-    "okienko.tickets",
-    "okienko.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "okienko.core",
+    "okienko.accounts",
+    "okienko.customers",
+    "okienko.tickets",
+    "okienko.api",
     "ninja",
     "channels",
     "huey.contrib.djhuey",

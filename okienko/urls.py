@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from okienko.api.api import api
+
+admin.site.site_header = _("Okienko: administration")
+admin.site.site_title = _("Okienko")
+admin.site.index_title = _("Settings and data")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from okienko.core.events import DomainEvent, subscribe, unsubscribe
+
 STRICT = os.environ.get("OKIENKO_TEST_STRICT") == "1"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -26,6 +28,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    # Argon2 costs ~0.3 s a password by design; tests that are not about hashing skip that cost.
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def published():
+    """Every domain event dispatched while the test runs."""
+    received: list[DomainEvent] = []
+
+    def record(event: DomainEvent) -> None:
+        received.append(event)
+
+    subscribe("*")(record)
+    yield received
+    unsubscribe("*", record)
 
 
 @pytest.fixture

@@ -44,6 +44,13 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         """Administrators may open the Django admin; everyone else works in the workspace."""
         return self.role == Role.ADMIN
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        # The admin role is the whole permission set; roles, not per-user grants, decide access.
+        return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return (self.is_active and self.role == Role.ADMIN) or super().has_module_perms(app_label)
+
     @property
     def sees_all_tickets(self) -> bool:
         return self.role in {Role.ADMIN, Role.SUPERVISOR}

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
-from okienko.customers.choices import DEFAULT_TIER_SLUG
+from okienko.customers.choices import DEFAULT_TIER_SLUG, DEFAULT_TIERS
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.customers.normalize import normalize_address, normalize_nip
 
@@ -40,9 +40,13 @@ def _normalized(kind: str, address: str) -> str:
 
 
 def default_tier() -> Tier:
+    """The tier new customers get; recreated if an admin removed every tier, so intake never
+    stops for lack of one."""
     tier = Tier.objects.filter(slug=DEFAULT_TIER_SLUG).first() or Tier.objects.first()
-    if tier is None:
-        raise InvalidInput("No customer tiers are defined")
+    if tier is not None:
+        return tier
+    slug, name, position = next(t for t in DEFAULT_TIERS if t[0] == DEFAULT_TIER_SLUG)
+    tier, _ = Tier.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
     return tier
 
 

@@ -11,19 +11,25 @@ from okienko.customers.actions import IdentityInput, do_create_customer
 from okienko.customers.models import Customer
 from okienko.tickets.actions import do_create_ticket
 from okienko.tickets.choices import Channel
-from okienko.tickets.models import Ticket
+from okienko.tickets.models import Category, CustomField, Ticket
 
 _sequence = itertools.count(1)
 
 
 def make_agent(
-    *, role: str = Role.AGENT, name: str = "", teams: Sequence[Team] = (),
+    *,
+    role: str = Role.AGENT,
+    name: str = "",
+    teams: Sequence[Team] = (),
     password: str = "haslo-testowe-123",
 ) -> Agent:
     number = next(_sequence)
     agent = do_create_agent(
-        email=f"agent{number}@sklep.example", name=name or f"Agent {number}", password=password,
-        role=role, acting_user=None,
+        email=f"agent{number}@sklep.example",
+        name=name or f"Agent {number}",
+        password=password,
+        role=role,
+        acting_user=None,
     )
     for team in teams:
         team.members.add(agent)
@@ -31,8 +37,9 @@ def make_agent(
 
 
 def make_team(*, name: str = "", members: Sequence[Agent] = ()) -> Team:
-    return do_create_team(name=name or f"Zespół {next(_sequence)}", members=members,
-                          acting_user=None)
+    return do_create_team(
+        name=name or f"Zespół {next(_sequence)}", members=members, acting_user=None
+    )
 
 
 def make_token(agent: Agent) -> str:
@@ -44,15 +51,48 @@ def make_customer(*, name: str = "", email: str = "", **fields: Any) -> Customer
     return do_create_customer(
         name=name or f"Klient {number}",
         identities=[IdentityInput("email", email or f"klient{number}@poczta.example")],
-        acting_user=None, **fields,
+        acting_user=None,
+        **fields,
     )
 
 
 def make_ticket(
-    *, requester: Customer | None = None, subject: str = "", text: str = "Dzień dobry, mam pytanie.",
-    channel: str = Channel.EMAIL, acting_user: Agent | None = None, **fields: Any,
+    *,
+    requester: Customer | None = None,
+    subject: str = "",
+    text: str = "Dzień dobry, mam pytanie.",
+    channel: str = Channel.EMAIL,
+    acting_user: Agent | None = None,
+    **fields: Any,
 ) -> Ticket:
     return do_create_ticket(
-        subject=subject or f"Zgłoszenie {next(_sequence)}", requester=requester or make_customer(),
-        channel=channel, text=text, acting_user=acting_user, **fields,
+        subject=subject or f"Zgłoszenie {next(_sequence)}",
+        requester=requester or make_customer(),
+        channel=channel,
+        text=text,
+        acting_user=acting_user,
+        **fields,
+    )
+
+
+def make_category(*, name: str = "", parent: Category | None = None) -> Category:
+    """A ticket category; categories are admin data without an action of their own."""
+    return Category.objects.create(name=name or f"Kategoria {next(_sequence)}", parent=parent)
+
+
+def make_custom_field(
+    *,
+    key: str,
+    field_type: str,
+    label: str = "",
+    choices: Sequence[str] = (),
+    is_required_to_solve: bool = False,
+) -> CustomField:
+    """A ticket custom-field definition; admin data without an action of its own."""
+    return CustomField.objects.create(
+        key=key,
+        label=label or key,
+        field_type=field_type,
+        choices=list(choices),
+        is_required_to_solve=is_required_to_solve,
     )

@@ -8,12 +8,12 @@ publishes a domain event after commit.
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Field, Model, Subquery
 from django.utils import timezone
 
 from okienko.accounts.models import Agent, Team
@@ -71,9 +71,16 @@ def _event(
     message: Message | None = None,
 ) -> TicketEvent:
     return TicketEvent(
-        ticket=ticket, kind=kind, field=field, old_value=_label(old), new_value=_label(new),
-        actor_kind=actor_kind or _actor_kind(acting_user), actor_agent=acting_user, rule=rule,
-        message=message, created_at=at,
+        ticket=ticket,
+        kind=kind,
+        field=field,
+        old_value=_label(old),
+        new_value=_label(new),
+        actor_kind=actor_kind or _actor_kind(acting_user),
+        actor_agent=acting_user,
+        rule=rule,
+        message=message,
+        created_at=at,
     )
 
 
@@ -113,9 +120,16 @@ def _create_message(
     if not text and not attachments:
         raise InvalidInput("A message needs text or an attachment", errors={"text": ["empty"]})
     message = Message.objects.create(
-        ticket=ticket, author_kind=author_kind, author_agent=author_agent,
-        author_customer=author_customer, direction=direction, is_public=is_public,
-        channel=channel or ticket.channel, text=text, html=clean_html, external_id=external_id,
+        ticket=ticket,
+        author_kind=author_kind,
+        author_agent=author_agent,
+        author_customer=author_customer,
+        direction=direction,
+        is_public=is_public,
+        channel=channel or ticket.channel,
+        text=text,
+        html=clean_html,
+        external_id=external_id,
         created_at=at,
     )
     for attachment in attachments:
@@ -132,9 +146,11 @@ def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
         )
     filename = attachment.filename.replace("/", "_").replace("\\", "_").strip() or "attachment"
     stored = Attachment(
-        message=message, filename=filename[:255],
+        message=message,
+        filename=filename[:255],
         content_type=attachment.content_type or "application/octet-stream",
-        size=len(attachment.content), content_id=attachment.content_id,
+        size=len(attachment.content),
+        content_id=attachment.content_id,
     )
     stored.file.save(filename, ContentFile(attachment.content), save=False)
     stored.save()
@@ -174,30 +190,57 @@ def do_create_ticket(
         raise InvalidInput("An agent-written first message needs the acting agent")
     fields = validate_custom_fields(custom_fields or {})
     ticket = Ticket.objects.create(
-        subject=subject[:255], status=Status.OPEN if assignee else Status.NEW, priority=priority,
-        channel=channel, requester=requester, assignee=assignee, team=team, category=category,
-        custom_fields=fields, created_at=at, updated_at=at, last_message_at=at,
+        subject=subject[:255],
+        status=Status.OPEN if assignee else Status.NEW,
+        priority=priority,
+        channel=channel,
+        requester=requester,
+        assignee=assignee,
+        team=team,
+        category=category,
+        custom_fields=fields,
+        created_at=at,
+        updated_at=at,
+        last_message_at=at,
     )
     tag_objects = _tags_named(tags)
     if tag_objects:
         ticket.tags.add(*tag_objects)
     is_customer = author_kind == AuthorKind.CUSTOMER
     message = _create_message(
-        ticket, author_kind=author_kind, is_public=True, text=text, html=html, at=at,
+        ticket,
+        author_kind=author_kind,
+        is_public=True,
+        text=text,
+        html=html,
+        at=at,
         direction=Direction.INBOUND if is_customer else Direction.OUTBOUND,
         author_customer=requester if is_customer else None,
         author_agent=None if is_customer else acting_user,
-        external_id=external_id, attachments=attachments,
+        external_id=external_id,
+        attachments=attachments,
     )
     snapshot = {
-        "subject": ticket.subject, "status": ticket.status, "priority": priority,
-        "channel": channel, "requester": _label(requester), "assignee": _label(assignee),
-        "team": _label(team), "category": _label(category),
-        "tags": [tag.name for tag in tag_objects], "custom_fields": fields,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": priority,
+        "channel": channel,
+        "requester": _label(requester),
+        "assignee": _label(assignee),
+        "team": _label(team),
+        "category": _label(category),
+        "tags": [tag.name for tag in tag_objects],
+        "custom_fields": fields,
     }
     _event(
-        ticket, EventKind.CREATED, at=at, acting_user=acting_user, new=snapshot, rule=rule,
-        message=message, actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
+        ticket,
+        EventKind.CREATED,
+        at=at,
+        acting_user=acting_user,
+        new=snapshot,
+        rule=rule,
+        message=message,
+        actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
     ).save()
     publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
     return ticket
@@ -211,17 +254,30 @@ def _refuse_if_closed(ticket: Ticket) -> None:
 
 
 def _message_added(
-    ticket: Ticket, message: Message, *, at: datetime.datetime, acting_user: Agent | None,
-    actor_kind: str | None = None, rule: str = "",
+    ticket: Ticket,
+    message: Message,
+    *,
+    at: datetime.datetime,
+    acting_user: Agent | None,
+    actor_kind: str | None = None,
+    rule: str = "",
 ) -> None:
     _event(
-        ticket, EventKind.MESSAGE_ADDED, at=at, acting_user=acting_user, actor_kind=actor_kind,
-        new={"message_id": message.pk, "is_public": message.is_public}, rule=rule,
+        ticket,
+        EventKind.MESSAGE_ADDED,
+        at=at,
+        acting_user=acting_user,
+        actor_kind=actor_kind,
+        new={"message_id": message.pk, "is_public": message.is_public},
+        rule=rule,
         message=message,
     ).save()
     publish_on_commit(
-        "ticket.message_added", ticket_id=ticket.pk, message_id=message.pk,
-        is_public=message.is_public, author_kind=message.author_kind,
+        "ticket.message_added",
+        ticket_id=ticket.pk,
+        message_id=message.pk,
+        is_public=message.is_public,
+        author_kind=message.author_kind,
     )
 
 
@@ -241,22 +297,27 @@ def do_reply(
     at = at or timezone.now()
     _refuse_if_closed(ticket)
     message = _create_message(
-        ticket, author_kind=AuthorKind.AGENT, author_agent=acting_user,
-        direction=Direction.OUTBOUND, is_public=True, text=text, html=html, at=at,
+        ticket,
+        author_kind=AuthorKind.AGENT,
+        author_agent=acting_user,
+        direction=Direction.OUTBOUND,
+        is_public=True,
+        text=text,
+        html=html,
+        at=at,
         attachments=attachments,
     )
     Ticket.objects.filter(pk=ticket.pk).update(
         reply_count=F("reply_count") + 1, last_message_at=at, updated_at=at
     )
-    Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
-        first_response_at=at
-    )
+    Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(first_response_at=at)
     ticket.refresh_from_db(fields=["reply_count", "first_response_at", "last_message_at"])
     _message_added(ticket, message, at=at, acting_user=acting_user, rule=rule)
     new_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
     if new_status:
-        do_change_status(ticket=ticket, status=new_status, acting_user=acting_user, rule=rule,
-                         at=at)
+        do_change_status(
+            ticket=ticket, status=new_status, acting_user=acting_user, rule=rule, at=at
+        )
     return message
 
 
@@ -274,8 +335,14 @@ def do_add_note(
     """Add an internal note that only agents see; allowed on closed tickets too."""
     at = at or timezone.now()
     message = _create_message(
-        ticket, author_kind=AuthorKind.AGENT, author_agent=acting_user,
-        direction=Direction.INTERNAL, is_public=False, text=text, html=html, at=at,
+        ticket,
+        author_kind=AuthorKind.AGENT,
+        author_agent=acting_user,
+        direction=Direction.INTERNAL,
+        is_public=False,
+        text=text,
+        html=html,
+        at=at,
         attachments=attachments,
     )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
@@ -299,16 +366,31 @@ def do_add_customer_message(
     at = at or timezone.now()
     _refuse_if_closed(ticket)
     message = _create_message(
-        ticket, author_kind=AuthorKind.CUSTOMER, author_customer=author or ticket.requester,
-        direction=Direction.INBOUND, is_public=True, text=text, html=html, at=at,
-        channel=channel, external_id=external_id, attachments=attachments,
+        ticket,
+        author_kind=AuthorKind.CUSTOMER,
+        author_customer=author or ticket.requester,
+        direction=Direction.INBOUND,
+        is_public=True,
+        text=text,
+        html=html,
+        at=at,
+        channel=channel,
+        external_id=external_id,
+        attachments=attachments,
     )
     Ticket.objects.filter(pk=ticket.pk).update(last_message_at=at, updated_at=at)
+    ticket.last_message_at = ticket.updated_at = at
     _message_added(ticket, message, at=at, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
     if ticket.status in {Status.PENDING, Status.SOLVED}:
         _change_field(
-            ticket, "status", Status.OPEN, acting_user=None, actor_kind=AuthorKind.CUSTOMER,
-            rule="", at=at, extra=_status_side_effects(ticket.status, Status.OPEN, at),
+            ticket,
+            "status",
+            Status.OPEN,
+            acting_user=None,
+            actor_kind=AuthorKind.CUSTOMER,
+            rule="",
+            at=at,
+            extra=_status_side_effects(ticket.status, Status.OPEN, at),
         )
     return message
 
@@ -325,7 +407,7 @@ def _change_field(
     extra: dict[str, Any] | None = None,
 ) -> bool:
     """Set one field if it still has the value we read; record the event. False if unchanged."""
-    attname = Ticket._meta.get_field(field).attname
+    attname = cast(Field, Ticket._meta.get_field(field)).attname
     old_raw = getattr(ticket, attname)
     new_raw = new_value.pk if isinstance(new_value, Model) else new_value
     if old_raw == new_raw:
@@ -341,8 +423,15 @@ def _change_field(
     if extra:
         ticket.refresh_from_db(fields=list(extra))
     _event(
-        ticket, EventKind.FIELD_CHANGED, at=at, acting_user=acting_user, actor_kind=actor_kind,
-        field=field, old=old_value, new=new_value, rule=rule,
+        ticket,
+        EventKind.FIELD_CHANGED,
+        at=at,
+        acting_user=acting_user,
+        actor_kind=actor_kind,
+        field=field,
+        old=old_value,
+        new=new_value,
+        rule=rule,
     ).save()
     publish_on_commit("ticket.updated", ticket_id=ticket.pk, field=field)
     return True
@@ -361,7 +450,11 @@ def _status_side_effects(old: str, new: str, at: datetime.datetime) -> dict[str,
 
 @transaction.atomic
 def do_change_status(
-    *, ticket: Ticket, status: str, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    status: str,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Move the ticket to ``status``; closed tickets stay closed (follow-ups are new tickets)."""
@@ -376,23 +469,34 @@ def do_change_status(
                 "Fill in the required fields before solving",
                 errors={key: ["required to solve"] for key in missing},
             )
-    at = at or timezone.now()
+    return _set_status(ticket, status, acting_user=acting_user, rule=rule, at=at or timezone.now())
+
+
+def _set_status(
+    ticket: Ticket, status: str, *, acting_user: Agent | None, rule: str, at: datetime.datetime
+) -> bool:
     extra = _status_side_effects(ticket.status, status, at)
     if status == Status.CLOSED and ticket.solved_at is None:
         extra["solved_at"] = at
-    return _change_field(ticket, "status", status, acting_user=acting_user, rule=rule, at=at,
-                         extra=extra)
+    return _change_field(
+        ticket, "status", status, acting_user=acting_user, rule=rule, at=at, extra=extra
+    )
 
 
 @transaction.atomic
 def do_change_priority(
-    *, ticket: Ticket, priority: str, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    priority: str,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Set the ticket's priority."""
     _check_choice(priority, Priority.values, "priority")
-    return _change_field(ticket, "priority", priority, acting_user=acting_user, rule=rule,
-                         at=at or timezone.now())
+    return _change_field(
+        ticket, "priority", priority, acting_user=acting_user, rule=rule, at=at or timezone.now()
+    )
 
 
 def _transfer_extra(old_id: int | None, new_id: int | None) -> dict[str, Any]:
@@ -404,7 +508,11 @@ def _transfer_extra(old_id: int | None, new_id: int | None) -> dict[str, Any]:
 
 @transaction.atomic
 def do_assign(
-    *, ticket: Ticket, assignee: Agent | None, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    assignee: Agent | None,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Give the ticket to ``assignee`` (``None`` unassigns); a new ticket becomes open."""
@@ -412,65 +520,109 @@ def do_assign(
         raise InvalidInput(f"{assignee.name} is deactivated", errors={"assignee": ["inactive"]})
     at = at or timezone.now()
     changed = _change_field(
-        ticket, "assignee", assignee, acting_user=acting_user, rule=rule, at=at,
+        ticket,
+        "assignee",
+        assignee,
+        acting_user=acting_user,
+        rule=rule,
+        at=at,
         extra=_transfer_extra(ticket.assignee_id, assignee.pk if assignee else None),
     )
     if changed and assignee is not None and ticket.status == Status.NEW:
-        do_change_status(ticket=ticket, status=Status.OPEN, acting_user=acting_user, rule=rule,
-                         at=at)
+        do_change_status(
+            ticket=ticket, status=Status.OPEN, acting_user=acting_user, rule=rule, at=at
+        )
     return changed
 
 
 @transaction.atomic
 def do_change_team(
-    *, ticket: Ticket, team: Team | None, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    team: Team | None,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Move the ticket to another team's queue."""
     return _change_field(
-        ticket, "team", team, acting_user=acting_user, rule=rule, at=at or timezone.now(),
+        ticket,
+        "team",
+        team,
+        acting_user=acting_user,
+        rule=rule,
+        at=at or timezone.now(),
         extra=_transfer_extra(ticket.team_id, team.pk if team else None),
     )
 
 
 @transaction.atomic
 def do_change_category(
-    *, ticket: Ticket, category: Category | None, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    category: Category | None,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Set what the ticket is about."""
-    return _change_field(ticket, "category", category, acting_user=acting_user, rule=rule,
-                         at=at or timezone.now())
+    return _change_field(
+        ticket, "category", category, acting_user=acting_user, rule=rule, at=at or timezone.now()
+    )
 
 
 @transaction.atomic
 def do_change_subject(
-    *, ticket: Ticket, subject: str, acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    subject: str,
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Rename the ticket."""
     subject = subject.strip()
     if not subject:
         raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
-    return _change_field(ticket, "subject", subject[:255], acting_user=acting_user, rule=rule,
-                         at=at or timezone.now())
+    return _change_field(
+        ticket,
+        "subject",
+        subject[:255],
+        acting_user=acting_user,
+        rule=rule,
+        at=at or timezone.now(),
+    )
 
 
 @transaction.atomic
 def do_set_custom_fields(
-    *, ticket: Ticket, values: dict[str, Any], acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    values: dict[str, Any],
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Update custom field values; ``None`` clears a field."""
     merged = {**ticket.custom_fields, **values}
     merged = {key: value for key, value in merged.items() if value is not None}
-    return _change_field(ticket, "custom_fields", validate_custom_fields(merged),
-                         acting_user=acting_user, rule=rule, at=at or timezone.now())
+    return _change_field(
+        ticket,
+        "custom_fields",
+        validate_custom_fields(merged),
+        acting_user=acting_user,
+        rule=rule,
+        at=at or timezone.now(),
+    )
 
 
 @transaction.atomic
 def do_set_tags(
-    *, ticket: Ticket, names: Iterable[str], acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    names: Iterable[str],
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> bool:
     """Replace the ticket's tags with ``names``."""
@@ -482,8 +634,16 @@ def do_set_tags(
         return False
     ticket.tags.set(tags)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
-    _event(ticket, EventKind.FIELD_CHANGED, at=at, acting_user=acting_user, field="tags",
-           old=old, new=new, rule=rule).save()
+    _event(
+        ticket,
+        EventKind.FIELD_CHANGED,
+        at=at,
+        acting_user=acting_user,
+        field="tags",
+        old=old,
+        new=new,
+        rule=rule,
+    ).save()
     publish_on_commit("ticket.updated", ticket_id=ticket.pk, field="tags")
     return True
 
@@ -503,7 +663,11 @@ _UPDATERS = {
 
 @transaction.atomic
 def do_update_ticket(
-    *, ticket: Ticket, changes: dict[str, Any], acting_user: Agent | None, rule: str = "",
+    *,
+    ticket: Ticket,
+    changes: dict[str, Any],
+    acting_user: Agent | None,
+    rule: str = "",
     at: datetime.datetime | None = None,
 ) -> list[str]:
     """Apply several field changes at once, all or nothing; returns the fields that changed."""
@@ -534,17 +698,30 @@ def do_merge_tickets(
     _refuse_if_closed(target)
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     target.tags.add(*source.tags.all())
+    # Read both tickets' counters in the UPDATE itself: the objects in hand may be stale.
+    both = Ticket.objects.filter(pk__in=[source.pk, target.pk])
     Ticket.objects.filter(pk=target.pk).update(
-        reply_count=F("reply_count") + source.reply_count, updated_at=at,
-        last_message_at=max(filter(None, [target.last_message_at, source.last_message_at])),
+        reply_count=F("reply_count") + Subquery(both.filter(pk=source.pk).values("reply_count")),
+        last_message_at=Subquery(
+            both.order_by(F("last_message_at").desc(nulls_last=True)).values("last_message_at")[:1]
+        ),
+        updated_at=at,
     )
-    do_change_status(ticket=source, status=Status.CLOSED, acting_user=acting_user, at=at)
+    # A duplicate closes as it is: fields required to solve apply to solving, not to merging.
+    _set_status(source, Status.CLOSED, acting_user=acting_user, rule="", at=at)
     _change_field(source, "merged_into", target, acting_user=acting_user, rule="", at=at)
-    TicketEvent.objects.bulk_create([
-        _event(source, EventKind.MERGED_INTO, at=at, acting_user=acting_user, new=target.pk),
-        _event(target, EventKind.MERGED_FROM, at=at, acting_user=acting_user,
-               new={"ticket": source.pk, "messages": moved}),
-    ])
+    TicketEvent.objects.bulk_create(
+        [
+            _event(source, EventKind.MERGED_INTO, at=at, acting_user=acting_user, new=target.pk),
+            _event(
+                target,
+                EventKind.MERGED_FROM,
+                at=at,
+                acting_user=acting_user,
+                new={"ticket": source.pk, "messages": moved},
+            ),
+        ]
+    )
     publish_on_commit("ticket.merged", source_id=source.pk, target_id=target.pk)
     target.refresh_from_db()
     return target
@@ -560,9 +737,14 @@ def do_move_tickets_to_customer(
     Message.objects.filter(author_customer=source).update(author_customer=target)
     TicketEvent.objects.bulk_create(
         TicketEvent(
-            ticket_id=ticket_id, kind=EventKind.REQUESTER_MERGED, field="requester",
-            old_value=_label(source), new_value=_label(target),
-            actor_kind=_actor_kind(acting_user), actor_agent=acting_user, created_at=at,
+            ticket_id=ticket_id,
+            kind=EventKind.REQUESTER_MERGED,
+            field="requester",
+            old_value=_label(source),
+            new_value=_label(target),
+            actor_kind=_actor_kind(acting_user),
+            actor_agent=acting_user,
+            created_at=at,
         )
         for ticket_id in ticket_ids
     )

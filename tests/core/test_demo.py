@@ -9,13 +9,9 @@ from okienko.accounts.models import Agent
 from okienko.customers.models import Customer, Identity, Organisation
 from okienko.customers.normalize import normalize_nip
 from okienko.demo import texts
-from okienko.demo.load import (
-    ADMIN_EMAIL,
-    DEMO_PASSWORD,
-    DemoAlreadyLoaded,
-    load_demo,
-    plan_demo,
-)
+from okienko.demo.load import DEMO_PASSWORD, DemoAlreadyLoaded, load_demo
+from okienko.demo.people import ADMIN_EMAIL
+from okienko.demo.plan import plan_demo
 from okienko.testing.factories import make_customer
 from okienko.tickets.choices import Channel, EventKind, Status
 from okienko.tickets.models import Message, Ticket, TicketEvent
@@ -26,12 +22,6 @@ LOGIN_LINE = (
     "Login: http://127.0.0.1:8000/admin/  e-mail: admin@okienko.local  password: okienko-demo"
 )
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each load hashes ten passwords; Argon2 would spend most of these tests' time on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _placeholders() -> dict[str, str]:

@@ -37,7 +37,7 @@ def _wait_until_gone(record: IdempotencyRecord, seconds: float = 30) -> bool:
     return False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_serve_answers_http_and_runs_queued_tasks_in_the_same_process(tmp_path):
     record = _old_record()
     purge_expired_idempotency_records()
@@ -52,7 +52,7 @@ def test_serve_answers_http_and_runs_queued_tasks_in_the_same_process(tmp_path):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_scaled_worker_runs_tasks_queued_in_redis(tmp_path):
     record = _old_record()
     purge_expired_idempotency_records()
@@ -63,7 +63,7 @@ def test_scaled_worker_runs_tasks_queued_in_redis(tmp_path):
     assert purged, (tmp_path / "worker.log").read_text()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_scaled_web_serves_the_api_from_worker_processes(tmp_path):
     port = free_port()
 
@@ -74,7 +74,8 @@ def test_scaled_web_serves_the_api_from_worker_processes(tmp_path):
     assert response.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.real_password_hashing
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_createagent_and_token_create_print_a_working_token():
     def okienko(*arguments: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603

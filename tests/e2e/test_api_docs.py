@@ -6,7 +6,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_api_docs_render_offline_and_try_out_needs_a_token(live_server, page):
     page.goto(f"{live_server.url}/api/v1/docs")
 

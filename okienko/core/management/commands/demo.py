@@ -2,13 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from okienko.demo.load import (
-    DEFAULT_CUSTOMERS,
-    DEFAULT_SEED,
-    DEFAULT_TICKETS,
-    DemoAlreadyLoaded,
-    load_demo,
-)
+from okienko.demo.load import DemoAlreadyLoaded, load_demo
+from okienko.demo.plan import DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TICKETS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,172 @@
+"""The domain-event bus: publish after commit, never on rollback, handlers isolated."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+
+from okienko.core.events import (
+    DomainEvent,
+    Handler,
+    dispatch,
+    publish_on_commit,
+    subscribe,
+    unsubscribe,
+)
+
+
+class Rollback(Exception):
+    """Raised to roll a transaction back."""
+
+
+@pytest.fixture
+def received():
+    """Events named ``test.happened`` or ``test.other`` dispatched while the test runs."""
+    events: list[DomainEvent] = []
+
+    def record(event: DomainEvent) -> None:
+        events.append(event)
+
+    subscribe("test.happened")(record)
+    subscribe("test.other")(record)
+    yield events
+    unsubscribe("test.happened", record)
+    unsubscribe("test.other", record)
+
+
+@contextmanager
+def subscribed(name: str, handler: Handler) -> Iterator[None]:
+    subscribe(name)(handler)
+    try:
+        yield
+    finally:
+        unsubscribe(name, handler)
+
+
+def publish_then_roll_back(**payload) -> None:
+    with transaction.atomic():
+        publish_on_commit("test.happened", **payload)
+        raise Rollback
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_event_is_dispatched_only_after_the_transaction_commits(received):
+    with transaction.atomic():
+        publish_on_commit("test.happened", ticket_id=7)
+        before_commit = list(received)
+
+    assert before_commit == []
+    assert received == [DomainEvent("test.happened", {"ticket_id": 7})]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_event_is_not_dispatched_when_the_transaction_rolls_back(received):
+    with pytest.raises(Rollback):
+        publish_then_roll_back(ticket_id=7)
+
+    assert received == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rolled_back_savepoint_drops_only_its_own_events(received):
+    with transaction.atomic():
+        publish_on_commit("test.happened", step="kept")
+        with pytest.raises(Rollback):
+            publish_then_roll_back(step="dropped")
+        publish_on_commit("test.other", step="also kept")
+
+    assert received == [
+        DomainEvent("test.happened", {"step": "kept"}),
+        DomainEvent("test.other", {"step": "also kept"}),
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_event_outside_a_transaction_is_dispatched_at_once(received):
+    publish_on_commit("test.happened", ticket_id=7)
+
+    assert received == [DomainEvent("test.happened", {"ticket_id": 7})]
+
+
+@pytest.mark.django_db
+def test_captured_on_commit_callbacks_dispatch_the_event(
+    received, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_on_commit("test.happened", ticket_id=7)
+    before = list(received)
+    callbacks[0]()
+
+    assert before == []
+    assert len(callbacks) == 1
+    assert received == [DomainEvent("test.happened", {"ticket_id": 7})]
+
+
+def test_failing_handler_does_not_stop_the_others(received, caplog):
+    def fail(event: DomainEvent) -> None:
+        raise RuntimeError("handler broke")
+
+    with subscribed("test.happened", fail), caplog.at_level(logging.ERROR):
+        dispatch(DomainEvent("test.happened", {"ticket_id": 7}))
+
+    assert received == [DomainEvent("test.happened", {"ticket_id": 7})]
+    assert [record.getMessage() for record in caplog.records] == [
+        f"handler {fail!r} failed for event test.happened"
+    ]
+    assert caplog.records[0].exc_info[0] is RuntimeError
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_failing_handler_after_commit_does_not_stop_the_others(received):
+    def fail(event: DomainEvent) -> None:
+        raise RuntimeError("handler broke")
+
+    with subscribed("test.happened", fail), transaction.atomic():
+        publish_on_commit("test.happened", ticket_id=7)
+
+    assert received == [DomainEvent("test.happened", {"ticket_id": 7})]
+
+
+def test_wildcard_handler_receives_every_event_after_the_named_ones():
+    order: list[str] = []
+
+    def named(event: DomainEvent) -> None:
+        order.append(f"named {event.name}")
+
+    def everything(event: DomainEvent) -> None:
+        order.append(f"wildcard {event.name}")
+
+    with subscribed("*", everything), subscribed("test.happened", named):
+        dispatch(DomainEvent("test.happened"))
+        dispatch(DomainEvent("test.unknown"))
+
+    assert order == ["named test.happened", "wildcard test.happened", "wildcard test.unknown"]
+
+
+def test_subscribing_twice_registers_the_handler_once():
+    def count(event: DomainEvent) -> None:
+        calls.append(event)
+
+    calls: list[DomainEvent] = []
+    subscribe("test.happened")(count)
+    with subscribed("test.happened", count):
+        dispatch(DomainEvent("test.happened"))
+    dispatch(DomainEvent("test.happened"))
+
+    assert calls == [DomainEvent("test.happened")]
+
+
+def test_unsubscribed_handler_is_not_called(received):
+    def count(event: DomainEvent) -> None:
+        calls.append(event)
+
+    calls: list[DomainEvent] = []
+    subscribe("test.happened")(count)
+    unsubscribe("test.happened", count)
+
+    dispatch(DomainEvent("test.happened"))
+
+    assert calls == []
+    assert received == [DomainEvent("test.happened")]

@@ -1,0 +1,425 @@
+"""Customer actions: identities, matching, merging, deleting and organisations."""
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.events import DomainEvent
+from okienko.customers.actions import (
+    IdentityInput,
+    do_add_identity,
+    do_create_customer,
+    do_create_organisation,
+    do_delete_customer,
+    do_get_or_create_customer_by_identity,
+    do_merge_customers,
+    do_update_organisation,
+)
+from okienko.customers.choices import IdentityKind
+from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation
+from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.tickets.actions import do_add_customer_message
+from okienko.tickets.choices import AuthorKind, EventKind
+from okienko.tickets.models import Message, Ticket, TicketEvent
+
+
+def addresses_of(customer: Customer) -> list[tuple[str, str]]:
+    return list(customer.identities.order_by("kind", "address").values_list("kind", "address"))
+
+
+# Creating customers and matching identities
+
+
+@pytest.mark.django_db
+def test_create_customer_normalises_identities():
+    customer = do_create_customer(
+        name="  Jan Kowalski  ",
+        identities=[
+            IdentityInput(IdentityKind.EMAIL, " Jan.Kowalski@Poczta.Example "),
+            IdentityInput(IdentityKind.PHONE, "601 234 567"),
+            IdentityInput(IdentityKind.WHATSAPP, "0048 (601) 234-568"),
+            IdentityInput(IdentityKind.TELEGRAM, "jan_k", is_verified=True),
+        ],
+        acting_user=None,
+    )
+
+    assert customer.name == "Jan Kowalski"
+    assert customer.tier.slug == "consumer"
+    assert addresses_of(customer) == [
+        ("email", "jan.kowalski@poczta.example"),
+        ("phone", "+48601234567"),
+        ("telegram", "jan_k"),
+        ("whatsapp", "+48601234568"),
+    ]
+    assert list(customer.identities.filter(is_verified=True).values_list("kind", flat=True)) == [
+        "telegram"
+    ]
+
+
+@pytest.mark.django_db
+def test_create_customer_publishes_customer_created(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        customer = make_customer()
+
+    assert published == [DomainEvent("customer.created", {"customer_id": customer.pk})]
+
+
+@pytest.mark.django_db
+def test_identity_of_another_customer_conflicts_and_creates_no_customer():
+    existing = make_customer(email="anna@poczta.example")
+
+    with pytest.raises(Conflict):
+        do_create_customer(
+            name="Anna druga",
+            identities=[
+                IdentityInput(IdentityKind.PHONE, "+48 601 234 567"),
+                IdentityInput(IdentityKind.EMAIL, "ANNA@poczta.example"),
+            ],
+            acting_user=None,
+        )
+
+    assert list(Customer.objects.values_list("id", flat=True)) == [existing.pk]
+    assert list(Identity.objects.values_list("address", flat=True)) == ["anna@poczta.example"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "address"),
+    [
+        (IdentityKind.EMAIL, "to nie jest adres"),
+        (IdentityKind.PHONE, "12-34"),
+        (IdentityKind.TELEGRAM, "   "),
+        ("fax", "+48 22 123 45 67"),
+    ],
+)
+def test_invalid_identity_is_refused_and_creates_no_customer(kind, address):
+    with pytest.raises(InvalidInput):
+        do_create_customer(name="Ktoś", identities=[IdentityInput(kind, address)], acting_user=None)
+
+    assert Customer.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_add_identity_that_belongs_to_someone_else_conflicts():
+    make_customer(email="anna@poczta.example")
+    other = make_customer(email="piotr@poczta.example")
+
+    with pytest.raises(Conflict):
+        do_add_identity(
+            customer=other,
+            identity=IdentityInput(IdentityKind.EMAIL, "Anna@Poczta.example"),
+            acting_user=None,
+        )
+
+    assert addresses_of(other) == [("email", "piotr@poczta.example")]
+
+
+@pytest.mark.django_db
+def test_get_or_create_by_identity_matches_an_existing_customer_case_insensitively():
+    existing = make_customer(email="anna@poczta.example")
+
+    customer, created = do_get_or_create_customer_by_identity(
+        kind=IdentityKind.EMAIL, address="  ANNA@Poczta.Example ", acting_user=None
+    )
+
+    assert (customer.pk, created) == (existing.pk, False)
+    assert Customer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_get_or_create_by_identity_creates_a_customer_once():
+    first, first_created = do_get_or_create_customer_by_identity(
+        kind=IdentityKind.PHONE, address="601-234-567", name="Dzwoniący", acting_user=None
+    )
+    second, second_created = do_get_or_create_customer_by_identity(
+        kind=IdentityKind.PHONE, address="+48 601 234 567", acting_user=None
+    )
+
+    assert (first_created, second_created) == (True, False)
+    assert second.pk == first.pk
+    assert first.name == "Dzwoniący"
+    assert Customer.objects.count() == 1
+    assert addresses_of(first) == [("phone", "+48601234567")]
+
+
+@pytest.mark.django_db
+def test_get_or_create_by_identity_refuses_an_invalid_address():
+    with pytest.raises(InvalidInput):
+        do_get_or_create_customer_by_identity(
+            kind=IdentityKind.EMAIL, address="anna(at)poczta", acting_user=None
+        )
+
+    assert Customer.objects.count() == 0
+
+
+# Merging customers
+
+
+@pytest.mark.django_db
+def test_merge_moves_identities_and_tickets_to_the_target():
+    agent = make_agent()
+    source = make_customer(name="Anna (stary adres)", email="anna.stara@poczta.example")
+    target = make_customer(name="Anna Nowak", email="anna@poczta.example")
+    first = make_ticket(requester=source)
+    second = make_ticket(requester=source)
+    own = make_ticket(requester=target)
+    follow_up = do_add_customer_message(ticket=first, text="Czy są jakieś wieści?")
+
+    merge = do_merge_customers(source=source, target=target, acting_user=agent)
+
+    assert addresses_of(target) == [
+        ("email", "anna.stara@poczta.example"),
+        ("email", "anna@poczta.example"),
+    ]
+    assert addresses_of(source) == []
+    assert sorted(Ticket.objects.filter(requester=target).values_list("id", flat=True)) == sorted(
+        [first.pk, second.pk, own.pk]
+    )
+    assert Ticket.objects.filter(requester=source).count() == 0
+    assert Message.objects.get(pk=follow_up.pk).author_customer_id == target.pk
+    assert Message.objects.filter(author_customer=source).count() == 0
+    assert Customer.objects.get(pk=source.pk).merged_into_id == target.pk
+    assert source.merged_into_id == target.pk
+    assert (merge.source_id, merge.target_id, merge.acting_user_id) == (
+        source.pk,
+        target.pk,
+        agent.pk,
+    )
+    assert merge.moved_identity_ids == list(
+        Identity.objects.filter(address="anna.stara@poczta.example").values_list("id", flat=True)
+    )
+    assert sorted(merge.moved_ticket_ids) == sorted([first.pk, second.pk])
+
+
+@pytest.mark.django_db
+def test_merge_records_requester_merged_on_each_moved_ticket():
+    agent = make_agent()
+    source = make_customer(name="Anna (stary adres)")
+    target = make_customer(name="Anna Nowak")
+    first = make_ticket(requester=source)
+    second = make_ticket(requester=source)
+    own = make_ticket(requester=target)
+
+    do_merge_customers(source=source, target=target, acting_user=agent)
+
+    merged_events = TicketEvent.objects.filter(kind=EventKind.REQUESTER_MERGED).order_by("ticket")
+    assert list(
+        merged_events.values_list(
+            "ticket", "field", "old_value", "new_value", "actor_kind", "actor_agent"
+        )
+    ) == [
+        (
+            ticket.pk,
+            "requester",
+            {"id": source.pk, "name": "Anna (stary adres)"},
+            {"id": target.pk, "name": "Anna Nowak"},
+            AuthorKind.AGENT,
+            agent.pk,
+        )
+        for ticket in sorted([first, second], key=lambda ticket: ticket.pk)
+    ]
+    assert own.events.filter(kind=EventKind.REQUESTER_MERGED).count() == 0
+
+
+@pytest.mark.django_db
+def test_merge_publishes_customer_merged_and_ticket_updates(
+    published, django_capture_on_commit_callbacks
+):
+    source = make_customer()
+    target = make_customer()
+    ticket = make_ticket(requester=source)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_merge_customers(source=source, target=target, acting_user=None)
+
+    assert published == [
+        DomainEvent("ticket.updated", {"ticket_id": ticket.pk, "field": "requester"}),
+        DomainEvent("customer.merged", {"source_id": source.pk, "target_id": target.pk}),
+    ]
+
+
+@pytest.mark.django_db
+def test_lookup_by_the_merged_customers_old_address_finds_the_target():
+    source = make_customer(email="anna.stara@poczta.example")
+    target = make_customer(email="anna@poczta.example")
+    do_merge_customers(source=source, target=target, acting_user=None)
+
+    customer, created = do_get_or_create_customer_by_identity(
+        kind=IdentityKind.EMAIL, address="Anna.Stara@poczta.example", acting_user=None
+    )
+
+    assert (customer.pk, created) == (target.pk, False)
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_customer_cannot_be_merged_twice():
+    source = make_customer()
+    target = make_customer()
+    another = make_customer()
+    do_merge_customers(source=source, target=target, acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_merge_customers(source=source, target=another, acting_user=None)
+
+    assert Customer.objects.get(pk=source.pk).merged_into_id == target.pk
+    assert CustomerMerge.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_stale_copy_of_a_merged_customer_cannot_be_merged_again():
+    source = make_customer()
+    stale = Customer.objects.get(pk=source.pk)
+    target = make_customer()
+    another = make_customer(email="inny@poczta.example")
+    ticket = make_ticket(requester=another)
+    do_merge_customers(source=source, target=target, acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_merge_customers(source=stale, target=another, acting_user=None)
+
+    assert Customer.objects.get(pk=source.pk).merged_into_id == target.pk
+    assert CustomerMerge.objects.count() == 1
+    assert addresses_of(another) == [("email", "inny@poczta.example")]
+    assert ticket.events.filter(kind=EventKind.REQUESTER_MERGED).count() == 0
+
+
+@pytest.mark.django_db
+def test_nothing_can_be_merged_into_a_merged_customer():
+    source = make_customer()
+    target = make_customer()
+    another = make_customer(email="inny@poczta.example")
+    do_merge_customers(source=source, target=target, acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_merge_customers(source=another, target=source, acting_user=None)
+
+    assert Customer.objects.get(pk=another.pk).merged_into_id is None
+    assert addresses_of(another) == [("email", "inny@poczta.example")]
+
+
+@pytest.mark.django_db
+def test_customer_cannot_be_merged_into_itself():
+    customer = make_customer()
+
+    with pytest.raises(InvalidInput):
+        do_merge_customers(source=customer, target=customer, acting_user=None)
+
+    assert Customer.objects.get(pk=customer.pk).merged_into_id is None
+    assert CustomerMerge.objects.count() == 0
+
+
+# Deleting customers
+
+
+@pytest.mark.django_db
+def test_customer_with_tickets_cannot_be_deleted():
+    supervisor = make_agent(role=Role.SUPERVISOR)
+    customer = make_customer()
+    make_ticket(requester=customer)
+
+    with pytest.raises(Conflict):
+        do_delete_customer(customer=customer, acting_user=supervisor)
+
+    assert Customer.objects.filter(pk=customer.pk).exists()
+    assert customer.identities.count() == 1
+
+
+@pytest.mark.django_db
+def test_customer_without_tickets_is_deleted_with_identities():
+    supervisor = make_agent(role=Role.SUPERVISOR)
+    customer = make_customer(email="usun@poczta.example")
+    customer_id = customer.pk
+
+    do_delete_customer(customer=customer, acting_user=supervisor)
+
+    assert Customer.objects.filter(pk=customer_id).exists() is False
+    assert Identity.objects.filter(address="usun@poczta.example").exists() is False
+
+
+# Organisations
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "spelling",
+    ["5260001246", "526-000-12-46", "PL 526-000-12-46", "pl5260001246", " 526 000 12 46 "],
+)
+def test_organisation_nip_is_normalised(spelling):
+    organisation = do_create_organisation(
+        name="  Sklep Sp. z o.o. ", nip=spelling, domain=" Sklep.Example ", acting_user=None
+    )
+
+    stored = Organisation.objects.get(pk=organisation.pk)
+    assert (stored.name, stored.nip, stored.domain) == (
+        "Sklep Sp. z o.o.",
+        "5260001246",
+        "sklep.example",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nip", ["5260001247", "526000124", "52600012466", "PL52600O1246"])
+def test_organisation_with_an_invalid_nip_is_refused(nip):
+    with pytest.raises(InvalidInput) as raised:
+        do_create_organisation(name="Sklep", nip=nip, acting_user=None)
+
+    assert list(raised.value.errors) == ["nip"]
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_organisation_nip_is_unique_in_any_spelling():
+    existing = do_create_organisation(name="Sklep", nip="5260001246", acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_create_organisation(name="Sklep (duplikat)", nip="PL 526-000-12-46", acting_user=None)
+
+    assert list(Organisation.objects.values_list("id", flat=True)) == [existing.pk]
+
+
+@pytest.mark.django_db
+def test_organisations_abroad_may_share_an_empty_nip():
+    first = do_create_organisation(name="Shop GmbH", acting_user=None)
+    second = do_create_organisation(name="Shop Ltd", nip="  ", acting_user=None)
+
+    assert (first.nip, second.nip) == ("", "")
+    assert Organisation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_update_organisation_normalises_the_nip_and_refuses_a_duplicate():
+    do_create_organisation(name="Sklep", nip="5260001246", acting_user=None)
+    other = do_create_organisation(name="Hurtownia", acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_update_organisation(
+            organisation=other, changes={"nip": "526-000-12-46"}, acting_user=None
+        )
+
+    assert Organisation.objects.get(pk=other.pk).nip == ""
+
+
+@pytest.mark.django_db
+def test_update_organisation_refuses_an_unknown_field():
+    organisation = do_create_organisation(name="Sklep", acting_user=None)
+
+    with pytest.raises(InvalidInput):
+        do_update_organisation(
+            organisation=organisation,
+            changes={"name": "Nowa nazwa", "created_at": None},
+            acting_user=None,
+        )
+
+    assert Organisation.objects.get(pk=organisation.pk).name == "Sklep"
+
+
+@pytest.mark.django_db
+def test_update_organisation_stores_the_normalised_nip():
+    organisation = do_create_organisation(name="Hurtownia", acting_user=None)
+
+    do_update_organisation(
+        organisation=organisation, changes={"nip": "PL 123-456-32-18"}, acting_user=None
+    )
+
+    assert Organisation.objects.get(pk=organisation.pk).nip == "1234563218"

@@ -1,0 +1,373 @@
+"""Ticket selectors: visibility by role and team, access checks, list filters and paging."""
+
+import datetime
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.core.errors import NotFound
+from okienko.customers.actions import do_create_organisation
+from okienko.testing.factories import (
+    make_agent,
+    make_category,
+    make_customer,
+    make_team,
+    make_ticket,
+)
+from okienko.tickets.actions import AttachmentInput, do_add_note, do_change_status, do_reply
+from okienko.tickets.choices import Channel, EventKind, Priority, Status
+from okienko.tickets.selectors import (
+    TicketFilters,
+    access_attachment,
+    access_message,
+    access_ticket,
+    list_tickets,
+    ticket_events,
+    ticket_messages,
+    visible_tickets,
+)
+
+AT = datetime.datetime(2025, 3, 3, 9, 0, tzinfo=datetime.UTC)
+
+
+def ids(tickets) -> list[int]:
+    return [ticket.pk for ticket in tickets]
+
+
+def visible_ids(user) -> list[int]:
+    return sorted(visible_tickets(user).values_list("id", flat=True))
+
+
+@pytest.fixture
+def queues():
+    """An agent in the orders team, a colleague in complaints, and tickets around them."""
+    orders = make_team(name="Zamówienia")
+    complaints = make_team(name="Reklamacje")
+    agent = make_agent(teams=[orders])
+    colleague = make_agent(teams=[complaints])
+    return {
+        "agent": agent,
+        "colleague": colleague,
+        "orders": orders,
+        "complaints": complaints,
+        "own_team": make_ticket(team=orders),
+        "teamless": make_ticket(),
+        "other_team": make_ticket(team=complaints),
+        "assigned_to_agent": make_ticket(team=complaints, assignee=agent),
+        "assigned_to_colleague": make_ticket(team=complaints, assignee=colleague),
+    }
+
+
+# Visibility
+
+
+@pytest.mark.django_db
+def test_agent_sees_own_teams_teamless_and_assigned_tickets(queues):
+    assert visible_ids(queues["agent"]) == sorted(
+        [queues["own_team"].pk, queues["teamless"].pk, queues["assigned_to_agent"].pk]
+    )
+
+
+@pytest.mark.django_db
+def test_agent_in_two_teams_sees_both_queues_once(queues):
+    queues["complaints"].members.add(queues["agent"])
+
+    assert visible_ids(queues["agent"]) == sorted(
+        [
+            queues["own_team"].pk,
+            queues["teamless"].pk,
+            queues["other_team"].pk,
+            queues["assigned_to_agent"].pk,
+            queues["assigned_to_colleague"].pk,
+        ]
+    )
+    assert visible_tickets(queues["agent"]).count() == 5
+
+
+@pytest.mark.django_db
+def test_agent_without_a_team_sees_teamless_and_assigned_tickets(queues):
+    loner = make_agent()
+    assigned = make_ticket(team=queues["complaints"], assignee=loner)
+
+    assert visible_ids(loner) == sorted([queues["teamless"].pk, assigned.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.ADMIN])
+def test_supervisors_and_admins_see_every_ticket(queues, role):
+    boss = make_agent(role=role)
+
+    assert visible_ids(boss) == sorted(
+        [
+            queues["own_team"].pk,
+            queues["teamless"].pk,
+            queues["other_team"].pk,
+            queues["assigned_to_agent"].pk,
+            queues["assigned_to_colleague"].pk,
+        ]
+    )
+
+
+@pytest.mark.django_db
+def test_access_ticket_returns_a_visible_ticket(queues):
+    ticket = access_ticket(queues["agent"], queues["own_team"].pk)
+
+    assert ticket.pk == queues["own_team"].pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["other_team", "assigned_to_colleague"])
+def test_access_ticket_hides_another_teams_ticket(queues, name):
+    with pytest.raises(NotFound):
+        access_ticket(queues["agent"], queues[name].pk)
+
+
+@pytest.mark.django_db
+def test_access_ticket_reports_a_missing_ticket_the_same_way(queues):
+    missing_id = queues["assigned_to_colleague"].pk + 1000
+
+    with pytest.raises(NotFound) as raised:
+        access_ticket(queues["agent"], missing_id)
+
+    assert raised.value.detail == f"Ticket {missing_id} not found"
+
+
+@pytest.mark.django_db
+def test_access_message_only_finds_messages_of_that_ticket(queues):
+    agent = queues["agent"]
+    own = queues["own_team"]
+    other_message = queues["teamless"].messages.get()
+
+    with pytest.raises(NotFound):
+        access_message(agent, own, other_message.pk)
+
+    assert access_message(agent, own, own.messages.get().pk).ticket_id == own.pk
+
+
+@pytest.mark.django_db
+def test_access_attachment_hides_attachments_on_invisible_tickets(queues):
+    colleague = queues["colleague"]
+    note = do_add_note(
+        ticket=queues["other_team"],
+        text="Skan faktury",
+        acting_user=colleague,
+        attachments=[AttachmentInput("faktura.pdf", "application/pdf", b"%PDF-1.4")],
+    )
+    attachment = note.attachments.get()
+
+    with pytest.raises(NotFound):
+        access_attachment(queues["agent"], attachment.pk)
+
+    assert access_attachment(colleague, attachment.pk).pk == attachment.pk
+
+
+@pytest.mark.django_db
+def test_ticket_messages_and_events_are_in_order():
+    agent = make_agent()
+    ticket = make_ticket(at=AT)
+    reply = do_reply(
+        ticket=ticket, text="Sprawdzamy.", acting_user=agent, at=AT + datetime.timedelta(minutes=5)
+    )
+    note = do_add_note(
+        ticket=ticket,
+        text="Zamówienie w magazynie.",
+        acting_user=agent,
+        at=AT + datetime.timedelta(minutes=1),
+    )
+
+    messages = list(ticket_messages(agent, ticket))
+    events = list(ticket_events(agent, ticket))
+
+    assert [message.pk for message in messages] == [
+        ticket.messages.earliest("id").pk,
+        note.pk,
+        reply.pk,
+    ]
+    assert [(event.kind, event.message_id) for event in events] == [
+        (EventKind.CREATED, messages[0].pk),
+        (EventKind.MESSAGE_ADDED, note.pk),
+        (EventKind.MESSAGE_ADDED, reply.pk),
+        (EventKind.FIELD_CHANGED, None),
+    ]
+
+
+# Listing and filtering
+
+
+@pytest.mark.django_db
+def test_list_filters_by_status():
+    admin = make_agent(role=Role.ADMIN)
+    new = make_ticket()
+    opened = make_ticket(assignee=admin)
+    pending = make_ticket(assignee=admin)
+    do_change_status(ticket=pending, status=Status.PENDING, acting_user=admin)
+
+    found = list_tickets(
+        admin, TicketFilters(statuses=[Status.OPEN, Status.PENDING]), before_id=None, limit=50
+    )
+
+    assert ids(found) == [pending.pk, opened.pk]
+    assert new.pk not in ids(found)
+
+
+@pytest.mark.django_db
+def test_list_filters_by_assignee_and_zero_means_unassigned():
+    admin = make_agent(role=Role.ADMIN)
+    agent = make_agent()
+    unassigned = make_ticket()
+    mine = make_ticket(assignee=agent)
+    theirs = make_ticket(assignee=admin)
+
+    unassigned_found = list_tickets(admin, TicketFilters(assignee_id=0), before_id=None, limit=50)
+    mine_found = list_tickets(admin, TicketFilters(assignee_id=agent.pk), before_id=None, limit=50)
+
+    assert ids(unassigned_found) == [unassigned.pk]
+    assert ids(mine_found) == [mine.pk]
+    assert theirs.pk not in ids(unassigned_found) + ids(mine_found)
+
+
+@pytest.mark.django_db
+def test_list_filters_by_team():
+    admin = make_agent(role=Role.ADMIN)
+    orders = make_team()
+    complaints = make_team()
+    in_orders = make_ticket(team=orders)
+    make_ticket(team=complaints)
+    make_ticket()
+
+    found = list_tickets(admin, TicketFilters(team_id=orders.pk), before_id=None, limit=50)
+
+    assert ids(found) == [in_orders.pk]
+
+
+@pytest.mark.django_db
+def test_list_filters_by_tag_without_duplicates():
+    admin = make_agent(role=Role.ADMIN)
+    tagged = make_ticket(tags=["zwrot", "vip", "pilne"])
+    also_tagged = make_ticket(tags=["zwrot"])
+    make_ticket(tags=["vip"])
+
+    found = list_tickets(admin, TicketFilters(tag="zwrot"), before_id=None, limit=50)
+
+    assert ids(found) == [also_tagged.pk, tagged.pk]
+
+
+@pytest.mark.django_db
+def test_list_filters_by_requester_and_organisation():
+    admin = make_agent(role=Role.ADMIN)
+    organisation = do_create_organisation(name="Hurtownia", acting_user=None)
+    employee = make_customer(organisation=organisation)
+    colleague = make_customer(organisation=organisation)
+    private = make_customer()
+    from_employee = make_ticket(requester=employee)
+    from_colleague = make_ticket(requester=colleague)
+    make_ticket(requester=private)
+
+    by_requester = list_tickets(
+        admin, TicketFilters(requester_id=employee.pk), before_id=None, limit=50
+    )
+    by_organisation = list_tickets(
+        admin, TicketFilters(organisation_id=organisation.pk), before_id=None, limit=50
+    )
+
+    assert ids(by_requester) == [from_employee.pk]
+    assert ids(by_organisation) == [from_colleague.pk, from_employee.pk]
+
+
+@pytest.mark.django_db
+def test_list_filters_by_priority_channel_category_and_creation_time():
+    admin = make_agent(role=Role.ADMIN)
+    delivery = make_category(name="Dostawa")
+    early = make_ticket(priority=Priority.URGENT, channel=Channel.CHAT, category=delivery, at=AT)
+    late = make_ticket(
+        priority=Priority.URGENT,
+        channel=Channel.CHAT,
+        category=delivery,
+        at=AT + datetime.timedelta(days=2),
+    )
+    make_ticket(priority=Priority.LOW, channel=Channel.CHAT, category=delivery, at=AT)
+    make_ticket(priority=Priority.URGENT, channel=Channel.EMAIL, category=delivery, at=AT)
+    make_ticket(priority=Priority.URGENT, channel=Channel.CHAT, at=AT)
+    filters = TicketFilters(
+        priorities=[Priority.URGENT], channels=[Channel.CHAT], category_id=delivery.pk
+    )
+
+    matching = list_tickets(admin, filters, before_id=None, limit=50)
+    after = list_tickets(
+        admin,
+        TicketFilters(
+            priorities=[Priority.URGENT],
+            channels=[Channel.CHAT],
+            category_id=delivery.pk,
+            created_after=AT + datetime.timedelta(days=1),
+        ),
+        before_id=None,
+        limit=50,
+    )
+    before = list_tickets(
+        admin,
+        TicketFilters(
+            priorities=[Priority.URGENT],
+            channels=[Channel.CHAT],
+            category_id=delivery.pk,
+            created_before=AT + datetime.timedelta(days=1),
+        ),
+        before_id=None,
+        limit=50,
+    )
+
+    assert ids(matching) == [late.pk, early.pk]
+    assert ids(after) == [late.pk]
+    assert ids(before) == [early.pk]
+
+
+@pytest.mark.django_db
+def test_list_keeps_to_what_the_agent_may_see(queues):
+    agent = queues["agent"]
+
+    found = list_tickets(
+        agent, TicketFilters(team_id=queues["complaints"].pk), before_id=None, limit=50
+    )
+
+    assert ids(found) == [queues["assigned_to_agent"].pk]
+
+
+@pytest.mark.django_db
+def test_keyset_pages_follow_each_other_without_overlap():
+    admin = make_agent(role=Role.ADMIN)
+    tickets = [make_ticket() for _ in range(5)]
+    newest_first = sorted(ids(tickets), reverse=True)
+
+    first_page = list_tickets(admin, TicketFilters(), before_id=None, limit=2)
+    second_page = list_tickets(admin, TicketFilters(), before_id=first_page[-1].pk, limit=2)
+    third_page = list_tickets(admin, TicketFilters(), before_id=second_page[-1].pk, limit=2)
+    past_the_end = list_tickets(admin, TicketFilters(), before_id=third_page[-1].pk, limit=2)
+
+    assert ids(first_page) == newest_first[0:2]
+    assert ids(second_page) == newest_first[2:4]
+    assert ids(third_page) == newest_first[4:5]
+    assert past_the_end == []
+
+
+@pytest.mark.django_db
+def test_list_loads_a_page_with_its_relations_in_two_queries(queues, django_assert_num_queries):
+    agent = queues["agent"]
+    category = make_category(name="Dostawa")
+    for _ in range(3):
+        make_ticket(team=queues["orders"], assignee=agent, category=category, tags=["b", "a"])
+    filters = TicketFilters(category_id=category.pk)
+
+    with django_assert_num_queries(2):
+        page = list_tickets(agent, filters, before_id=None, limit=50)
+        rows = [
+            (
+                ticket.requester.tier_id,
+                ticket.assignee.name,
+                ticket.team.name,
+                ticket.category.name,
+                [tag.name for tag in ticket.tags.all()],
+            )
+            for ticket in page
+        ]
+
+    assert rows == [(rows[0][0], agent.name, "Zamówienia", "Dostawa", ["a", "b"])] * 3
