@@ -34,7 +34,7 @@ TEAM_TRANSFER_SCENARIOS = {"missing_item", "where_is_parcel", "not_shipped", "co
 class StepKind(StrEnum):
     CREATE = "create"
     ASSIGN = "assign"
-    TEAM = "team"
+    HANDOVER = "handover"
     CATEGORY = "category"
     PRIORITY = "priority"
     TAGS = "tags"
@@ -51,7 +51,8 @@ class Step:
     """One thing that happens to a ticket at ``at``.
 
     ``agent`` is the e-mail of the agent who does it (empty for the customer or an automation);
-    ``value`` is a status, priority, team key, category, agent e-mail or ticket key by ``kind``.
+    ``value`` is a status, priority, team key, category, agent e-mail or ticket key by ``kind``;
+    a hand-over names the agent taking over in ``names``.
     """
 
     at: datetime.datetime
@@ -230,9 +231,13 @@ class Lifecycle:
         ):
             self.agent_waits()
             self.note(texts.TEAM_TRANSFER_NOTES)
-            self.story.add(StepKind.TEAM, agent=self.assignee, value=shop.TEAM_COMPLAINTS)
             colleague = rng.choice(self.planner.team_members[shop.TEAM_COMPLAINTS])
-            self.story.add(StepKind.ASSIGN, agent=self.assignee, value=colleague)
+            self.story.add(
+                StepKind.HANDOVER,
+                agent=self.assignee,
+                value=shop.TEAM_COMPLAINTS,
+                names=(colleague,),
+            )
             self.assignee = colleague
         elif rng.random() < TRANSFER_SHARE:
             self.agent_waits()

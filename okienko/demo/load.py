@@ -41,12 +41,12 @@ from okienko.tickets.actions import (
     do_change_category,
     do_change_priority,
     do_change_status,
-    do_change_team,
     do_create_ticket,
     do_merge_tickets,
     do_reply,
     do_set_custom_fields,
     do_set_tags,
+    do_update_ticket,
 )
 from okienko.tickets.choices import CustomFieldType, Status
 from okienko.tickets.models import Category, CustomField, Message, Ticket, TicketEvent
@@ -266,8 +266,16 @@ def _apply(step: Step, plan: DemoPlan, loaded: _Loaded) -> None:
     match step.kind:
         case StepKind.ASSIGN:
             do_assign(ticket=ticket, assignee=loaded.agents[step.value], acting_user=agent, at=at)
-        case StepKind.TEAM:
-            do_change_team(ticket=ticket, team=loaded.teams[step.value], acting_user=agent, at=at)
+        case StepKind.HANDOVER:
+            do_update_ticket(
+                ticket=ticket,
+                changes={
+                    "team": loaded.teams[step.value],
+                    "assignee": loaded.agents[step.names[0]],
+                },
+                acting_user=agent,
+                at=at,
+            )
         case StepKind.CATEGORY:
             do_change_category(
                 ticket=ticket, category=loaded.categories[step.value], acting_user=agent, at=at

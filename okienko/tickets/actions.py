@@ -17,7 +17,7 @@ from django.db.models import F, Field, Model, Subquery
 from django.utils import timezone
 
 from okienko.accounts.models import Agent, Team
-from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.errors import Conflict, DomainError, InvalidInput
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
 from okienko.customers.models import Customer
@@ -188,6 +188,7 @@ def do_create_ticket(
     _check_choice(author_kind, [AuthorKind.CUSTOMER, AuthorKind.AGENT], "author_kind")
     if author_kind == AuthorKind.AGENT and acting_user is None:
         raise InvalidInput("An agent-written first message needs the acting agent")
+    _refuse_inactive(assignee)
     fields = validate_custom_fields(custom_fields or {})
     ticket = Ticket.objects.create(
         subject=subject[:255],
@@ -244,6 +245,11 @@ def do_create_ticket(
     ).save()
     publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
     return ticket
+
+
+def _refuse_inactive(assignee: Agent | None) -> None:
+    if assignee is not None and not assignee.is_active:
+        raise InvalidInput(f"{assignee.name} is deactivated", errors={"assignee": ["inactive"]})
 
 
 def _refuse_if_closed(ticket: Ticket) -> None:
@@ -516,8 +522,7 @@ def do_assign(
     at: datetime.datetime | None = None,
 ) -> bool:
     """Give the ticket to ``assignee`` (``None`` unassigns); a new ticket becomes open."""
-    if assignee is not None and not assignee.is_active:
-        raise InvalidInput(f"{assignee.name} is deactivated", errors={"assignee": ["inactive"]})
+    _refuse_inactive(assignee)
     at = at or timezone.now()
     changed = _change_field(
         ticket,
@@ -543,6 +548,7 @@ def do_change_team(
     acting_user: Agent | None,
     rule: str = "",
     at: datetime.datetime | None = None,
+    counts_as_transfer: bool = True,
 ) -> bool:
     """Move the ticket to another team's queue."""
     return _change_field(
@@ -552,7 +558,9 @@ def do_change_team(
         acting_user=acting_user,
         rule=rule,
         at=at or timezone.now(),
-        extra=_transfer_extra(ticket.team_id, team.pk if team else None),
+        extra=(
+            _transfer_extra(ticket.team_id, team.pk if team else None) if counts_as_transfer else {}
+        ),
     )
 
 
@@ -661,7 +669,6 @@ _UPDATERS = {
 }
 
 
-@transaction.atomic
 def do_update_ticket(
     *,
     ticket: Ticket,
@@ -670,16 +677,45 @@ def do_update_ticket(
     rule: str = "",
     at: datetime.datetime | None = None,
 ) -> list[str]:
-    """Apply several field changes at once, all or nothing; returns the fields that changed."""
+    """Apply several field changes at once, all or nothing; returns the fields that changed.
+
+    On failure ``ticket`` is reloaded, so the caller's object matches the rolled-back row.
+    """
     unknown = set(changes) - set(_UPDATERS)
     if unknown:
         raise InvalidInput(f"Cannot change {sorted(unknown)}")
-    at = at or timezone.now()
+    try:
+        return _apply_updates(
+            ticket, changes, acting_user=acting_user, rule=rule, at=at or timezone.now()
+        )
+    except DomainError:
+        ticket.refresh_from_db()
+        raise
+
+
+@transaction.atomic
+def _apply_updates(
+    ticket: Ticket,
+    changes: dict[str, Any],
+    *,
+    acting_user: Agent | None,
+    rule: str,
+    at: datetime.datetime,
+) -> list[str]:
+    # Moving a ticket to another team's agent is one hand-over, counted once (by the assignee).
+    options = {"team": {"counts_as_transfer": "assignee" not in changes}}
     return [
         field
         for field, update in _UPDATERS.items()
         if field in changes
-        and update(ticket, changes[field], acting_user=acting_user, rule=rule, at=at)
+        and update(
+            ticket,
+            changes[field],
+            acting_user=acting_user,
+            rule=rule,
+            at=at,
+            **options.get(field, {}),
+        )
     ]
 
 
@@ -697,7 +733,9 @@ def do_merge_tickets(
     _refuse_if_closed(source)
     _refuse_if_closed(target)
     moved = Message.objects.filter(ticket=source).update(ticket=target)
-    target.tags.add(*source.tags.all())
+    merged_tags = {*target.tags.values_list("name", flat=True)}
+    merged_tags |= {*source.tags.values_list("name", flat=True)}
+    do_set_tags(ticket=target, names=merged_tags, acting_user=acting_user, at=at)
     # Read both tickets' counters in the UPDATE itself: the objects in hand may be stale.
     both = Ticket.objects.filter(pk__in=[source.pk, target.pk])
     Ticket.objects.filter(pk=target.pk).update(

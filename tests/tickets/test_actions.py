@@ -1276,3 +1276,54 @@ def test_merge_closes_a_source_with_unfilled_fields_required_to_solve():
 
     stored = fresh(source)
     assert (stored.status, stored.merged_into_id) == (Status.CLOSED, target.pk)
+
+
+@pytest.mark.django_db
+def test_handing_a_ticket_to_another_teams_agent_is_one_transfer():
+    first_team, second_team = make_team(), make_team()
+    first, second = make_agent(teams=[first_team]), make_agent(teams=[second_team])
+    ticket = make_ticket(team=first_team, assignee=first)
+
+    do_update_ticket(
+        ticket=ticket, changes={"team": second_team, "assignee": second}, acting_user=first
+    )
+
+    assert fresh(ticket).transfer_count == 1
+
+
+@pytest.mark.django_db
+def test_failed_update_leaves_the_object_as_the_database_has_it():
+    ticket = make_ticket()
+
+    with pytest.raises(InvalidInput):
+        do_update_ticket(
+            ticket=ticket, changes={"priority": Priority.HIGH, "status": "bogus"}, acting_user=None
+        )
+
+    assert ticket.priority == Priority.NORMAL
+    assert do_change_priority(ticket=ticket, priority=Priority.HIGH, acting_user=None) is True
+
+
+@pytest.mark.django_db
+def test_merge_records_the_tags_the_target_gains():
+    customer = make_customer()
+    source = make_ticket(requester=customer, tags=["zwrot"])
+    target = make_ticket(requester=customer, tags=["vip"])
+    agent = make_agent()
+
+    do_merge_tickets(source=source, target=target, acting_user=agent)
+
+    tags_event = target.events.get(kind=EventKind.FIELD_CHANGED, field="tags")
+    assert (tags_event.old_value, tags_event.new_value) == (["vip"], ["vip", "zwrot"])
+
+
+@pytest.mark.django_db
+def test_new_ticket_refuses_a_deactivated_assignee():
+    agent = make_agent()
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+
+    with pytest.raises(InvalidInput):
+        make_ticket(assignee=agent)
+
+    assert Ticket.objects.count() == 0
