@@ -13,6 +13,8 @@ class Tier(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("customer tier")
+        verbose_name_plural = _("customer tiers")
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
@@ -33,6 +35,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -62,6 +66,8 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["-id"]
 
     def __str__(self) -> str:
@@ -79,11 +85,12 @@ class Identity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
         ordering = ["kind", "address"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "address"], name="identity_kind_address_unique")
         ]
-        verbose_name_plural = "identities"
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.address}"
@@ -100,6 +107,10 @@ class CustomerMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
 
     def __str__(self) -> str:
         return f"customer {self.source_id} merged into {self.target_id}"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "okienko.tickets"
     label = "tickets"
+    verbose_name = _("Tickets")
 
     def ready(self) -> None:
         from okienko.customers.actions import register_merge_handler

@@ -21,6 +21,8 @@ class Tag(models.Model):
     name = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -36,8 +38,9 @@ class Category(models.Model):
     )
 
     class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["name"]
-        verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="category_parent_name_unique")
         ]
@@ -57,6 +60,8 @@ class CustomField(models.Model):
     is_required_to_solve = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
         ordering = ["label"]
 
     def __str__(self) -> str:
@@ -114,6 +119,8 @@ class Ticket(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["-id"]
         # Every list filter walks one of these in id order, so a page is an index range scan.
         indexes = [
@@ -159,6 +166,8 @@ class Message(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
 
@@ -177,6 +186,10 @@ class Attachment(models.Model):
     # Set for inline images referenced from the HTML as cid:...
     content_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.filename
@@ -204,6 +217,8 @@ class TicketEvent(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "id"], name="ticketevent_ticket_id")]
 
