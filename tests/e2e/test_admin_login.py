@@ -23,7 +23,7 @@ def test_admin_signs_in_and_reads_a_ticket_with_its_history(live_server, page):
     page.fill("#id_username", admin.email)
     page.fill("#id_password", "okienko-demo-1")
     page.click("input[type=submit]")
-    page.get_by_role("link", name="Tickets").last.click()
+    page.get_by_role("link", name="Zgłoszenia").last.click()
     page.get_by_role("link", name="Reklamacja czajnika").click()
     page.get_by_text("Czajnik przestał grzać po tygodniu.").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "admin-ticket.png"), full_page=True)
