@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "okienko.customers",
     "okienko.tickets",
     "okienko.api",
+    "okienko.workspace",
     "ninja",
     "channels",
     "huey.contrib.djhuey",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in agent's language and time zone; after authentication, which it reads.
+    "okienko.workspace.middleware.AgentPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,6 +119,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Agent"
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:inbox"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from okienko.api.api import api
@@ -11,4 +11,5 @@ admin.site.index_title = _("Settings and data")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("okienko.workspace.urls")),
 ]

@@ -1,6 +1,6 @@
 """Reads for agents, teams and API tokens."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from okienko.accounts.actions import token_digest
 from okienko.accounts.models import Agent, ApiToken, Team
@@ -18,6 +18,11 @@ def active_token(raw_token: str) -> ApiToken | None:
 
 def agents() -> QuerySet[Agent]:
     return Agent.objects.filter(is_active=True).prefetch_related("teams")
+
+
+def assignable_agents(current_assignee_id: int | None) -> QuerySet[Agent]:
+    """Active agents, and the current assignee even if deactivated (so a form shows it)."""
+    return Agent.objects.filter(Q(is_active=True) | Q(pk=current_assignee_id)).order_by("name")
 
 
 def access_agent(user: Agent, agent_id: int) -> Agent:

@@ -22,6 +22,7 @@ def make_agent(
     name: str = "",
     teams: Sequence[Team] = (),
     password: str = "haslo-testowe-123",
+    language: str = "pl",
 ) -> Agent:
     number = next(_sequence)
     agent = do_create_agent(
@@ -29,6 +30,7 @@ def make_agent(
         name=name or f"Agent {number}",
         password=password,
         role=role,
+        language=language,
         acting_user=None,
     )
     for team in teams:

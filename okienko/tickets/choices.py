@@ -15,6 +15,17 @@ class Status(models.TextChoices):
 UNSOLVED_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
 
+class InboxView(models.TextChoices):
+    """The standard views of the agent inbox."""
+
+    MINE = "mine", _("My open")
+    UNASSIGNED = "unassigned", _("Unassigned")
+    MY_TEAMS = "my_teams", _("My teams")
+    ALL_OPEN = "all_open", _("All open")
+    PENDING = "pending", _("Pending")
+    SOLVED = "solved", _("Solved")
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")

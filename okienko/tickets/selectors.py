@@ -4,10 +4,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from okienko.accounts.models import Agent
+from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
+from okienko.tickets.choices import UNSOLVED_STATUSES, InboxView, Status
 from okienko.tickets.models import Attachment, Category, CustomField, Message, Tag, Ticket
 
 
@@ -38,19 +40,45 @@ def access_ticket(user: Agent, ticket_id: int) -> Ticket:
 
 @dataclass(frozen=True)
 class TicketFilters:
-    """The filters of a ticket list; ``assignee_id`` 0 means "unassigned"."""
+    """The filters of a ticket list; ``assignee_id`` 0 means "unassigned".
+
+    ``team_ids`` given (even empty) keeps only tickets of those teams: an agent without teams
+    has nothing in "my teams".
+    """
 
     statuses: Sequence[str] = ()
     priorities: Sequence[str] = ()
     channels: Sequence[str] = ()
     assignee_id: int | None = None
     team_id: int | None = None
+    team_ids: Sequence[int] | None = None
     requester_id: int | None = None
     organisation_id: int | None = None
     category_id: int | None = None
     tag: str | None = None
     created_after: datetime.datetime | None = None
     created_before: datetime.datetime | None = None
+
+
+def _condition(filters: TicketFilters) -> Q:
+    """The filters (all but ``tag``, which joins another table) as one condition."""
+    conditions = {
+        "status__in": filters.statuses,
+        "priority__in": filters.priorities,
+        "channel__in": filters.channels,
+        "team_id": filters.team_id,
+        "requester_id": filters.requester_id,
+        "category_id": filters.category_id,
+        "requester__organisation_id": filters.organisation_id,
+        "created_at__gte": filters.created_after,
+        "created_at__lt": filters.created_before,
+    }
+    condition = Q(**{key: value for key, value in conditions.items() if value})
+    if filters.assignee_id is not None:
+        condition &= Q(assignee_id=filters.assignee_id or None)
+    if filters.team_ids is not None:
+        condition &= Q(team_id__in=filters.team_ids) if filters.team_ids else Q(pk__in=[])
+    return condition
 
 
 def list_tickets(
@@ -60,24 +88,40 @@ def list_tickets(
 
     Keyset pagination keeps every page an index range scan however deep the list goes.
     """
-    tickets = visible_tickets(user)
-    conditions = {
-        "status__in": filters.statuses,
-        "priority__in": filters.priorities,
-        "channel__in": filters.channels,
-        "team_id": filters.team_id,
-        "requester_id": filters.requester_id,
-        "category_id": filters.category_id,
-        "requester__organisation_id": filters.organisation_id,
-        "tags__name": filters.tag,
-        "created_at__gte": filters.created_after,
-        "created_at__lt": filters.created_before,
-        "id__lt": before_id,
-    }
-    tickets = tickets.filter(**{key: value for key, value in conditions.items() if value})
-    if filters.assignee_id is not None:
-        tickets = tickets.filter(assignee_id=filters.assignee_id or None)
+    tickets = visible_tickets(user).filter(_condition(filters))
+    if filters.tag:
+        tickets = tickets.filter(tags__name=filters.tag)
+    if before_id:
+        tickets = tickets.filter(id__lt=before_id)
     return list(_with_relations(tickets).order_by("-id")[:limit])
+
+
+def _inbox_views(user: Agent, team_ids: Sequence[int]) -> dict[str, TicketFilters]:
+    unsolved = tuple(UNSOLVED_STATUSES)
+    return {
+        InboxView.MINE: TicketFilters(statuses=unsolved, assignee_id=user.pk),
+        InboxView.UNASSIGNED: TicketFilters(statuses=unsolved, assignee_id=0),
+        InboxView.MY_TEAMS: TicketFilters(statuses=unsolved, team_ids=team_ids),
+        InboxView.ALL_OPEN: TicketFilters(statuses=unsolved),
+        InboxView.PENDING: TicketFilters(statuses=(Status.PENDING,)),
+        InboxView.SOLVED: TicketFilters(statuses=(Status.SOLVED,)),
+    }
+
+
+def inbox_filters(user: Agent, view: str) -> TicketFilters:
+    """What one of the standard inbox views (``InboxView``) shows to ``user``."""
+    if view not in InboxView.values:
+        raise NotFound(f"Inbox view {view!r} not found")
+    team_ids = team_ids_of(user) if view == InboxView.MY_TEAMS else []
+    return _inbox_views(user, team_ids)[view]
+
+
+def inbox_counts(user: Agent) -> dict[str, int]:
+    """How many tickets ``user`` sees in each inbox view, counted in one aggregate query."""
+    views = _inbox_views(user, team_ids_of(user))
+    return visible_tickets(user).aggregate(
+        **{view: Count("id", filter=_condition(filters)) for view, filters in views.items()}
+    )
 
 
 def ticket_messages(user: Agent, ticket: Ticket) -> QuerySet[Message]:

@@ -1,0 +1,255 @@
+"""Pages of the agent workspace: parse the form, authorise, call one action or selector, render.
+
+htmx requests get partials back (``HX-Request`` header); plain requests get whole pages, so every
+page also works without JavaScript.
+"""
+
+from dataclasses import replace
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from okienko.accounts.models import Agent
+from okienko.accounts.selectors import teams
+from okienko.core.errors import DomainError, NotFound
+from okienko.customers.actions import do_get_or_create_customer_by_identity
+from okienko.customers.choices import IdentityKind
+from okienko.customers.selectors import access_customer
+from okienko.tickets import actions
+from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
+from okienko.tickets.models import Ticket
+from okienko.tickets.selectors import (
+    TicketFilters,
+    access_ticket,
+    inbox_counts,
+    inbox_filters,
+    list_tickets,
+    ticket_events,
+    ticket_messages,
+)
+from okienko.workspace.forms import MessageForm, NewTicketForm, PropertiesForm
+from okienko.workspace.presenters import history
+
+PAGE_SIZE = 50
+UNPROCESSABLE = 422
+CUSTOMER_TICKETS_SHOWN = 20
+
+
+class SignInView(auth_views.LoginView):
+    """E-mail and password; only active agents can sign in (Django's model backend)."""
+
+    template_name = "workspace/login.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out (POST only) and return to the sign-in page."""
+
+    next_page = "workspace:login"
+
+
+def _agent(request: HttpRequest) -> Agent:
+    user = request.user
+    if not isinstance(user, Agent):
+        raise Http404
+    return user
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _ticket_or_404(agent: Agent, ticket_id: int) -> Ticket:
+    try:
+        return access_ticket(agent, ticket_id)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _choice_list(request: HttpRequest, key: str, allowed: list[str]) -> list[str]:
+    return [value for value in request.GET.getlist(key) if value in allowed]
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
+    """One inbox view, newest first, a page at a time, with the counts of every view."""
+    agent = _agent(request)
+    try:
+        view_filters = inbox_filters(agent, view)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    priorities = _choice_list(request, "priority", Priority.values)
+    channels = _choice_list(request, "channel", Channel.values)
+    team_id = _int_or_none(request.GET.get("team"))
+    filters = replace(view_filters, priorities=priorities, channels=channels, team_id=team_id)
+    before_id = _int_or_none(request.GET.get("before"))
+    found = list_tickets(agent, filters, before_id=before_id, limit=PAGE_SIZE + 1)
+    tickets = found[:PAGE_SIZE]
+    query = QueryDict(mutable=True)
+    query.setlist("priority", priorities)
+    query.setlist("channel", channels)
+    if team_id is not None:
+        query["team"] = str(team_id)
+    counts = inbox_counts(agent)
+    context = {
+        "view": view,
+        "views": [(choice, label, counts[choice]) for choice, label in InboxView.choices],
+        "tickets": tickets,
+        "next_before": tickets[-1].pk if len(found) > PAGE_SIZE else None,
+        "is_first_page": before_id is None,
+        "filter_query": query.urlencode(),
+        "selected": {
+            "priorities": priorities,
+            "channels": channels,
+            "teams": query.getlist("team"),
+        },
+        "priorities": Priority.choices,
+        "channels": Channel.choices,
+        "teams": [(str(team.pk), team.name) for team in teams().prefetch_related(None)],
+    }
+    return render(request, "workspace/inbox.html", context)
+
+
+def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    """What the ticket page and its partials show; the heavier parts load only when rendered."""
+    return {
+        "ticket": ticket,
+        "messages": ticket_messages(agent, ticket),
+        "history": SimpleLazyObject(lambda: list(history(ticket_events(agent, ticket)))),
+        "customer": SimpleLazyObject(lambda: access_customer(agent, ticket.requester_id)),
+        "customer_tickets": SimpleLazyObject(
+            lambda: list_tickets(
+                agent,
+                TicketFilters(requester_id=ticket.requester_id),
+                before_id=None,
+                limit=CUSTOMER_TICKETS_SHOWN,
+            )
+        ),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "properties_form": forms.get("properties_form") or PropertiesForm(ticket=ticket),
+    }
+
+
+@login_required
+@require_GET
+def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The ticket: header, thread, composer, properties, history and the customer."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    return render(request, "workspace/ticket.html", _ticket_context(agent, ticket))
+
+
+def _after_ticket_post(
+    request: HttpRequest,
+    agent: Agent,
+    ticket_id: int,
+    *,
+    partial: str,
+    **forms: MessageForm | PropertiesForm,
+) -> HttpResponse:
+    """The answer to a ticket POST: htmx gets ``partial`` (422 with the errors when it failed);
+    a plain form gets a redirect to the ticket, or the page with the errors."""
+    failed = any(form.errors for form in forms.values())
+    if not failed and not _is_htmx(request):
+        return redirect("workspace:ticket", ticket_id=ticket_id)
+    # Re-read: the action changed the ticket, or rolled back and left it as it was.
+    ticket = _ticket_or_404(agent, ticket_id)
+    shown_forms = {name: form for name, form in forms.items() if form.errors}
+    template = f"workspace/partials/{partial}" if _is_htmx(request) else "workspace/ticket.html"
+    context = _ticket_context(agent, ticket, **shown_forms)
+    return render(request, template, context, status=UNPROCESSABLE if failed else 200)
+
+
+@login_required
+@require_POST
+def post_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Send a public reply (optionally setting the status) or add an internal note."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == MessageForm.NOTE:
+                actions.do_add_note(
+                    ticket=ticket,
+                    text=data["text"],
+                    attachments=form.attachment_inputs(),
+                    acting_user=agent,
+                )
+            else:
+                actions.do_reply(
+                    ticket=ticket,
+                    text=data["text"],
+                    attachments=form.attachment_inputs(),
+                    status=data["status_after"] or None,
+                    acting_user=agent,
+                )
+        except DomainError as error:
+            form.add_error(None, error.detail)
+    return _after_ticket_post(
+        request, agent, ticket_id, message_form=form, partial="_conversation_update.html"
+    )
+
+
+@login_required
+@require_POST
+def update_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Change status, priority, assignee or team; returns the re-rendered sidebar and header."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    form = PropertiesForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            actions.do_update_ticket(ticket=ticket, changes=form.changes(), acting_user=agent)
+        except DomainError as error:
+            form.add_error(None, error.detail)
+    return _after_ticket_post(
+        request, agent, ticket_id, properties_form=form, partial="_properties_update.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_ticket(request: HttpRequest) -> HttpResponse:
+    """Open a ticket for a customer (matched or created by e-mail), e.g. after a phone call."""
+    agent = _agent(request)
+    form = NewTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer, _created = do_get_or_create_customer_by_identity(
+                    kind=IdentityKind.EMAIL,
+                    address=data["email"],
+                    name=data["name"],
+                    acting_user=agent,
+                )
+                ticket = actions.do_create_ticket(
+                    subject=data["subject"],
+                    requester=customer,
+                    channel=data["channel"],
+                    text=form.first_message_text(),
+                    author_kind=AuthorKind.CUSTOMER,
+                    priority=data["priority"],
+                    team=data["team"],
+                    assignee=agent if data["assign_to_me"] else None,
+                    acting_user=agent,
+                )
+        except DomainError as error:
+            form.add_error(None, error.detail)
+        else:
+            return redirect("workspace:ticket", ticket_id=ticket.pk)
+    status = UNPROCESSABLE if form.errors else 200
+    return render(request, "workspace/new_ticket.html", {"form": form}, status=status)

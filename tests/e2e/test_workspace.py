@@ -1,0 +1,122 @@
+"""The agent workspace in a real browser: sign in, inbox, ticket, reply; screenshots for docs."""
+
+from pathlib import Path
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
+from okienko.tickets.actions import AttachmentInput, do_add_note, do_reply
+from okienko.tickets.choices import Channel, Priority
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "okienko-demo-1"
+
+
+def _shop_day(agent, team):
+    """A few tickets as a shop's morning looks, one of them with a conversation so far."""
+    customers = [
+        make_customer(name="Zofia Wójcik", email="zofia.wojcik@poczta.example"),
+        make_customer(name="Jan Kowalski", email="jan.kowalski@poczta.example"),
+        make_customer(name="Małgorzata Nowak", email="m.nowak@poczta.example"),
+    ]
+    make_ticket(requester=customers[1], subject="Faktura VAT do zamówienia 10233", team=team)
+    make_ticket(
+        requester=customers[2],
+        subject="Zwrot butów – zły rozmiar",
+        channel=Channel.WEB_FORM,
+        assignee=agent,
+        team=team,
+    )
+    make_ticket(
+        requester=customers[0],
+        subject="Pytanie o termin dostawy",
+        channel=Channel.PHONE,
+        priority=Priority.LOW,
+        assignee=agent,
+    )
+    ticket = make_ticket(
+        requester=customers[0],
+        subject="Zamówienie 10241 nie dotarło",
+        text="Dzień dobry, paczka miała być wczoraj, a śledzenie stoi od trzech dni.",
+        priority=Priority.HIGH,
+        assignee=agent,
+        team=team,
+    )
+    do_add_note(
+        ticket=ticket,
+        text="Kurier potwierdza, że paczka utknęła w sortowni w Strykowie.",
+        attachments=[AttachmentInput("list-przewozowy.pdf", "application/pdf", b"%PDF-1.4")],
+        acting_user=agent,
+    )
+    do_reply(
+        ticket=ticket,
+        text="Dzień dobry, sprawdzamy to z kurierem i wrócimy z informacją jeszcze dziś.",
+        acting_user=agent,
+    )
+    return ticket
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_agent_signs_in_opens_a_ticket_and_replies(live_server, page, browser):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    ticket = _shop_day(agent, team)
+
+    page.set_viewport_size({"width": 1360, "height": 860})
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("E-mail").fill(agent.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_role("heading", name="Moje otwarte").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-inbox.png"), full_page=True)
+
+    assert page.locator(".count[data-view=mine]").inner_text() == "3"
+    page.get_by_role("link", name="Zamówienie 10241 nie dotarło").click()
+    page.get_by_text("Notatka wewnętrzna").first.wait_for()
+    page.get_by_label("Wiadomość", exact=True).fill(
+        "Paczka jest już w drodze, dotrze jutro do 12:00. Przepraszamy za kłopot."
+    )
+    page.get_by_role("button", name="Wyślij i ustaw: oczekuje").click()
+    page.locator(".message--agent", has_text="dotrze jutro do 12:00").wait_for()
+    page.locator("#ticket-header .badge--pending").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-ticket.png"), full_page=True)
+
+    assert page.url == f"{live_server.url}/tickets/{ticket.pk}/"
+    assert page.locator(".message").count() == 4
+    assert page.get_by_label("Wiadomość", exact=True).input_value() == ""
+    assert page.locator("#id_status").input_value() == "pending"
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        locale="pl-PL",
+        timezone_id="Europe/Warsaw",
+        storage_state=page.context.storage_state(),
+    )
+    phone_page = phone.new_page()
+    phone_page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    phone_page.get_by_text("dotrze jutro do 12:00").wait_for()
+    phone_page.screenshot(path=str(SCREENSHOTS / "workspace-ticket-phone.png"))
+    phone.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_status_change_through_the_sidebar_updates_the_header(live_server, page):
+    agent = make_agent(role=Role.AGENT, password=PASSWORD)
+    ticket = make_ticket(subject="Zmiana adresu", assignee=agent)
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill(agent.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.get_by_label("Priorytet").select_option("urgent")
+    page.locator("#ticket-header .priority--urgent").wait_for()
+    page.get_by_label("Status").select_option("on_hold")
+    page.locator("#ticket-header .badge--on_hold").wait_for()
+
+    assert page.locator("#ticket-history").get_by_text("Wstrzymane").count() >= 1
