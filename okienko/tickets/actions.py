@@ -86,6 +86,8 @@ def _event(
 
 def _tags_named(names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+    if not cleaned:
+        return []
     too_long = [name for name in cleaned if len(name) > MAX_TAG_LENGTH]
     if too_long:
         raise InvalidInput(f"Tags longer than {MAX_TAG_LENGTH} characters: {too_long}")

@@ -30,6 +30,8 @@ def _coerce(field: CustomField, value: Any) -> Any:
 
 def validate_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Return the values checked and normalised, or raise ``InvalidInput`` naming each problem."""
+    if not values:
+        return {}
     definitions = {field.key: field for field in CustomField.objects.all()}
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
