@@ -111,7 +111,17 @@ _SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
 DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'okienko.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Under ASGI every request runs its sync code in a fresh thread, so thread-bound persistent
+    # connections would open a new PostgreSQL backend per request; a shared pool reuses them.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": int(_env("DATABASE_POOL_MIN", "2")),
+            "max_size": int(_env("DATABASE_POOL_MAX", "20")),
+            "timeout": 10,
+        }
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
