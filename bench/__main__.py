@@ -1,0 +1,190 @@
+"""``python -m bench``: seed a throw-away install and print one JSON object of measurements.
+
+    python -m bench [--tickets N] [--database sqlite|postgres] [--actions-sample 2000]
+                    [--http-sample 3000] [--http-concurrency 16] [--requests-per-filter 200]
+                    [--workers 2] [--keep]
+    python -m bench serve-rss [--requests 200]
+
+Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), http (``okienko web`` with
+``--workers`` processes: creation under concurrency, list latency per filter, server RSS), size.
+"""
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from bench.environment import DEFAULT_POSTGRES_URL, BenchEnvironment
+from bench.http import DEEP_PAGES, create_tickets, list_latency, warm_up
+from bench.processes import BenchError, Server, create_admin_token, run_okienko, run_phase
+from bench.progress import log
+from bench.report import latency_summary, load_average, machine, targets
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--tickets", type=int, default=100_000, help="tickets to seed")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_POSTGRES_URL,
+        help="the bench database (dropped and created again); default %(default)s",
+    )
+    parser.add_argument(
+        "--actions-sample", type=int, default=2000, help="tickets created through do_create_ticket"
+    )
+    parser.add_argument(
+        "--http-sample", type=int, default=3000, help="tickets created through POST /api/v1/tickets"
+    )
+    parser.add_argument("--http-concurrency", type=int, default=16)
+    parser.add_argument("--requests-per-filter", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="okienko web worker processes")
+    parser.add_argument("--random-seed", type=int, default=42)
+    parser.add_argument(
+        "--settings",
+        default="okienko.settings",
+        help="Django settings module for every phase and the server, to try a configuration "
+        "change (it must be importable, e.g. through PYTHONPATH)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the var dir and the bench database afterwards"
+    )
+    return parser
+
+
+def _http_phase(
+    options: argparse.Namespace, bench_env: BenchEnvironment, catalogue: dict[str, Any]
+) -> dict[str, Any]:
+    env = bench_env.env()
+    server_args = ["web", "--workers", str(options.workers)]
+    with Server(server_args, env, bench_env.var_dir / "server.log") as server:
+        # Nothing is timed yet: create the token while the workers start.
+        token = create_admin_token(env)
+        server.wait_ready()
+        warm_up(server.base_url, token, concurrency=options.http_concurrency)
+        server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+        created = create_tickets(
+            server.base_url,
+            token,
+            count=options.http_sample,
+            concurrency=options.http_concurrency,
+            existing_emails=catalogue["customer_emails"],
+        )
+        create_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+        server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+        latencies, list_errors = list_latency(
+            server.base_url, token, catalogue, requests=options.requests_per_filter
+        )
+        list_requests = options.requests_per_filter * (len(latencies) - 1 + DEEP_PAGES)
+        list_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+        rss_mb, processes = server.rss_mb()
+        log(f"http: server RSS {rss_mb} MB in {processes} processes")
+        if created.errors or list_errors:
+            for traceback in server.errors():
+                log(f"http: server error:\n{traceback}")
+    create_errors = created.errors
+    return {
+        "create_http_per_s": round(created.created / created.seconds, 1) if created.seconds else 0,
+        "create_http_latency_ms": latency_summary(created.latencies_ms),
+        "http_errors": {
+            "total": sum(create_errors.values()) + sum(list_errors.values()),
+            "create": create_errors,
+            "list": list_errors,
+        },
+        "list_latency_ms": latencies,
+        "server_rss_mb": rss_mb,
+        "server_processes": processes,
+        # CPU per request does not depend on how busy the machine was, unlike the rates.
+        "cpu_ms_per_request": {
+            "create_server": _per_request_ms(create_cpu[0], options.http_sample),
+            "create_load_generator": _per_request_ms(create_cpu[1], options.http_sample),
+            "list_server": _per_request_ms(list_cpu[0], list_requests),
+            "list_load_generator": _per_request_ms(list_cpu[1], list_requests),
+        },
+    }
+
+
+def _per_request_ms(seconds: float, requests: int) -> float:
+    return round(seconds * 1000 / requests, 2) if requests else 0.0
+
+
+def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
+    """Run every phase against a fresh install and return the report."""
+    bench_env = BenchEnvironment(
+        database=options.database,
+        postgres_url=options.postgres_url,
+        keep=options.keep,
+        settings_module=options.settings,
+    )
+    started = time.monotonic()
+    load_at_start = load_average()
+    try:
+        bench_env.prepare()
+        env = bench_env.env()
+        log("migrate")
+        run_okienko(["migrate", "--no-input"], env)
+        log(f"seed: {options.tickets} tickets")
+        seeded = run_phase(
+            "seed",
+            ["--tickets", str(options.tickets), "--random-seed", str(options.random_seed)],
+            env,
+        )
+        catalogue = seeded.pop("catalogue")
+        actions = run_phase("actions", ["--count", str(options.actions_sample)], env)
+        http = _http_phase(options, bench_env, catalogue)
+        db_size_mb = bench_env.size_mb()
+        report: dict[str, Any] = {
+            "database": options.database,
+            "tickets": options.tickets,
+            "seed": seeded,
+            "create_actions_per_s": actions["tickets_per_s"],
+            "create_http_per_s": http.pop("create_http_per_s"),
+            "http_errors": http.pop("http_errors"),
+            "list_latency_ms": http.pop("list_latency_ms"),
+            "db_size_mb": db_size_mb,
+            "server_rss_mb": http.pop("server_rss_mb"),
+            "cpu_ms_per_request": {
+                "create_actions": actions["cpu_ms_per_ticket"],
+                **http.pop("cpu_ms_per_request"),
+            },
+            **http,
+            "parameters": {
+                "actions_sample": options.actions_sample,
+                "http_sample": options.http_sample,
+                "http_concurrency": options.http_concurrency,
+                "requests_per_filter": options.requests_per_filter,
+                "workers": options.workers,
+                "settings": options.settings,
+            },
+            "machine": machine(bench_env.server_version(), load_at_start=load_at_start),
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        report["targets"] = targets(report)
+        return report
+    finally:
+        bench_env.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["serve-rss"]:
+        from bench.serve_rss import main as serve_rss_main
+
+        return serve_rss_main(arguments[1:])
+    options = _parser().parse_args(arguments)
+    try:
+        report = run_benchmark(options)
+    except BenchError as error:
+        log(f"failed: {error}")
+        return 1
+    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

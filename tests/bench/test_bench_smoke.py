@@ -1,0 +1,83 @@
+"""A smoke run of ``python -m bench``: every phase runs end to end on a tiny SQLite install.
+
+Not a timed test: it checks the shape of the report and that nothing failed, never the rates.
+The benchmark strips inherited ``OKIENKO_*`` variables, so this passes the same whether the
+suite runs on SQLite or on PostgreSQL.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FILTERS = {
+    "none",
+    "status=open",
+    "status=pending",
+    "priority=urgent",
+    "channel=chat",
+    "assignee=<agent>",
+    "assignee=none",
+    "team=<team>",
+    "requester=<customer>",
+    "tag=<tag>",
+    "category=<category>",
+    "status=open&team=<team>",
+    "status=unsolved",
+    "status=unsolved&assignee=<agent>",
+    "page_deep",
+}
+TOP_LEVEL_KEYS = {
+    "database",
+    "tickets",
+    "seed",
+    "create_actions_per_s",
+    "create_http_per_s",
+    "http_errors",
+    "list_latency_ms",
+    "db_size_mb",
+    "server_rss_mb",
+    "targets",
+    "machine",
+}
+
+
+def test_bench_smoke_run_reports_every_measurement():
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--tickets",
+            "300",
+            "--actions-sample",
+            "20",
+            "--http-sample",
+            "30",
+            "--requests-per-filter",
+            "3",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+
+    report = json.loads(completed.stdout)
+
+    assert report.keys() >= TOP_LEVEL_KEYS
+    assert report["database"] == "sqlite"
+    assert report["tickets"] == 300
+    assert report["seed"]["tickets_per_s"] > 0
+    assert report["create_actions_per_s"] > 0
+    assert report["create_http_per_s"] > 0
+    assert report["http_errors"] == {"total": 0, "create": {}, "list": {}}
+    assert set(report["list_latency_ms"]) == FILTERS
+    assert all(summary["p95"] > 0 for summary in report["list_latency_ms"].values())
+    assert all(summary["items"] > 0 for summary in report["list_latency_ms"].values())
+    assert report["db_size_mb"] > 0
+    assert report["server_rss_mb"] > 0
+    assert report["machine"]["cores"] >= 1
