@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
@@ -92,7 +92,10 @@ def list_tickets(
     """
     tickets = visible_tickets(user).filter(_condition(filters))
     if filters.tag:
-        tickets = tickets.filter(tags__name=filters.tag)
+        # Walk tickets newest first and probe the (ticket, tag) index, instead of collecting and
+        # sorting every ticket that carries the tag.
+        tagged = Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"), tag__name=filters.tag)
+        tickets = tickets.filter(Exists(tagged))
     if before_id:
         tickets = tickets.filter(id__lt=before_id)
     if len(filters.statuses) > 1:
