@@ -11,8 +11,10 @@ Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), http (``ok
 
 import argparse
 import json
+import signal
 import sys
 import time
+from types import FrameType
 from typing import Any
 
 from bench.environment import DEFAULT_POSTGRES_URL, BenchEnvironment
@@ -170,7 +172,14 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
         bench_env.cleanup()
 
 
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # SystemExit unwinds the finally blocks: the server's process group is stopped and the
+    # temporary directory and bench database are removed, as on Ctrl-C.
+    sys.exit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == ["serve-rss"]:
         from bench.serve_rss import main as serve_rss_main

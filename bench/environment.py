@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -57,6 +57,24 @@ class BenchEnvironment:
         self.var_dir = Path(tempfile.mkdtemp(prefix="okienko-bench-"))
         self._secret_key = secrets.token_urlsafe(50)
         self._created_database = False
+        self._lock: psycopg.Connection[Any] | None = None
+
+    def _take_lock(self, name: str) -> None:
+        """Hold an advisory lock on the database name for the whole run.
+
+        Two runs against one database would drop each other's data; the second one stops here.
+        """
+        self._lock = psycopg.connect(_maintenance_url(self.postgres_url), autocommit=True)
+        row = self._lock.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s))", [f"okienko-bench:{name}"]
+        ).fetchone()
+        if not (row and row[0]):
+            self._lock.close()
+            self._lock = None
+            raise BenchError(
+                f"another benchmark is using the database {name}; wait for it to finish or "
+                "give another database with --postgres-url"
+            )
 
     def prepare(self) -> None:
         """Create the empty database (PostgreSQL: drop any previous bench database first)."""
@@ -64,6 +82,7 @@ class BenchEnvironment:
         if self.database == "postgres":
             name = _database_name(self.postgres_url)
             try:
+                self._take_lock(name)
                 with psycopg.connect(_maintenance_url(self.postgres_url), autocommit=True) as conn:
                     conn.execute(
                         sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
@@ -122,6 +141,7 @@ class BenchEnvironment:
     def cleanup(self) -> None:
         """Remove the temporary directory and the bench database, unless asked to keep them."""
         if self.keep:
+            self._release_lock()
             log(
                 f"kept var dir {self.var_dir}"
                 + (f" and database {self.postgres_url}" if self._created_database else "")
@@ -139,3 +159,9 @@ class BenchEnvironment:
                     )
             except psycopg.Error as error:
                 log(f"could not drop database {name}: {error}")
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.phase import emit, setup_django
 from bench.progress import log
+from bench.seed import RARE_TAG
 
 
 def _filters(rng: random.Random) -> dict[str, dict[str, Any]]:
@@ -46,6 +47,7 @@ def _filters(rng: random.Random) -> dict[str, dict[str, Any]]:
         f"team={team_id}": {"team_id": team_id},
         f"requester={requester_id}": {"requester_id": requester_id},
         f"tag={tag}": {"tag": tag},
+        f"tag={RARE_TAG}": {"tag": RARE_TAG},
         f"category={category_id}": {"category_id": category_id},
         f"status=open&team={team_id}": {"statuses": ["open"], "team_id": team_id},
         "status=unsolved": {"statuses": list(UNSOLVED_STATUSES)},

@@ -140,7 +140,11 @@ def main_filters(catalogue: dict[str, Any]) -> dict[str, Callable[[random.Random
     same cached rows.
     """
     agents, teams = catalogue["agent_ids"], catalogue["team_ids"]
-    customers, tags = catalogue["customer_ids"], catalogue["tag_names"]
+    customers, tags, rare_tag = (
+        catalogue["customer_ids"],
+        catalogue["tag_names"],
+        catalogue["rare_tag"],
+    )
     categories = catalogue["category_ids"]
     return {
         "none": lambda rng: "",
@@ -153,6 +157,7 @@ def main_filters(catalogue: dict[str, Any]) -> dict[str, Callable[[random.Random
         "team=<team>": lambda rng: f"team={rng.choice(teams)}",
         "requester=<customer>": lambda rng: f"requester={rng.choice(customers)}",
         "tag=<tag>": lambda rng: f"tag={rng.choice(tags)}",
+        "tag=<rare tag>": lambda rng: f"tag={rare_tag}",
         "category=<category>": lambda rng: f"category={rng.choice(categories)}",
         "status=open&team=<team>": lambda rng: f"status=open&team={rng.choice(teams)}",
         # The inbox views "all open" and "mine".

@@ -64,6 +64,10 @@ TAGS = (
     "allegro",
     "pilne",
 )
+# A tag few tickets carry (one in RARE_TAG_EVERY, the first one included), spread over the
+# whole year: a list filtered by it cannot stop after the newest few tickets it walks.
+RARE_TAG = "prokuratura"
+RARE_TAG_EVERY = 20_000
 CATEGORIES = ("Zamówienia", "Dostawa", "Reklamacje", "Płatności", "Konto klienta", "Inne")
 FIRST_NAMES = (
     "Anna",
@@ -139,6 +143,7 @@ class Catalogue:
     team_names: dict[int, str]
     tag_ids: dict[str, int]
     category_ids: list[int]
+    rare_tag_id: int
 
 
 def _weighted(rng: random.Random, weights: dict[str, int], count: int) -> list[str]:
@@ -189,8 +194,9 @@ def _create_catalogue() -> Catalogue:
         team_names[team.pk] = team.name
     Tag.objects.bulk_create([Tag(name=name) for name in TAGS], ignore_conflicts=True)
     tag_ids = dict(Tag.objects.filter(name__in=TAGS).values_list("name", "pk"))
+    rare_tag_id = Tag.objects.get_or_create(name=RARE_TAG)[0].pk
     category_ids = [Category.objects.create(name=name).pk for name in CATEGORIES]
-    return Catalogue(agents_by_team, agent_names, team_names, tag_ids, category_ids)
+    return Catalogue(agents_by_team, agent_names, team_names, tag_ids, category_ids, rare_tag_id)
 
 
 def _seed_customers(count: int, rng: random.Random) -> tuple[int, list[str]]:
@@ -341,6 +347,8 @@ def _seed_tickets(
                 updated_at = closed_at
             updated_at = min(updated_at, now)
             tags = rng.sample(tag_items, rng.randint(1, 2)) if rng.random() < TAGGED_SHARE else []
+            if index % RARE_TAG_EVERY == 0:
+                tags.append((RARE_TAG, catalogue.rare_tag_id))
             tickets.append(
                 (
                     ticket_id,
@@ -458,6 +466,7 @@ def seed(tickets: int, *, random_seed: int) -> dict[str, Any]:
             "agent_ids": sorted(catalogue.agent_names),
             "team_ids": sorted(catalogue.team_names),
             "tag_names": sorted(catalogue.tag_ids),
+            "rare_tag": RARE_TAG,
             "category_ids": catalogue.category_ids,
             "customer_ids": customer_ids,
             "customer_emails": [

@@ -22,6 +22,7 @@ FILTERS = {
     "team=<team>",
     "requester=<customer>",
     "tag=<tag>",
+    "tag=<rare tag>",
     "category=<category>",
     "status=open&team=<team>",
     "status=unsolved",
