@@ -47,6 +47,13 @@ class BulkWriter:
     def __init__(self, model: type[models.Model], field_names: Sequence[str]) -> None:
         meta = model._meta
         fields = [meta.get_field(name) for name in field_names]
+        not_columns = [
+            field.name
+            for field in fields
+            if not isinstance(field, models.Field) or field.column is None
+        ]
+        if not_columns:
+            raise ValueError(f"{meta.label}: {not_columns} are not columns")
         missing = [
             field.name
             for field in meta.concrete_fields
@@ -61,11 +68,9 @@ class BulkWriter:
             raise ValueError(f"Seeding supports PostgreSQL and SQLite, not {connection.vendor}")
         self._vendor = connection.vendor
         self._table = connection.ops.quote_name(meta.db_table)
-        self._columns = ", ".join(
-            connection.ops.quote_name(field.column)  # type: ignore[union-attr]
-            for field in fields
-        )
-        self._adapters = [_adapter(field, self._vendor) for field in fields]  # type: ignore[arg-type]
+        columns = [field for field in fields if isinstance(field, models.Field)]
+        self._columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in columns)
+        self._adapters = [_adapter(field, self._vendor) for field in columns]
         self._needs_adapting = any(adapter is not _identity for adapter in self._adapters)
 
     def _adapted(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:

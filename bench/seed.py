@@ -420,11 +420,19 @@ def _reset_sequences() -> None:
     """Move the id sequences past the ids assigned here (PostgreSQL; SQLite follows by itself)."""
     from django.core.management.color import no_style
     from django.db import connection
+    from django.db.models import Model
 
     from okienko.customers.models import Customer, Identity
     from okienko.tickets.models import Message, Ticket, TicketEvent
 
-    models = [Customer, Identity, Ticket, Message, TicketEvent, Ticket.tags.through]
+    models: list[type[Model]] = [
+        Customer,
+        Identity,
+        Ticket,
+        Message,
+        TicketEvent,
+        Ticket.tags.through,
+    ]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:
         for statement in statements:
