@@ -116,6 +116,10 @@ def test_status_change_through_the_sidebar_updates_the_header(live_server, page)
     page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     page.get_by_label("Priorytet").select_option("urgent")
     page.locator("#ticket-header .priority--urgent").wait_for()
+    # The response re-renders the properties panel; change the next field only once it settled.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.get_by_label("Status").select_option("on_hold")
     page.locator("#ticket-header .badge--on_hold").wait_for()
 
