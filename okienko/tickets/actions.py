@@ -20,6 +20,8 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
+from okienko.customers.actions import do_get_or_create_customer_by_identity
+from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
 from okienko.tickets.choices import (
     UNSOLVED_STATUSES,
@@ -247,6 +249,20 @@ def do_create_ticket(
     ).save()
     publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
     return ticket
+
+
+@transaction.atomic
+def do_create_ticket_for_email(
+    *, requester_email: str, requester_name: str = "", acting_user: Agent | None, **fields: Any
+) -> Ticket:
+    """Open a ticket for whoever uses this e-mail address, matching or creating the customer."""
+    requester, _ = do_get_or_create_customer_by_identity(
+        kind=IdentityKind.EMAIL,
+        address=requester_email,
+        name=requester_name,
+        acting_user=acting_user,
+    )
+    return do_create_ticket(requester=requester, acting_user=acting_user, **fields)
 
 
 def _refuse_inactive(assignee: Agent | None) -> None:

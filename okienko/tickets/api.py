@@ -13,8 +13,6 @@ from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
 from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
 from okienko.core.errors import InvalidInput
-from okienko.customers.actions import do_get_or_create_customer_by_identity
-from okienko.customers.choices import IdentityKind
 from okienko.customers.selectors import access_customer
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, Priority, Status
@@ -120,35 +118,36 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
     agent = acting_agent(request)
 
     def create() -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "subject": payload.subject,
+            "channel": payload.channel,
+            "text": payload.message,
+            "html": payload.html,
+            "author_kind": payload.message_author,
+            "priority": payload.priority,
+            "assignee": access_agent(agent, payload.assignee_id) if payload.assignee_id else None,
+            "team": access_team(agent, payload.team_id) if payload.team_id else None,
+            "category": (
+                access_category(agent, payload.category_id) if payload.category_id else None
+            ),
+            "tags": payload.tags,
+            "custom_fields": payload.custom_fields,
+            "attachments": _decoded_attachments(payload.attachments),
+            "acting_user": agent,
+        }
         if payload.requester_id is not None:
             requester = access_customer(agent, payload.requester_id)
+            ticket = actions.do_create_ticket(requester=requester, **fields)
         elif payload.requester is not None:
-            requester, _ = do_get_or_create_customer_by_identity(
-                kind=IdentityKind.EMAIL,
-                address=payload.requester.email,
-                name=payload.requester.name,
-                acting_user=agent,
+            ticket = actions.do_create_ticket_for_email(
+                requester_email=payload.requester.email,
+                requester_name=payload.requester.name,
+                **fields,
             )
         else:
             raise InvalidInput(
                 "Give the requester or requester_id", errors={"requester": ["required"]}
             )
-        ticket = actions.do_create_ticket(
-            subject=payload.subject,
-            requester=requester,
-            channel=payload.channel,
-            text=payload.message,
-            html=payload.html,
-            author_kind=payload.message_author,
-            priority=payload.priority,
-            assignee=access_agent(agent, payload.assignee_id) if payload.assignee_id else None,
-            team=access_team(agent, payload.team_id) if payload.team_id else None,
-            category=access_category(agent, payload.category_id) if payload.category_id else None,
-            tags=payload.tags,
-            custom_fields=payload.custom_fields,
-            attachments=_decoded_attachments(payload.attachments),
-            acting_user=agent,
-        )
         return _ticket_body(access_ticket(agent, ticket.pk))
 
     return run_idempotent(request, agent, create)

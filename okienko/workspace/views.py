@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -18,8 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import teams
 from okienko.core.errors import DomainError, NotFound
-from okienko.customers.actions import do_get_or_create_customer_by_identity
-from okienko.customers.choices import IdentityKind
 from okienko.customers.selectors import access_customer
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
@@ -229,24 +226,18 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                customer, _created = do_get_or_create_customer_by_identity(
-                    kind=IdentityKind.EMAIL,
-                    address=data["email"],
-                    name=data["name"],
-                    acting_user=agent,
-                )
-                ticket = actions.do_create_ticket(
-                    subject=data["subject"],
-                    requester=customer,
-                    channel=data["channel"],
-                    text=form.first_message_text(),
-                    author_kind=AuthorKind.CUSTOMER,
-                    priority=data["priority"],
-                    team=data["team"],
-                    assignee=agent if data["assign_to_me"] else None,
-                    acting_user=agent,
-                )
+            ticket = actions.do_create_ticket_for_email(
+                requester_email=data["email"],
+                requester_name=data["name"],
+                subject=data["subject"],
+                channel=data["channel"],
+                text=form.first_message_text(),
+                author_kind=AuthorKind.CUSTOMER,
+                priority=data["priority"],
+                team=data["team"],
+                assignee=agent if data["assign_to_me"] else None,
+                acting_user=agent,
+            )
         except DomainError as error:
             form.add_error(None, error.detail)
         else:
