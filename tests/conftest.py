@@ -1,6 +1,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -23,6 +24,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass"))
         if "e2e" in item.keywords and not os.path.exists(CHROMIUM) and not STRICT:
             item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
+
+
+@pytest.fixture
+def testdata() -> Path:
+    """The shared test data folder named by OKIENKO_TESTDATA; skipped only outside strict runs."""
+    configured = os.environ.get("OKIENKO_TESTDATA", "")
+    if not configured:
+        if STRICT:
+            pytest.fail("OKIENKO_TESTDATA is not set and OKIENKO_TEST_STRICT=1")
+        pytest.skip("OKIENKO_TESTDATA is not set")
+    return Path(configured)
 
 
 @pytest.fixture(autouse=True)

@@ -103,7 +103,7 @@ class Ticket(models.Model):
         related_name="tickets",
         db_index=False,
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", through="TicketTag")
     custom_fields = models.JSONField(default=dict, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_tickets"
@@ -141,6 +141,23 @@ class Ticket(models.Model):
     @property
     def number(self) -> int:
         return self.pk
+
+
+class TicketTag(models.Model):
+    """A tag on a ticket: the many-to-many table, explicit to index it by tag."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="ticket_links")
+
+    class Meta:
+        db_table = "tickets_ticket_tags"
+        unique_together = [("ticket", "tag")]
+        # A tag's tickets newest first: the tag filter reads this range instead of probing
+        # every ticket for a rare tag.
+        indexes = [models.Index(fields=["tag", "ticket"], name="ticket_tag_tag_ticket")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.tag_id}"
 
 
 class Message(models.Model):

@@ -52,6 +52,20 @@ def test_create_ticket_matches_existing_customer_by_email(admin_api):
 
 
 @pytest.mark.django_db
+def test_agent_can_route_a_new_ticket_to_a_team_they_cannot_see(db):
+    own_team, other_team = make_team(name="Sklep"), make_team(name="Hurt")
+    agent = make_agent(role=Role.AGENT, teams=[own_team])
+    api = ApiClient(make_token(agent))
+
+    response = api.post("/tickets", {**NEW_TICKET, "team_id": other_team.pk})
+
+    assert response.status_code == 201, response.content
+    assert response.json()["team"] == {"id": other_team.pk, "name": "Hurt"}
+    assert Ticket.objects.get(pk=response.json()["id"]).team_id == other_team.pk
+    assert_problem(api.get(f"/tickets/{response.json()['id']}"), 404)
+
+
+@pytest.mark.django_db
 def test_create_ticket_with_assignee_team_tags_and_attachment(admin_api, admin):
     team = make_team(name="Reklamacje")
     payload = {

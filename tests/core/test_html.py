@@ -1,9 +1,7 @@
 """Sanitising inbound HTML and turning it into readable text."""
 
 import json
-import os
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -209,17 +207,6 @@ def _dangers(html: str) -> list[str]:
         if name in URL_ATTRIBUTES and _compact(value).startswith(SCRIPT_SCHEMES)
     ]
     return script_tags + handlers + script_urls
-
-
-@pytest.fixture
-def testdata() -> Path:
-    """The shared test data folder named by OKIENKO_TESTDATA; skipped only outside strict runs."""
-    configured = os.environ.get("OKIENKO_TESTDATA", "")
-    if not configured:
-        if os.environ.get("OKIENKO_TEST_STRICT") == "1":
-            pytest.fail("OKIENKO_TESTDATA is not set and OKIENKO_TEST_STRICT=1")
-        pytest.skip("OKIENKO_TESTDATA is not set")
-    return Path(configured)
 
 
 def test_danger_check_recognises_dangerous_markup():

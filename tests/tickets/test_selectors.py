@@ -253,6 +253,25 @@ def test_list_filters_by_tag_without_duplicates():
 
 
 @pytest.mark.django_db
+def test_tag_filter_combines_with_statuses_paging_and_unknown_tags():
+    admin = make_agent(role=Role.ADMIN)
+    oldest = make_ticket(tags=["zwrot"])
+    make_ticket(tags=["vip"])
+    pending = make_ticket(tags=["zwrot"])
+    do_change_status(ticket=pending, status=Status.PENDING, acting_user=admin)
+    newest = make_ticket(tags=["zwrot", "vip"])
+    unsolved = TicketFilters(tag="zwrot", statuses=(Status.NEW, Status.PENDING))
+
+    first_page = list_tickets(admin, unsolved, before_id=None, limit=2)
+    second_page = list_tickets(admin, unsolved, before_id=first_page[-1].pk, limit=2)
+    unknown = list_tickets(admin, TicketFilters(tag="nie-ma-takiego"), before_id=None, limit=50)
+
+    assert ids(first_page) == [newest.pk, pending.pk]
+    assert ids(second_page) == [oldest.pk]
+    assert unknown == []
+
+
+@pytest.mark.django_db
 def test_list_filters_by_requester_and_organisation():
     admin = make_agent(role=Role.ADMIN)
     organisation = do_create_organisation(name="Hurtownia", acting_user=None)
