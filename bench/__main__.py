@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--http-sample", type=int, default=3000, help="tickets created through POST /api/v1/tickets"
     )
+    parser.add_argument(
+        "--ingest-sample", type=int, default=2000, help="e-mails ingested through the pipeline"
+    )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="okienko web worker processes")
@@ -138,6 +141,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
         )
         catalogue = seeded.pop("catalogue")
         actions = run_phase("actions", ["--count", str(options.actions_sample)], env)
+        ingested = run_phase("ingest", ["--count", str(options.ingest_sample)], env)
         http = _http_phase(options, bench_env, catalogue)
         db_size_mb = bench_env.size_mb()
         report: dict[str, Any] = {
@@ -146,18 +150,22 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "seed": seeded,
             "create_actions_per_s": actions["tickets_per_s"],
             "create_http_per_s": http.pop("create_http_per_s"),
+            "ingest_email_per_s": ingested["messages_per_s"],
+            "ingest_outcomes": ingested["outcomes"],
             "http_errors": http.pop("http_errors"),
             "list_latency_ms": http.pop("list_latency_ms"),
             "db_size_mb": db_size_mb,
             "server_rss_mb": http.pop("server_rss_mb"),
             "cpu_ms_per_request": {
                 "create_actions": actions["cpu_ms_per_ticket"],
+                "ingest_email": ingested["cpu_ms_per_message"],
                 **http.pop("cpu_ms_per_request"),
             },
             **http,
             "parameters": {
                 "actions_sample": options.actions_sample,
                 "http_sample": options.http_sample,
+                "ingest_sample": options.ingest_sample,
                 "http_concurrency": options.http_concurrency,
                 "requests_per_filter": options.requests_per_filter,
                 "workers": options.workers,

@@ -12,6 +12,8 @@ TARGET_CREATE_HTTP_PER_S = 300
 TARGET_CREATE_ACTIONS_PER_S = 1000
 TARGET_LIST_P95_MS = 50
 TARGET_SERVE_RSS_MB = 300
+# E-mails ingested end to end: the target is for PostgreSQL, the lower one for embedded mode.
+TARGET_INGEST_PER_S = {"postgres": 500, "sqlite": 300}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -49,6 +51,10 @@ def targets(report: dict[str, Any]) -> dict[str, bool]:
         f"list_p95_ms<{TARGET_LIST_P95_MS}": bool(latencies)
         and all(summary["p95"] < TARGET_LIST_P95_MS for summary in latencies.values()),
         "http_errors==0": report.get("http_errors", {}).get("total", 1) == 0,
+        "ingest_email_per_s>={}".format(TARGET_INGEST_PER_S[report.get("database", "sqlite")]): (
+            report.get("ingest_email_per_s", 0)
+            >= TARGET_INGEST_PER_S[report.get("database", "sqlite")]
+        ),
     }
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "okienko.accounts",
     "okienko.customers",
     "okienko.tickets",
+    "okienko.inboxes",
     "okienko.api",
     "okienko.workspace",
     "ninja",
@@ -190,6 +191,14 @@ MAX_ATTACHMENT_BYTES = int(_env("MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(_env("MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
 # How long an Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_TTL_HOURS = int(_env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+
+# Inbound e-mail: the largest message accepted (bigger ones are quarantined with the reason),
+# how far back a reply with a known sender and subject joins an open ticket, and how many
+# messages one sender may send per window before the rest is quarantined as a flood.
+EMAIL_MAX_MESSAGE_BYTES = int(_env("EMAIL_MAX_MESSAGE_BYTES", str(30 * 1024 * 1024)))
+EMAIL_THREAD_BY_SUBJECT_DAYS = int(_env("EMAIL_THREAD_BY_SUBJECT_DAYS", "7"))
+EMAIL_SENDER_LIMIT = int(_env("EMAIL_SENDER_LIMIT", "30"))
+EMAIL_SENDER_WINDOW_MINUTES = int(_env("EMAIL_SENDER_WINDOW_MINUTES", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = MODE == "production"

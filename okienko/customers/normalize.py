@@ -2,13 +2,17 @@
 
 import re
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
 from okienko.customers.choices import IdentityKind
 
 _NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+# Lenient on purpose: whatever a mail server delivered from is an address we must be able to
+# answer and match, including internationalised ones (RFC 6531: "marilù@università.it") and
+# hosts with underscores. Only what cannot be a mailbox is refused.
+_LOCAL_CHARACTER = r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]"
+_DOMAIN_LABEL = r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f.]+"
+_EMAIL = re.compile(rf"{_LOCAL_CHARACTER}+@{_DOMAIN_LABEL}(\.{_DOMAIN_LABEL})+")
+MAX_EMAIL_LENGTH = 254
 
 
 def normalize_nip(value: str) -> str:
@@ -41,10 +45,8 @@ def normalize_address(kind: str, address: str) -> str:
     """Return the canonical form of an identity address, or raise ``ValueError``."""
     address = address.strip()
     if kind == IdentityKind.EMAIL:
-        try:
-            validate_email(address)
-        except ValidationError as error:
-            raise ValueError("Not an e-mail address") from error
+        if len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address):
+            raise ValueError("Not an e-mail address")
         return address.lower()
     if kind in {IdentityKind.PHONE, IdentityKind.WHATSAPP}:
         return normalize_phone(address)

@@ -1,9 +1,12 @@
 """Reads for customers and organisations; every agent may see the customer directory."""
 
+from collections.abc import Sequence
+
 from django.db.models import Q, QuerySet
 
 from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
+from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer, Identity, Organisation, Tier
 
 
@@ -67,3 +70,12 @@ def tier_by_slug(slug: str) -> Tier:
         return Tier.objects.get(slug=slug)
     except Tier.DoesNotExist as error:
         raise NotFound(f"Tier {slug!r} not found") from error
+
+
+def email_addresses_of(customers: Sequence[Customer]) -> dict[int, str]:
+    """Each customer's e-mail address (their first e-mail identity), by customer id."""
+    identities = Identity.objects.filter(customer__in=customers, kind=IdentityKind.EMAIL).order_by(
+        "-id"
+    )
+    # Ordered newest first so the oldest identity wins: it is the one they wrote from first.
+    return {identity.customer_id: identity.address for identity in identities}

@@ -6,8 +6,10 @@ publishes a domain event after commit.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any, cast
 
 from django.conf import settings
@@ -118,6 +120,7 @@ def _create_message(
     channel: str | None = None,
     external_id: str = "",
     attachments: Sequence[AttachmentInput] = (),
+    quoted_text: str = "",
 ) -> Message:
     clean_html = sanitize_html(html) if html else ""
     text = text.strip() or html_to_text(clean_html)
@@ -134,6 +137,7 @@ def _create_message(
         text=text,
         html=clean_html,
         external_id=external_id,
+        quoted_text=quoted_text,
         created_at=at,
     )
     for attachment in attachments:
@@ -156,7 +160,9 @@ def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
         size=len(attachment.content),
         content_id=attachment.content_id,
     )
-    stored.file.save(filename, ContentFile(attachment.content), save=False)
+    # On disk under a generated name: a sender's file name can be long, odd or hostile.
+    extension = PurePosixPath(filename).suffix[:16].lower()
+    stored.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(attachment.content), save=False)
     stored.save()
     return stored
 
@@ -178,11 +184,18 @@ def do_create_ticket(
     custom_fields: dict[str, Any] | None = None,
     attachments: Sequence[AttachmentInput] = (),
     external_id: str = "",
+    quoted_text: str = "",
+    cc: Sequence[Customer] = (),
+    follow_up_of: Ticket | None = None,
     acting_user: Agent | None,
     rule: str = "",
     at: datetime.datetime | None = None,
 ) -> Ticket:
-    """Open a ticket with its first message, written by the customer or by an agent for them."""
+    """Open a ticket with its first message, written by the customer or by an agent for them.
+
+    ``follow_up_of`` links a closed ticket the customer wrote about again; its history records
+    the follow-up too.
+    """
     at = at or timezone.now()
     subject = subject.strip()
     if not subject:
@@ -204,6 +217,7 @@ def do_create_ticket(
         team=team,
         category=category,
         custom_fields=fields,
+        follow_up_of=follow_up_of,
         created_at=at,
         updated_at=at,
         last_message_at=at,
@@ -211,6 +225,9 @@ def do_create_ticket(
     tag_objects = _tags_named(tags)
     if tag_objects:
         ticket.tags.add(*tag_objects)
+    copied = _others(cc, requester)
+    if copied:
+        ticket.cc.add(*copied)
     is_customer = author_kind == AuthorKind.CUSTOMER
     message = _create_message(
         ticket,
@@ -224,6 +241,7 @@ def do_create_ticket(
         author_agent=None if is_customer else acting_user,
         external_id=external_id,
         attachments=attachments,
+        quoted_text=quoted_text,
     )
     snapshot = {
         "subject": ticket.subject,
@@ -236,6 +254,8 @@ def do_create_ticket(
         "category": _label(category),
         "tags": [tag.name for tag in tag_objects],
         "custom_fields": fields,
+        "cc": [_label(customer) for customer in copied],
+        "follow_up_of": follow_up_of.pk if follow_up_of else None,
     }
     _event(
         ticket,
@@ -247,8 +267,23 @@ def do_create_ticket(
         message=message,
         actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
     ).save()
+    if follow_up_of is not None:
+        _event(
+            follow_up_of,
+            EventKind.FOLLOW_UP_OPENED,
+            at=at,
+            acting_user=acting_user,
+            new={"ticket_id": ticket.pk},
+            rule=rule,
+        ).save()
     publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
     return ticket
+
+
+def _others(customers: Sequence[Customer], requester: Customer) -> list[Customer]:
+    """The distinct customers other than the requester, in the order given."""
+    unique = {customer.pk: customer for customer in customers if customer.pk != requester.pk}
+    return list(unique.values())
 
 
 @transaction.atomic
@@ -352,15 +387,16 @@ def do_add_note(
     text: str,
     html: str = "",
     attachments: Sequence[AttachmentInput] = (),
-    acting_user: Agent,
+    acting_user: Agent | None,
     rule: str = "",
     at: datetime.datetime | None = None,
 ) -> Message:
-    """Add an internal note that only agents see; allowed on closed tickets too."""
+    """Add an internal note that only agents see; allowed on closed tickets too. Without an
+    acting agent the system writes it (e.g. "this reply could not be delivered")."""
     at = at or timezone.now()
     message = _create_message(
         ticket,
-        author_kind=AuthorKind.AGENT,
+        author_kind=_actor_kind(acting_user),
         author_agent=acting_user,
         direction=Direction.INTERNAL,
         is_public=False,
@@ -384,9 +420,16 @@ def do_add_customer_message(
     author: Customer | None = None,
     channel: str | None = None,
     external_id: str = "",
+    quoted_text: str = "",
+    cc: Sequence[Customer] = (),
+    reopens: bool = True,
     at: datetime.datetime | None = None,
 ) -> Message:
-    """Record a customer's message; a pending or solved ticket opens again for the agents."""
+    """Record a customer's message; a pending or solved ticket opens again for the agents.
+
+    ``reopens=False`` for automatic mail (out-of-office replies): kept on the ticket without
+    pulling it back into the queue.
+    """
     at = at or timezone.now()
     _refuse_if_closed(ticket)
     message = _create_message(
@@ -401,11 +444,13 @@ def do_add_customer_message(
         channel=channel,
         external_id=external_id,
         attachments=attachments,
+        quoted_text=quoted_text,
     )
     Ticket.objects.filter(pk=ticket.pk).update(last_message_at=at, updated_at=at)
     ticket.last_message_at = ticket.updated_at = at
     _message_added(ticket, message, at=at, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
-    if ticket.status in {Status.PENDING, Status.SOLVED}:
+    _add_cc(ticket, cc, at=at)
+    if reopens and ticket.status in {Status.PENDING, Status.SOLVED}:
         _change_field(
             ticket,
             "status",
@@ -417,6 +462,28 @@ def do_add_customer_message(
             extra=_status_side_effects(ticket.status, Status.OPEN, at),
         )
     return message
+
+
+def _add_cc(ticket: Ticket, customers: Sequence[Customer], *, at: datetime.datetime) -> None:
+    """Copy more people on the conversation; the history records who was added."""
+    if not customers:
+        return
+    before = list(ticket.cc.order_by("pk"))
+    known = {customer.pk for customer in before}
+    added = [c for c in _others(customers, ticket.requester) if c.pk not in known]
+    if not added:
+        return
+    ticket.cc.add(*added)
+    _event(
+        ticket,
+        EventKind.FIELD_CHANGED,
+        at=at,
+        acting_user=None,
+        actor_kind=AuthorKind.CUSTOMER,
+        field="cc",
+        old=[_label(customer) for customer in before],
+        new=[_label(customer) for customer in [*before, *added]],
+    ).save()
 
 
 def _change_field(
@@ -807,3 +874,29 @@ def do_move_tickets_to_customer(
     for ticket_id in ticket_ids:
         publish_on_commit("ticket.updated", ticket_id=ticket_id, field="requester")
     return ticket_ids
+
+
+def do_set_external_id(*, message: Message, external_id: str) -> bool:
+    """Give a message the id its channel knows it by (our e-mail Message-ID), once."""
+    updated = Message.objects.filter(pk=message.pk, external_id="").update(external_id=external_id)
+    if updated:
+        message.external_id = external_id
+    return bool(updated)
+
+
+@transaction.atomic
+def do_add_system_reply(*, ticket: Ticket, text: str, rule: str) -> Message:
+    """A public message the system sends the customer (an acknowledgement); it is not an
+    agent's answer, so it leaves the first-response time and reply count alone."""
+    at = timezone.now()
+    message = _create_message(
+        ticket,
+        author_kind=AuthorKind.SYSTEM,
+        direction=Direction.OUTBOUND,
+        is_public=True,
+        text=text,
+        html="",
+        at=at,
+    )
+    _message_added(ticket, message, at=at, acting_user=None, rule=rule)
+    return message

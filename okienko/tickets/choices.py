@@ -65,6 +65,7 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     REQUESTER_MERGED = "requester_merged", _("Requester merged")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up ticket opened")
 
 
 class CustomFieldType(models.TextChoices):

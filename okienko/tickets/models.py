@@ -108,6 +108,12 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_tickets"
     )
+    # A customer wrote again about a closed ticket: the new ticket continues this one.
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+    )
+    # People copied on the conversation (e-mail CC), besides the requester.
+    cc = models.ManyToManyField(Customer, blank=True, related_name="cc_tickets")
     reply_count = models.PositiveIntegerField(default=0)
     transfer_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
@@ -178,6 +184,8 @@ class Message(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     text = models.TextField(blank=True, default="")
     html = models.TextField(blank=True, default="", help_text="Sanitised before it is stored.")
+    # What the channel removed from the visible text: quoted history and signature of an e-mail.
+    quoted_text = models.TextField(blank=True, default="")
     # The channel's own id (e-mail Message-ID, provider message id), for threading and dedup.
     external_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
     created_at = models.DateTimeField()

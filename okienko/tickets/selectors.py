@@ -11,7 +11,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
-from okienko.tickets.choices import UNSOLVED_STATUSES, InboxView, Status
+from okienko.customers.models import Customer
+from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, InboxView, Status
 from okienko.tickets.models import Attachment, Category, CustomField, Message, Tag, Ticket
 
 
@@ -195,3 +196,88 @@ def tags() -> QuerySet[Tag]:
 
 def custom_fields() -> QuerySet[CustomField]:
     return CustomField.objects.all()
+
+
+# Lookups for channel pipelines, which act for the system rather than for an agent.
+
+
+def _unmerged(ticket: Ticket) -> Ticket:
+    while ticket.merged_into_id is not None:
+        ticket = Ticket.objects.select_related("requester").get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def ticket_with_message(external_ids: Sequence[str]) -> Ticket | None:
+    """The ticket holding the newest of the messages with these channel ids (what an e-mail
+    answers), followed to where it was merged."""
+    if not external_ids:
+        return None
+    message = (
+        Message.objects.filter(external_id__in=list(external_ids))
+        .select_related("ticket__requester")
+        .order_by("-id")
+        .first()
+    )
+    return _unmerged(message.ticket) if message is not None else None
+
+
+def ticket_by_number(number: int) -> Ticket | None:
+    ticket = Ticket.objects.select_related("requester").filter(pk=number).first()
+    return _unmerged(ticket) if ticket is not None else None
+
+
+def is_participant(ticket: Ticket, customer: Customer) -> bool:
+    """Whether ``customer`` takes part in the ticket: its requester, copied, or a colleague at
+    the requester's organisation."""
+    if customer.pk == ticket.requester_id or ticket.cc.filter(pk=customer.pk).exists():
+        return True
+    organisation_id = ticket.requester.organisation_id
+    return organisation_id is not None and organisation_id == customer.organisation_id
+
+
+def recent_tickets_of(customer: Customer, *, since: datetime.datetime) -> QuerySet[Ticket]:
+    """The customer's unmerged tickets with a message since ``since``, newest first."""
+    return (
+        Ticket.objects.filter(requester=customer, merged_into__isnull=True)
+        .filter(last_message_at__gte=since)
+        .select_related("requester")
+        .order_by("-id")
+    )
+
+
+def message_from(customer: Customer, external_id: str) -> Message | None:
+    """A message this customer already sent with this channel id (a re-delivered e-mail)."""
+    if not external_id:
+        return None
+    return (
+        Message.objects.filter(external_id=external_id, author_customer=customer)
+        .order_by("id")
+        .first()
+    )
+
+
+def first_message(ticket: Ticket) -> Message | None:
+    return Message.objects.filter(ticket=ticket).order_by("id").first()
+
+
+def thread_external_ids(ticket: Ticket) -> list[str]:
+    """The channel ids of the ticket's messages, oldest first (an e-mail's References)."""
+    ids = Message.objects.filter(ticket=ticket).exclude(external_id="").order_by("id")
+    return list(ids.values_list("external_id", flat=True))
+
+
+def latest_customer_message(ticket: Ticket) -> Message | None:
+    return (
+        Message.objects.filter(ticket=ticket, author_kind=AuthorKind.CUSTOMER)
+        .order_by("-id")
+        .first()
+    )
+
+
+def outbound_message(message_id: int) -> Message | None:
+    """A message with what sending it needs: its ticket, requester and author."""
+    return (
+        Message.objects.select_related("ticket__requester", "author_agent")
+        .filter(pk=message_id)
+        .first()
+    )

@@ -18,9 +18,10 @@ from okienko.accounts.models import Agent
 from okienko.accounts.selectors import teams
 from okienko.core.errors import DomainError, NotFound
 from okienko.customers.selectors import access_customer
+from okienko.inboxes.selectors import ChannelDetail, channel_details
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
-from okienko.tickets.models import Ticket
+from okienko.tickets.models import Message, Ticket
 from okienko.tickets.selectors import (
     TicketFilters,
     access_ticket,
@@ -118,11 +119,17 @@ def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
     return render(request, "workspace/inbox.html", context)
 
 
+def _thread(agent: Agent, ticket: Ticket) -> list[tuple[Message, ChannelDetail | None]]:
+    messages = list(ticket_messages(agent, ticket))
+    details = channel_details([message.pk for message in messages])
+    return [(message, details.get(message.pk)) for message in messages]
+
+
 def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     """What the ticket page and its partials show; the heavier parts load only when rendered."""
     return {
         "ticket": ticket,
-        "messages": ticket_messages(agent, ticket),
+        "thread": SimpleLazyObject(lambda: _thread(agent, ticket)),
         "history": SimpleLazyObject(lambda: list(history(ticket_events(agent, ticket)))),
         "customer": SimpleLazyObject(lambda: access_customer(agent, ticket.requester_id)),
         "customer_tickets": SimpleLazyObject(

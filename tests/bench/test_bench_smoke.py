@@ -35,6 +35,8 @@ TOP_LEVEL_KEYS = {
     "seed",
     "create_actions_per_s",
     "create_http_per_s",
+    "ingest_email_per_s",
+    "ingest_outcomes",
     "http_errors",
     "list_latency_ms",
     "db_size_mb",
@@ -58,6 +60,8 @@ def test_bench_smoke_run_reports_every_measurement():
             "30",
             "--requests-per-filter",
             "3",
+            "--ingest-sample",
+            "40",
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -75,6 +79,8 @@ def test_bench_smoke_run_reports_every_measurement():
     assert report["seed"]["tickets_per_s"] > 0
     assert report["create_actions_per_s"] > 0
     assert report["create_http_per_s"] > 0
+    assert report["ingest_email_per_s"] > 0
+    assert sum(report["ingest_outcomes"].values()) == 40
     assert report["http_errors"] == {"total": 0, "create": {}, "list": {}}
     assert set(report["list_latency_ms"]) == FILTERS
     assert all(summary["p95"] > 0 for summary in report["list_latency_ms"].values())

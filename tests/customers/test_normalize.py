@@ -157,6 +157,8 @@ def test_phone_refusals(value):
     ("kind", "address", "expected"),
     [
         (IdentityKind.EMAIL, " Jan.Kowalski@Poczta.Example ", "jan.kowalski@poczta.example"),
+        (IdentityKind.EMAIL, "Marilù.Gioffré@Università.it", "marilù.gioffré@università.it"),
+        (IdentityKind.EMAIL, "biuro@moja_firma.pl", "biuro@moja_firma.pl"),
         (IdentityKind.PHONE, "601 234 567", "+48601234567"),
         (IdentityKind.WHATSAPP, "0048601234567", "+48601234567"),
         (IdentityKind.MESSENGER, " 1234567890123456 ", "1234567890123456"),
@@ -171,6 +173,12 @@ def test_identity_addresses_are_normalised_by_kind(kind, address, expected):
     ("kind", "address", "message"),
     [
         (IdentityKind.EMAIL, "jan.kowalski", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "jan kowalski@poczta.example", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "jan@@poczta.example", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "jan@localhost", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "<jan@poczta.example>", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "jan@poczta.", "Not an e-mail address"),
+        (IdentityKind.EMAIL, "x" * 250 + "@a.pl", "Not an e-mail address"),
         (IdentityKind.PHONE, "nie mam", "Not a phone number"),
         (IdentityKind.TELEGRAM, "   ", "1 to 254 characters"),
         (IdentityKind.MESSENGER, "x" * 255, "1 to 254 characters"),

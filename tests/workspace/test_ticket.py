@@ -3,7 +3,17 @@
 import pytest
 from django.test import Client
 
+from okienko.inboxes.actions import (
+    RawInbound,
+    do_create_inbox,
+    do_process_inbound,
+    do_queue_email_delivery,
+    do_record_inbound,
+)
+from okienko.inboxes.choices import InboxKind
+from okienko.inboxes.models import Delivery
 from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.testing.mail import make_email
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_change_status, do_reply
 from okienko.tickets.choices import Channel, EventKind, Priority, Status
 from okienko.tickets.models import Message, Ticket, TicketEvent
@@ -63,6 +73,31 @@ def test_page_shows_the_thread_notes_attachments_customer_and_history(agent_clie
     assert "Klient indywidualny (B2C)" in page
     assert f'href="/tickets/{earlier.pk}/"' in page
     assert "Nowe</del> → <ins>Otwarte" in page
+
+
+@pytest.mark.django_db
+def test_email_messages_show_their_delivery_quote_and_original(agent_client, agent, orders_team):
+    inbox = do_create_inbox(name="Sklep", kind=InboxKind.EMAIL, team=orders_team, acting_user=None)
+    quote = "W dniu 1.12.2026 o 10:00, Sklep <pomoc@sklep.example> pisze:\n> Wysłane.\n"
+    raw = make_email(text=f"Dziękuję.\n\n{quote}")
+    [(item, _created)] = do_record_inbound(inbox=inbox, entries=[RawInbound(raw, "")], notify=False)
+    item = do_process_inbound(items=[item])[0]
+    ticket = item.message.ticket
+    delivery = do_queue_email_delivery(
+        message=do_reply(ticket=ticket, text="Proszę bardzo.", acting_user=agent)
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(error="451 Try again later")
+
+    page = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert (
+        '<span class="label delivery delivery--queued" title="451 Try again later">W kolejce'
+        in page
+    )
+    assert '<p class="delivery-error">451 Try again later</p>' in page
+    assert "<summary>Pokaż cytowaną treść</summary>" in page
+    assert "&gt; Wysłane." in page
+    assert f'href="/api/v1/inbound/{item.pk}/raw">Oryginalny e-mail</a>' in page
 
 
 @pytest.mark.django_db
@@ -247,7 +282,7 @@ def test_ticket_page_queries_do_not_grow_with_messages(
         )
         make_ticket(requester=ticket.requester, team=ticket.team)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         response = agent_client.get(f"/tickets/{ticket.pk}/")
 
     assert response.content.decode().count('class="message message--note"') == message_count

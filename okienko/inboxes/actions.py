@@ -1,0 +1,593 @@
+"""Writes for inboxes and the inbound ledger: record first, then one pipeline for every channel.
+
+``do_record_inbound`` writes the raw contact durably before its source is acknowledged;
+``do_process_inbound`` turns a ledger item into a ticket message, or quarantines it with the
+reason. Either way the item ends in exactly one final state, so ``received = processed +
+quarantined + pending`` holds at every moment.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+import smtplib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from okienko.accounts.models import Agent, Team
+from okienko.core.errors import Conflict, DomainError, InvalidInput
+from okienko.core.events import publish_on_commit
+from okienko.customers.actions import do_get_or_create_customer_by_identity
+from okienko.customers.models import Customer
+from okienko.customers.normalize import normalize_address
+from okienko.customers.selectors import email_addresses_of
+from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
+from okienko.inboxes.email.adapter import normalise_email
+from okienko.inboxes.email.outgoing import (
+    OutgoingAttachment,
+    OutgoingEmail,
+    html_body,
+    references,
+    reply_subject,
+    send,
+)
+from okienko.inboxes.email.parsing import normalize_subject
+from okienko.inboxes.models import Delivery, InboundItem, Inbox
+from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInbound
+from okienko.inboxes.selectors import (
+    default_inbox,
+    email_account_of,
+    inbox_of_ticket,
+    own_email_addresses,
+    recent_items_from,
+)
+from okienko.tickets.actions import (
+    do_add_customer_message,
+    do_add_note,
+    do_add_system_reply,
+    do_create_ticket,
+    do_set_external_id,
+)
+from okienko.tickets.choices import AuthorKind, Channel, Direction, Status
+from okienko.tickets.models import Message, Ticket
+from okienko.tickets.selectors import (
+    first_message,
+    is_participant,
+    latest_customer_message,
+    message_from,
+    recent_tickets_of,
+    thread_external_ids,
+    ticket_by_number,
+    ticket_with_message,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INBOX_NAMES = {InboxKind.EMAIL: "E-mail"}
+# After this many failed attempts (transient errors included) an item is quarantined, so a
+# message that always breaks processing cannot be retried forever.
+MAX_ATTEMPTS = 5
+MAX_COPIED = 20
+SUBJECT_MATCHES_CHECKED = 20
+
+
+def _normalisers() -> dict[str, Callable[[InboundItem], InboundMessage]]:
+    """Each inbox kind's adapter, set up once per batch."""
+    own_addresses = own_email_addresses()
+    return {
+        InboxKind.EMAIL: lambda item: normalise_email(bytes(item.raw), own_addresses=own_addresses),
+    }
+
+
+@transaction.atomic
+def do_create_inbox(
+    *,
+    name: str,
+    kind: str,
+    address: str = "",
+    team: Team | None = None,
+    is_default: bool = False,
+    acting_user: Agent | None,
+) -> Inbox:
+    """Create an inbox; a new default replaces the previous default of its kind."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("An inbox needs a name", errors={"name": ["empty"]})
+    if kind not in InboxKind.values:
+        raise InvalidInput(f"{kind!r} is not an inbox kind", errors={"kind": [kind]})
+    if address and kind == InboxKind.EMAIL:
+        try:
+            address = normalize_address("email", address)
+        except ValueError as error:
+            raise InvalidInput(str(error), errors={"address": [str(error)]}) from error
+    if is_default:
+        Inbox.objects.filter(kind=kind, is_default=True).update(is_default=False)
+    try:
+        with transaction.atomic():
+            inbox = Inbox.objects.create(
+                name=name, kind=kind, address=address, team=team, is_default=is_default
+            )
+    except IntegrityError as error:
+        raise Conflict(f"An inbox named {name!r} already exists") from error
+    publish_on_commit("inbox.created", inbox_id=inbox.pk)
+    return inbox
+
+
+def do_get_default_inbox(kind: str) -> Inbox:
+    """The default inbox of ``kind``, created on first use."""
+    inbox = default_inbox(kind)
+    if inbox is not None:
+        return inbox
+    name = DEFAULT_INBOX_NAMES[InboxKind(kind)]
+    existing = Inbox.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    try:
+        return do_create_inbox(name=name, kind=kind, is_default=True, acting_user=None)
+    except Conflict:
+        # Created meanwhile by a concurrent first use.
+        return Inbox.objects.get(name=name)
+
+
+@dataclass(frozen=True)
+class RawInbound:
+    """A contact as its source delivered it, with the source's own id ("" when it has none)."""
+
+    raw: bytes
+    external_id: str
+    received_at: datetime.datetime | None = None
+
+
+def do_record_inbound(
+    *, inbox: Inbox, entries: Sequence[RawInbound], notify: bool = True
+) -> list[tuple[InboundItem, bool]]:
+    """Write raw contacts to the ledger in one transaction, before their source is told.
+
+    Idempotent: the same bytes from the same source return the existing item. Returns each
+    item and whether it is new. ``notify`` queues processing after commit; callers that
+    process at once (``okienko email ingest``) pass False.
+    """
+    keyed = [(_ledger_key(entry), entry) for entry in entries]
+    now = timezone.now()
+    with transaction.atomic():
+        existing = _recorded(inbox, [key for key, _entry in keyed])
+        new = {
+            key: InboundItem(
+                inbox=inbox,
+                external_id=key[0],
+                digest=key[1],
+                raw=entry.raw,
+                received_at=entry.received_at or now,
+            )
+            for key, entry in keyed
+            if key not in existing
+        }
+        try:
+            with transaction.atomic():
+                InboundItem.objects.bulk_create(new.values())
+        except IntegrityError:
+            # Recorded meanwhile by a concurrent delivery of the same messages.
+            return [_record_one(inbox, entry, notify=notify) for entry in entries]
+    if notify:
+        for item in new.values():
+            publish_on_commit("inbound.received", item_id=item.pk, inbox_id=inbox.pk)
+    results, seen = [], set(existing)
+    for key, _entry in keyed:
+        results.append((existing.get(key) or new[key], key not in seen))
+        seen.add(key)
+    return results
+
+
+def _ledger_key(entry: RawInbound) -> tuple[str, str]:
+    digest = hashlib.sha256(entry.raw).hexdigest()
+    return (entry.external_id or f"sha256:{digest}")[:255], digest
+
+
+def _recorded(inbox: Inbox, keys: list[tuple[str, str]]) -> dict[tuple[str, str], InboundItem]:
+    """The items already in the ledger under these keys."""
+    wanted = set(keys)
+    candidates = InboundItem.objects.filter(
+        inbox=inbox, external_id__in={external_id for external_id, _digest in wanted}
+    ).select_related("inbox__team")
+    items = {(item.external_id, item.digest): item for item in candidates}
+    return {key: item for key, item in items.items() if key in wanted}
+
+
+def _record_one(inbox: Inbox, entry: RawInbound, *, notify: bool) -> tuple[InboundItem, bool]:
+    external_id, digest = _ledger_key(entry)
+    with transaction.atomic():
+        item, created = InboundItem.objects.get_or_create(
+            inbox=inbox,
+            external_id=external_id,
+            digest=digest,
+            defaults={"raw": entry.raw, "received_at": entry.received_at or timezone.now()},
+        )
+    if created and notify:
+        publish_on_commit("inbound.received", item_id=item.pk, inbox_id=inbox.pk)
+    return item, created
+
+
+class _AlreadyFinished(Exception):
+    """Another worker finished the item first; our work is rolled back."""
+
+
+def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
+    """Turn ledger items into ticket messages, or quarantine each with its reason.
+
+    One transaction for the batch, a savepoint per item, so one bad message never affects
+    another. Safe to run twice and concurrently: an item's final state is set by a conditional
+    update together with its ticket changes, so only one run's work survives.
+
+    The commit need not wait for the disk (PostgreSQL ``synchronous_commit = off``): if a
+    crash loses it, the ticket changes and the items' final states are lost together, the
+    items are still *received* in the ledger and the sweep processes them again.
+    """
+    pending = [item for item in items if item.status == InboundStatus.RECEIVED]
+    if not pending:
+        return list(items)
+    normalisers = _normalisers()
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        for item in pending:
+            _process(item, normalisers[item.inbox.kind])
+    return list(items)
+
+
+def _commit_without_waiting_for_disk() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessage]) -> None:
+    item.attempts += 1
+    try:
+        inbound = normalise(item)
+        with transaction.atomic():
+            outcome, message = _deliver(item, inbound)
+            _finish(
+                item,
+                status=InboundStatus.PROCESSED,
+                outcome=outcome,
+                message=message,
+                sender=inbound.sender.address if inbound.sender else "",
+                subject=inbound.subject,
+            )
+    except _AlreadyFinished:
+        item.refresh_from_db()
+    except UnprocessableInbound as error:
+        _quarantine(item, error.reason)
+    except DomainError as error:
+        _quarantine(item, str(error))
+    except DatabaseError as error:
+        # Transient (a lost connection, a serialisation failure): left received for the
+        # sweep, unless it keeps failing.
+        logger.warning("inbound item %s: database error: %s", item.pk, error)
+        if item.attempts >= MAX_ATTEMPTS:
+            _quarantine(item, f"database error after {item.attempts} attempts: {error}")
+        else:
+            InboundItem.objects.filter(pk=item.pk).update(attempts=item.attempts)
+    except Exception as error:
+        logger.exception("inbound item %s failed", item.pk)
+        _quarantine(item, f"unexpected error: {type(error).__name__}: {error}")
+
+
+def do_reprocess_inbound(*, item: InboundItem, acting_user: Agent | None) -> InboundItem:
+    """Put a quarantined item back in the queue (after a fix) and process it again."""
+    returned = InboundItem.objects.filter(pk=item.pk, status=InboundStatus.QUARANTINED).update(
+        status=InboundStatus.RECEIVED, attempts=0
+    )
+    if not returned:
+        raise Conflict(f"Inbound item {item.pk} is not quarantined")
+    item.refresh_from_db()
+    return do_process_inbound(items=[item])[0]
+
+
+def _finish(
+    item: InboundItem,
+    *,
+    status: str,
+    outcome: str = "",
+    message: Message | None = None,
+    error: str = "",
+    sender: str = "",
+    subject: str = "",
+) -> None:
+    """Set the item's final state, unless another run already did (then roll ours back)."""
+    changes = {
+        "status": status,
+        "outcome": outcome,
+        "message": message,
+        "error": error,
+        "attempts": item.attempts,
+        "sender": sender[:254],
+        "subject": subject[:255],
+        "processed_at": timezone.now(),
+    }
+    finished = InboundItem.objects.filter(pk=item.pk, status=InboundStatus.RECEIVED).update(
+        **changes
+    )
+    if not finished:
+        raise _AlreadyFinished
+    for field, value in changes.items():
+        setattr(item, field, value)
+    publish_on_commit(f"inbound.{status}", item_id=item.pk, inbox_id=item.inbox_id)
+
+
+def _quarantine(item: InboundItem, reason: str) -> None:
+    logger.warning("inbound item %s quarantined: %s", item.pk, reason)
+    try:
+        with transaction.atomic():
+            _finish(item, status=InboundStatus.QUARANTINED, error=reason)
+    except _AlreadyFinished:
+        item.refresh_from_db()
+
+
+def _deliver(item: InboundItem, inbound: InboundMessage) -> tuple[str, Message | None]:
+    sender = inbound.sender
+    if sender is None:
+        raise UnprocessableInbound("the message has no sender address")
+    _refuse_flood(item, sender.address)
+    if inbound.is_bounce:
+        return InboundOutcome.BOUNCE_RECORDED, _record_bounce(inbound)
+    customer = _customer(sender)
+    duplicate = message_from(customer, inbound.external_id)
+    if duplicate is not None:
+        return InboundOutcome.DUPLICATE, duplicate
+    copied = _customers(inbound.copied)
+    ticket = _conversation(inbound, customer)
+    content: dict[str, Any] = {
+        "text": inbound.text.strip() or inbound.subject,
+        "html": inbound.html,
+        "attachments": inbound.attachments,
+        "external_id": inbound.external_id,
+        "quoted_text": inbound.quoted_text,
+        "at": item.received_at,
+    }
+    if ticket is not None and ticket.status != Status.CLOSED:
+        message = do_add_customer_message(
+            ticket=ticket,
+            author=customer,
+            channel=inbound.channel,
+            cc=copied,
+            reopens=not inbound.is_automated,
+            **content,
+        )
+        return InboundOutcome.MESSAGE_APPENDED, message
+    created = do_create_ticket(
+        subject=inbound.subject or _("(no subject)"),
+        requester=customer,
+        channel=inbound.channel,
+        team=item.inbox.team,
+        cc=copied,
+        follow_up_of=ticket,
+        acting_user=None,
+        **content,
+    )
+    if not inbound.is_automated:
+        do_acknowledge(ticket=created, inbox=item.inbox)
+    outcome = InboundOutcome.TICKET_CREATED if ticket is None else InboundOutcome.FOLLOW_UP_CREATED
+    return outcome, first_message(created)
+
+
+def _refuse_flood(item: InboundItem, sender: str) -> None:
+    window = settings.EMAIL_SENDER_WINDOW_MINUTES
+    since = timezone.now() - datetime.timedelta(minutes=window)
+    if recent_items_from(sender, since=since, excluding=item.pk) >= settings.EMAIL_SENDER_LIMIT:
+        raise UnprocessableInbound(
+            f"{sender} sent more than {settings.EMAIL_SENDER_LIMIT} messages in {window} "
+            "minutes: held as a possible mail loop or flood"
+        )
+
+
+def _customer(contact: Contact) -> Customer:
+    customer, _created = do_get_or_create_customer_by_identity(
+        kind=contact.kind,
+        address=contact.address,
+        name=contact.name or contact.address.split("@")[0],
+        acting_user=None,
+    )
+    return customer
+
+
+def _customers(contacts: tuple[Contact, ...]) -> list[Customer]:
+    """Customers for the people copied; an unusable address is skipped, not fatal."""
+    customers = []
+    for contact in contacts[:MAX_COPIED]:
+        try:
+            customers.append(_customer(contact))
+        except InvalidInput:
+            logger.info("skipped copied address %r", contact.address)
+    return customers
+
+
+def _conversation(inbound: InboundMessage, customer: Customer) -> Ticket | None:
+    """The ticket this message continues: by the ids it answers, by the ticket number it
+    quotes (when the sender takes part in that ticket), then by sender and subject."""
+    ticket = ticket_with_message(inbound.replies_to)
+    if ticket is not None:
+        return ticket
+    if inbound.ticket_number is not None:
+        quoted = ticket_by_number(inbound.ticket_number)
+        if quoted is not None and is_participant(quoted, customer):
+            return quoted
+    subject = normalize_subject(inbound.subject)
+    # Only a reply ("Re: ...") joins by subject; a new mail with a familiar subject is new.
+    is_reply = subject != " ".join(inbound.subject.split()).casefold() or inbound.replies_to
+    if not subject or not is_reply:
+        return None
+    since = timezone.now() - datetime.timedelta(days=settings.EMAIL_THREAD_BY_SUBJECT_DAYS)
+    for candidate in recent_tickets_of(customer, since=since)[:SUBJECT_MATCHES_CHECKED]:
+        if normalize_subject(candidate.subject) == subject:
+            return candidate
+    return None
+
+
+def _record_bounce(inbound: InboundMessage) -> Message | None:
+    """Mark our delivery bounced and tell the agents on the ticket that it did not arrive."""
+    summary = inbound.bounce_summary.strip() or inbound.subject
+    Delivery.objects.filter(external_id__in=list(inbound.bounced_ids)).update(
+        status=DeliveryStatus.BOUNCED, error=summary[:2000]
+    )
+    ticket = ticket_with_message(inbound.bounced_ids)
+    if ticket is None:
+        return None
+    return do_add_note(
+        ticket=ticket,
+        text=_("Our e-mail could not be delivered:") + "\n\n" + summary,
+        acting_user=None,
+    )
+
+
+# Outbound: a public reply on an e-mail ticket becomes a delivery, sent by a task with retries.
+
+# Waits before each retry; after the last one the delivery has failed for good.
+RETRY_DELAYS = tuple(datetime.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
+# A sender claims a delivery for this long, so two workers never send it twice.
+SEND_LEASE = datetime.timedelta(minutes=10)
+DEFAULT_SIGNATURE = "{agent}\n{inbox}"
+DEFAULT_MAIL_DOMAIN = "okienko.local"
+
+
+def do_queue_email_delivery(*, message: Message) -> Delivery | None:
+    """Queue a public reply on an e-mail ticket for its requester and the people copied.
+
+    A requester without an e-mail address gets a delivery that failed at once, so the agent
+    sees that the answer did not go out.
+    """
+    ticket = message.ticket
+    if not message.is_public or message.direction != Direction.OUTBOUND:
+        return None
+    if ticket.channel != Channel.EMAIL:
+        return None
+    inbox = inbox_of_ticket(ticket) or do_get_default_inbox(InboxKind.EMAIL)
+    copied = list(ticket.cc.all())
+    addresses = email_addresses_of([ticket.requester, *copied])
+    recipient = addresses.get(ticket.requester_id)
+    domain = inbox.address.partition("@")[2] or DEFAULT_MAIL_DOMAIN
+    external_id = f"okienko.{message.pk}.{secrets.token_hex(4)}@{domain}"
+    with transaction.atomic():
+        do_set_external_id(message=message, external_id=external_id)
+        delivery = Delivery.objects.create(
+            message=message,
+            inbox=inbox,
+            recipients=[recipient] if recipient else [],
+            copied=[addresses[c.pk] for c in copied if c.pk in addresses],
+            external_id=message.external_id,
+            status=DeliveryStatus.QUEUED if recipient else DeliveryStatus.FAILED,
+            error="" if recipient else "the requester has no e-mail address",
+            created_at=timezone.now(),
+        )
+        publish_on_commit(
+            f"delivery.{delivery.status}", delivery_id=delivery.pk, ticket_id=ticket.pk
+        )
+    return delivery
+
+
+def do_send_delivery(*, delivery: Delivery) -> Delivery:
+    """Send a queued delivery; on an error retry later with backoff, then give up visibly."""
+    now = timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        delivery.refresh_from_db()
+        return delivery
+    delivery.refresh_from_db()
+    try:
+        send(_outgoing(delivery), email_account_of(delivery.inbox))
+    except (smtplib.SMTPException, OSError) as error:
+        _delivery_failed(delivery, f"{type(error).__name__}: {error}")
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, error=""
+        )
+        publish_on_commit("delivery.sent", delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def _delivery_failed(delivery: Delivery, error: str) -> None:
+    if delivery.attempts <= len(RETRY_DELAYS):
+        retry_at = timezone.now() + RETRY_DELAYS[delivery.attempts - 1]
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=retry_at, error=error)
+        return
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, next_attempt_at=None, error=error
+        )
+        do_add_note(
+            ticket=delivery.message.ticket,
+            text=_("Our e-mail could not be sent after %(attempts)s attempts: %(error)s")
+            % {"attempts": delivery.attempts, "error": error},
+            acting_user=None,
+        )
+        publish_on_commit("delivery.failed", delivery_id=delivery.pk)
+
+
+class _KeepUnknown(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _signature(template: str, *, agent: str, inbox: str) -> str:
+    try:
+        return template.format_map(_KeepUnknown(agent=agent, inbox=inbox))
+    except (ValueError, IndexError):
+        # A signature with stray braces is shown as written.
+        return template
+
+
+def _outgoing(delivery: Delivery) -> OutgoingEmail:
+    message, inbox = delivery.message, delivery.inbox
+    ticket = message.ticket
+    account = email_account_of(inbox)
+    sender = message.author_agent.name if message.author_agent else inbox.name
+    signature = _signature(
+        (account.signature if account else "") or DEFAULT_SIGNATURE, agent=sender, inbox=inbox.name
+    )
+    text = f"{message.text}\n\n-- \n{signature}"
+    answered = latest_customer_message(ticket)
+    thread = thread_external_ids(ticket)
+    return OutgoingEmail(
+        from_name=f"{sender} ({inbox.name})" if message.author_agent else inbox.name,
+        from_address=inbox.address or settings.DEFAULT_FROM_EMAIL,
+        to=delivery.recipients,
+        cc=delivery.copied,
+        subject=reply_subject(ticket.subject, ticket.pk),
+        text=text,
+        html=html_body(text),
+        message_id=delivery.external_id,
+        in_reply_to=answered.external_id if answered else "",
+        references=references([i for i in thread if i != delivery.external_id]),
+        attachments=[
+            OutgoingAttachment(a.filename, a.file.open("rb").read(), a.content_type)
+            for a in message.attachments.all()
+        ],
+        is_automatic=message.author_kind == AuthorKind.SYSTEM,
+        ticket_number=ticket.pk,
+    )
+
+
+def do_acknowledge(*, ticket: Ticket, inbox: Inbox) -> Message | None:
+    """Tell the requester their e-mail became ticket #n, in their language, if the inbox
+    sends acknowledgements."""
+    account = email_account_of(inbox)
+    if account is None or not account.sends_acknowledgement:
+        return None
+    with translation.override(ticket.requester.language or settings.LANGUAGE_CODE):
+        text = _(
+            "Hello,\n\nthank you for your message. We have registered it as ticket "
+            "#%(number)s and will answer as soon as we can. Please keep the ticket number "
+            "in the subject when you write about this matter."
+        ) % {"number": ticket.pk}
+    return do_add_system_reply(ticket=ticket, text=text, rule="acknowledgement")

@@ -1,0 +1,80 @@
+"""REST endpoints of inboxes and the inbound ledger (quarantine review and re-processing)."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+
+from okienko.accounts.choices import Role
+from okienko.accounts.selectors import access_team
+from okienko.api.auth import acting_agent
+from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
+from okienko.core.errors import InvalidInput, PermissionDenied
+from okienko.inboxes import actions
+from okienko.inboxes.choices import InboundStatus
+from okienko.inboxes.models import InboundItem, Inbox
+from okienko.inboxes.schemas import InboundItemOut, InboundItemPage, InboxCreateIn, InboxOut
+from okienko.inboxes.selectors import access_inbound_item, list_inbound_items, visible_inboxes
+
+router = Router(tags=["inboxes"])
+
+
+@router.get("/inboxes", response=list[InboxOut], summary="List the inboxes you can see")
+def list_inboxes(request: HttpRequest) -> Any:
+    return visible_inboxes(acting_agent(request))
+
+
+@router.post("/inboxes", response={201: InboxOut}, summary="Create an inbox (admins)")
+def create_inbox(request: HttpRequest, payload: InboxCreateIn) -> Status[Inbox]:
+    agent = acting_agent(request)
+    if agent.role != Role.ADMIN:
+        raise PermissionDenied("Only admins configure inboxes")
+    inbox = actions.do_create_inbox(
+        name=payload.name,
+        kind=payload.kind,
+        address=payload.address,
+        team=access_team(agent, payload.team_id) if payload.team_id else None,
+        is_default=payload.is_default,
+        acting_user=agent,
+    )
+    return Status(201, inbox)
+
+
+@router.get("/inbound", response=InboundItemPage, summary="List inbound ledger items, newest first")
+def list_inbound(
+    request: HttpRequest,
+    status: InboundStatus | None = None,
+    inbox: int | None = None,
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    items = list_inbound_items(
+        acting_agent(request),
+        status=status,
+        inbox_id=inbox,
+        before_id=decode_cursor(cursor),
+        limit=limit,
+    )
+    return {"items": items, "next_cursor": next_cursor([i.pk for i in items], limit)}
+
+
+@router.get("/inbound/{item_id}/raw", summary="Download the raw message as it arrived")
+def inbound_raw(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_inbound_item(acting_agent(request), item_id)
+    response = HttpResponse(bytes(item.raw), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="inbound-{item.pk}.eml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/inbound/{item_id}/reprocess",
+    response=InboundItemOut,
+    summary="Process a quarantined item again",
+)
+def reprocess_inbound(request: HttpRequest, item_id: int) -> InboundItem:
+    agent = acting_agent(request)
+    item = access_inbound_item(agent, item_id)
+    return actions.do_reprocess_inbound(item=item, acting_user=agent)

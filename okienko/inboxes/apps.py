@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InboxesConfig(AppConfig):
+    name = "okienko.inboxes"
+    label = "inboxes"
+    verbose_name = _("Inboxes")
+
+    def ready(self) -> None:
+        from okienko.core.events import subscribe
+        from okienko.inboxes.tasks import queue_email_reply, queue_processing, queue_sending
+
+        subscribe("inbound.received")(queue_processing)
+        subscribe("ticket.message_added")(queue_email_reply)
+        subscribe("delivery.queued")(queue_sending)

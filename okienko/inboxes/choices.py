@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InboxKind(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+
+
+class InboundStatus(models.TextChoices):
+    """Where a ledger item stands: received = pending, the other two are final until an admin
+    re-processes a quarantined one."""
+
+    RECEIVED = "received", _("Received")
+    PROCESSED = "processed", _("Processed")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class DeliveryStatus(models.TextChoices):
+    """An outgoing message's way out: queued (also while retrying after an error), sent,
+    failed (given up after the last retry) or bounced (the recipient's server refused it)."""
+
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
+
+
+class InboundOutcome(models.TextChoices):
+    """What processing did with a ledger item."""
+
+    TICKET_CREATED = "ticket_created", _("New ticket")
+    FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up of a closed ticket")
+    MESSAGE_APPENDED = "message_appended", _("Added to a ticket")
+    DUPLICATE = "duplicate", _("Duplicate of a message already received")
+    BOUNCE_RECORDED = "bounce_recorded", _("Bounce recorded")

@@ -1,0 +1,168 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from okienko.accounts.models import Team
+from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
+from okienko.tickets.models import Message
+
+
+class Inbox(models.Model):
+    """A configured entry point customers write to: a mailbox, later the web chat or a number."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=InboxKind.choices)
+    # The address customers write to (a mailbox); our own replies come from it.
+    address = models.CharField(_("address"), max_length=254, blank=True, default="")
+    is_default = models.BooleanField(_("default for its kind"), default=False)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team for new tickets"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inboxes",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbox")
+        verbose_name_plural = _("inboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundItem(models.Model):
+    """The inbound ledger: every contact as it arrived, written before the source is
+    acknowledged, so nothing is lost whatever processing later makes of it."""
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.PROTECT, related_name="items")
+    # The source's own id (e-mail Message-ID); the same message fetched twice has one row.
+    external_id = models.CharField(max_length=255)
+    # SHA-256 of the raw bytes: two different messages that share a Message-ID both stay.
+    digest = models.CharField(max_length=64)
+    raw = models.BinaryField()
+    status = models.CharField(
+        max_length=16, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    outcome = models.CharField(max_length=24, choices=InboundOutcome.choices, blank=True)
+    error = models.TextField(blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    sender = models.CharField(max_length=254, blank=True, default="")
+    subject = models.CharField(max_length=255, blank=True, default="")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_items"
+    )
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound item")
+        verbose_name_plural = _("inbound items")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inbox", "external_id", "digest"], name="inbound_item_unique_source"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "id"], name="inbound_status_id"),
+            models.Index(fields=["inbox", "status"], name="inbound_inbox_status"),
+            models.Index(fields=["sender", "received_at"], name="inbound_sender_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"inbound {self.pk} ({self.status})"
+
+
+class ConnectionSecurity(models.TextChoices):
+    TLS = "tls", _("TLS")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("None (local servers only)")
+
+
+class EmailAccount(models.Model):
+    """How an e-mail inbox reaches its mailbox: IMAP to fetch, SMTP to send.
+
+    Passwords are kept as entered: the server must present them to the mail servers. Protect
+    the database accordingly (they never appear in the API, logs or admin lists).
+    """
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="email_account")
+    imap_host = models.CharField(_("IMAP server"), max_length=255, blank=True, default="")
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(
+        _("IMAP security"),
+        max_length=16,
+        choices=ConnectionSecurity.choices,
+        default=ConnectionSecurity.TLS,
+    )
+    imap_username = models.CharField(_("IMAP user"), max_length=255, blank=True, default="")
+    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True, default="")
+    # An OAuth2 access token (XOAUTH2) instead of the password, when the provider needs one.
+    imap_oauth_token = models.TextField(_("IMAP OAuth2 token"), blank=True, default="")
+    imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
+    # Where fetched mail is moved once it is in the ledger; empty: flag it as seen instead.
+    imap_archive_folder = models.CharField(
+        _("IMAP folder for fetched mail"), max_length=255, blank=True, default=""
+    )
+    # The folder's UIDVALIDITY and the highest UID in the ledger: a restart resumes after it.
+    imap_uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
+    imap_last_uid = models.PositiveBigIntegerField(default=0)
+    imap_last_error = models.TextField(blank=True, default="")
+    imap_checked_at = models.DateTimeField(null=True, blank=True)
+    smtp_host = models.CharField(_("SMTP server"), max_length=255, blank=True, default="")
+    smtp_port = models.PositiveIntegerField(_("SMTP port"), default=587)
+    smtp_security = models.CharField(
+        _("SMTP security"),
+        max_length=16,
+        choices=ConnectionSecurity.choices,
+        default=ConnectionSecurity.STARTTLS,
+    )
+    smtp_username = models.CharField(_("SMTP user"), max_length=255, blank=True, default="")
+    smtp_password = models.CharField(_("SMTP password"), max_length=255, blank=True, default="")
+    sends_acknowledgement = models.BooleanField(
+        _("acknowledge new tickets by e-mail"), default=True
+    )
+    signature = models.TextField(_("signature"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("e-mail account")
+        verbose_name_plural = _("e-mail accounts")
+
+    def __str__(self) -> str:
+        return f"{self.inbox} ({self.imap_username or self.imap_host or 'no IMAP'})"
+
+    def __repr__(self) -> str:
+        # No passwords or tokens in reprs (tracebacks, debug output).
+        return f"<EmailAccount {self.pk} inbox={self.inbox_id}>"
+
+
+class Delivery(models.Model):
+    """One outgoing message on its way to the customer, with its status and retries."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    inbox = models.ForeignKey(Inbox, on_delete=models.PROTECT, related_name="deliveries")
+    recipients = models.JSONField(default=list)
+    copied = models.JSONField(default=list)
+    # Our Message-ID (without brackets): replies and bounces find the delivery by it.
+    external_id = models.CharField(max_length=255, unique=True)
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} of message {self.message_id} ({self.status})"

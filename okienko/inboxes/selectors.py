@@ -1,0 +1,183 @@
+"""Reads for inboxes and the inbound ledger."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from okienko.accounts.models import Agent
+from okienko.core.errors import NotFound
+from okienko.inboxes.choices import DeliveryStatus, InboundStatus, InboxKind
+from okienko.inboxes.models import Delivery, EmailAccount, InboundItem, Inbox
+from okienko.tickets.models import Ticket
+
+
+def inboxes() -> QuerySet[Inbox]:
+    return Inbox.objects.select_related("team")
+
+
+def inbox_named(name: str) -> Inbox:
+    try:
+        return inboxes().get(name=name)
+    except Inbox.DoesNotExist as error:
+        raise NotFound(f"Inbox {name!r} not found") from error
+
+
+def default_inbox(kind: str) -> Inbox | None:
+    return inboxes().filter(kind=kind, is_default=True).first()
+
+
+def own_email_addresses() -> list[str]:
+    """Every mailbox address of ours, so our own mail is never taken for a customer's."""
+    addresses = Inbox.objects.filter(kind=InboxKind.EMAIL).exclude(address="")
+    return [address.lower() for address in addresses.values_list("address", flat=True)]
+
+
+def recent_items_from(sender: str, *, since: datetime.datetime, excluding: int) -> int:
+    """How many items this sender's address delivered since ``since`` (a flood check)."""
+    items = InboundItem.objects.filter(sender=sender, received_at__gte=since)
+    return items.exclude(pk=excluding).count()
+
+
+def pending_item_ids(*, received_before: datetime.datetime, limit: int) -> list[int]:
+    """Items still waiting for processing (their task was lost or failed transiently)."""
+    pending = InboundItem.objects.filter(
+        status=InboundStatus.RECEIVED, received_at__lt=received_before
+    )
+    return list(pending.order_by("id").values_list("id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class LedgerBalance:
+    """One inbox's ledger: ``received`` always equals the sum of the other three."""
+
+    inbox: str
+    received: int
+    processed: int
+    quarantined: int
+    pending: int
+
+
+def ledger_balances() -> list[LedgerBalance]:
+    """Per inbox, what arrived and where it stands, counted in one query."""
+    rows = (
+        Inbox.objects.order_by("name")
+        .annotate(
+            received=Count("items"),
+            processed=Count("items", filter=Q(items__status=InboundStatus.PROCESSED)),
+            quarantined=Count("items", filter=Q(items__status=InboundStatus.QUARANTINED)),
+            pending=Count("items", filter=Q(items__status=InboundStatus.RECEIVED)),
+        )
+        .values_list("name", "received", "processed", "quarantined", "pending")
+    )
+    return [LedgerBalance(*row) for row in rows]
+
+
+def quarantined_items(inbox: Inbox | None = None) -> QuerySet[InboundItem]:
+    items = InboundItem.objects.filter(status=InboundStatus.QUARANTINED).defer("raw")
+    return items.filter(inbox=inbox) if inbox is not None else items
+
+
+def inbound_item(item_id: int) -> InboundItem | None:
+    return InboundItem.objects.select_related("inbox__team").filter(pk=item_id).first()
+
+
+def visible_inboxes(user: Agent) -> QuerySet[Inbox]:
+    """Admins and supervisors see every inbox; an agent sees their teams' inboxes and those
+    without a team (the same rule as for tickets)."""
+    if user.sees_all_tickets:
+        return inboxes()
+    return inboxes().filter(Q(team__in=user.teams.values("id")) | Q(team__isnull=True))
+
+
+def access_inbox(user: Agent, inbox_id: int) -> Inbox:
+    try:
+        return visible_inboxes(user).get(pk=inbox_id)
+    except Inbox.DoesNotExist as error:
+        raise NotFound(f"Inbox {inbox_id} not found") from error
+
+
+def list_inbound_items(
+    user: Agent,
+    *,
+    status: str | None,
+    inbox_id: int | None,
+    before_id: int | None,
+    limit: int,
+) -> list[InboundItem]:
+    """A page of ledger items of the inboxes ``user`` sees, newest first (raw bytes left out)."""
+    items = InboundItem.objects.filter(inbox__in=visible_inboxes(user)).defer("raw")
+    if status:
+        items = items.filter(status=status)
+    if inbox_id:
+        items = items.filter(inbox_id=inbox_id)
+    if before_id:
+        items = items.filter(id__lt=before_id)
+    return list(items.select_related("inbox", "message").order_by("-id")[:limit])
+
+
+def access_inbound_item(user: Agent, item_id: int) -> InboundItem:
+    try:
+        return InboundItem.objects.select_related("inbox", "message").get(
+            pk=item_id, inbox__in=visible_inboxes(user)
+        )
+    except InboundItem.DoesNotExist as error:
+        raise NotFound(f"Inbound item {item_id} not found") from error
+
+
+def inbox_of_ticket(ticket: Ticket) -> Inbox | None:
+    """The inbox the ticket's first e-mail came in through (its replies go out from there)."""
+    item = (
+        InboundItem.objects.filter(message__ticket=ticket)
+        .select_related("inbox")
+        .order_by("id")
+        .only("inbox")
+        .first()
+    )
+    return item.inbox if item is not None else None
+
+
+def email_account_of(inbox: Inbox) -> EmailAccount | None:
+    return EmailAccount.objects.filter(inbox=inbox).first()
+
+
+def delivery_to_send(delivery_id: int) -> Delivery | None:
+    return (
+        Delivery.objects.select_related(
+            "inbox", "message__ticket__requester", "message__author_agent"
+        )
+        .filter(pk=delivery_id)
+        .first()
+    )
+
+
+def due_delivery_ids(*, now: datetime.datetime, limit: int) -> list[int]:
+    """Queued deliveries whose next attempt is due (their task was lost or they wait to retry)."""
+    due = Delivery.objects.filter(status=DeliveryStatus.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return list(due.order_by("id").values_list("id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class ChannelDetail:
+    """How a message travelled: its delivery (outgoing) and its ledger item (incoming)."""
+
+    delivery: Delivery | None
+    inbound_item_id: int | None
+
+
+def channel_details(message_ids: Sequence[int]) -> dict[int, ChannelDetail]:
+    """Per message id, its newest delivery and its ledger item, in two queries."""
+    deliveries: dict[int, Delivery] = {}
+    for delivery in Delivery.objects.filter(message_id__in=message_ids).order_by("id"):
+        deliveries[delivery.message_id] = delivery
+    items = dict(
+        InboundItem.objects.filter(message_id__in=message_ids).values_list("message_id", "id")
+    )
+    return {
+        message_id: ChannelDetail(deliveries.get(message_id), items.get(message_id))
+        for message_id in message_ids
+        if message_id in deliveries or message_id in items
+    }

@@ -1,0 +1,78 @@
+import datetime
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from okienko.core.events import DomainEvent
+from okienko.inboxes.actions import (
+    do_process_inbound,
+    do_queue_email_delivery,
+    do_send_delivery,
+)
+from okienko.inboxes.selectors import (
+    delivery_to_send,
+    due_delivery_ids,
+    inbound_item,
+    pending_item_ids,
+)
+from okienko.tickets.choices import AuthorKind
+from okienko.tickets.selectors import outbound_message
+
+# Items younger than this are left to the task queued when they arrived.
+SWEEP_GRACE = datetime.timedelta(minutes=2)
+SWEEP_BATCH = 500
+
+
+@db_task(retries=3, retry_delay=15)
+def process_inbound(item_id: int) -> str:
+    """Process one ledger item; a gone item is nothing to do, a processed one stays as it is."""
+    item = inbound_item(item_id)
+    if item is None:
+        return "gone"
+    return do_process_inbound(items=[item])[0].status
+
+
+@db_periodic_task(crontab(minute="*"))
+def requeue_pending_inbound() -> int:
+    """Queue items still waiting (their task was lost in a crash or failed transiently)."""
+    item_ids = pending_item_ids(received_before=timezone.now() - SWEEP_GRACE, limit=SWEEP_BATCH)
+    for item_id in item_ids:
+        process_inbound(item_id)
+    return len(item_ids)
+
+
+def queue_processing(event: DomainEvent) -> None:
+    process_inbound(event.payload["item_id"])
+
+
+@db_task(retries=2, retry_delay=30)
+def send_delivery(delivery_id: int) -> str:
+    delivery = delivery_to_send(delivery_id)
+    if delivery is None:
+        return "gone"
+    return do_send_delivery(delivery=delivery).status
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_due_deliveries() -> int:
+    """Send deliveries waiting for a retry, or whose task was lost."""
+    delivery_ids = due_delivery_ids(now=timezone.now(), limit=SWEEP_BATCH)
+    for delivery_id in delivery_ids:
+        send_delivery(delivery_id)
+    return len(delivery_ids)
+
+
+def queue_email_reply(event: DomainEvent) -> None:
+    """A public reply or acknowledgement was added to a ticket: e-mail it if that is its way."""
+    if not event.payload["is_public"]:
+        return
+    if event.payload["author_kind"] not in {AuthorKind.AGENT, AuthorKind.SYSTEM}:
+        return
+    message = outbound_message(event.payload["message_id"])
+    if message is not None:
+        do_queue_email_delivery(message=message)
+
+
+def queue_sending(event: DomainEvent) -> None:
+    send_delivery(event.payload["delivery_id"])

@@ -1,0 +1,64 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from okienko.inboxes.actions import RawInbound, do_get_default_inbox, do_record_inbound
+from okienko.inboxes.choices import InboundStatus, InboxKind
+from okienko.inboxes.models import InboundItem
+from okienko.inboxes.tasks import process_inbound, requeue_pending_inbound
+from okienko.testing.mail import make_email
+from okienko.tickets.models import Ticket
+
+
+@pytest.fixture
+def tasks_run_at_once():
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recorded_message_is_processed_by_the_queued_task(tasks_run_at_once):
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+
+    [(item, _created)] = do_record_inbound(
+        inbox=inbox, entries=[RawInbound(make_email(), "x@poczta.example")]
+    )
+
+    item.refresh_from_db()
+    assert item.status == InboundStatus.PROCESSED
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_task_is_quiet_about_a_missing_or_finished_item():
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+    [(item, _created)] = do_record_inbound(
+        inbox=inbox, entries=[RawInbound(make_email(), "")], notify=False
+    )
+
+    assert process_inbound.call_local(item.pk) == "processed"
+    assert process_inbound.call_local(item.pk) == "processed"
+    assert process_inbound.call_local(item.pk + 1000) == "gone"
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_requeues_items_whose_task_was_lost(tasks_run_at_once):
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+    [(old, _), (fresh, _)] = do_record_inbound(
+        inbox=inbox,
+        entries=[RawInbound(make_email(), ""), RawInbound(make_email(subject="Nowa"), "")],
+        notify=False,
+    )
+    InboundItem.objects.filter(pk=old.pk).update(
+        received_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+
+    requeued = requeue_pending_inbound.call_local()
+
+    assert requeued == 1
+    statuses = dict(InboundItem.objects.values_list("pk", "status"))
+    assert statuses == {old.pk: InboundStatus.PROCESSED, fresh.pk: InboundStatus.RECEIVED}
