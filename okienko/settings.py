@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "okienko.customers",
     "okienko.tickets",
     "okienko.inboxes",
+    "anymail",
     "okienko.api",
     "okienko.workspace",
     "ninja",
@@ -192,6 +193,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(_env("MAX_REQUEST_BYTES", str(40 * 1024 * 1024
 # How long an Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_TTL_HOURS = int(_env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 
+# Outgoing mail of inboxes without SMTP settings of their own.
+EMAIL_HOST = _env("SMTP_HOST", "localhost")
+EMAIL_PORT = int(_env("SMTP_PORT", "25"))
+EMAIL_HOST_USER = _env("SMTP_USER", "")
+EMAIL_HOST_PASSWORD = _env("SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env("SMTP_SECURITY", "none") == "starttls"
+EMAIL_USE_SSL = _env("SMTP_SECURITY", "none") == "tls"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "okienko@localhost")
+
 # Inbound e-mail: the largest message accepted (bigger ones are quarantined with the reason),
 # how far back a reply with a known sender and subject joins an open ticket, and how many
 # messages one sender may send per window before the rest is quarantined as a flood.
@@ -199,6 +210,12 @@ EMAIL_MAX_MESSAGE_BYTES = int(_env("EMAIL_MAX_MESSAGE_BYTES", str(30 * 1024 * 10
 EMAIL_THREAD_BY_SUBJECT_DAYS = int(_env("EMAIL_THREAD_BY_SUBJECT_DAYS", "7"))
 EMAIL_SENDER_LIMIT = int(_env("EMAIL_SENDER_LIMIT", "30"))
 EMAIL_SENDER_WINDOW_MINUTES = int(_env("EMAIL_SENDER_WINDOW_MINUTES", "10"))
+# Inbound webhooks of e-mail providers (django-anymail, under /inbound/<provider>/) demand
+# basic auth with this "user:password"; unset, a random one nobody knows keeps them shut.
+# Mailgun also signs its calls with its webhook signing key.
+ANYMAIL = {"WEBHOOK_SECRET": _env("INBOUND_WEBHOOK_SECRET", "") or secrets.token_urlsafe(32)}
+if _env("MAILGUN_WEBHOOK_SIGNING_KEY", ""):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = _env("MAILGUN_WEBHOOK_SIGNING_KEY", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = MODE == "production"

@@ -11,5 +11,6 @@ admin.site.index_title = _("Settings and data")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("inbound/", include("anymail.urls")),
     path("", include("okienko.workspace.urls")),
 ]

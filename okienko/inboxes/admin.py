@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -6,15 +9,92 @@ from django.utils.translation import gettext_lazy as _
 from okienko.core.admin_mixins import ReadOnlyAdmin
 from okienko.core.errors import Conflict
 from okienko.inboxes.actions import do_reprocess_inbound
-from okienko.inboxes.models import InboundItem, Inbox
+from okienko.inboxes.models import EmailAccount, InboundItem, Inbox
 
 RAW_PREVIEW_BYTES = 20_000
+
+
+class EmailAccountForm(forms.ModelForm):
+    """Passwords are write-only: shown empty, and an empty field keeps the stored one."""
+
+    SECRET_FIELDS = ("imap_password", "smtp_password", "imap_oauth_token")
+    imap_password = forms.CharField(
+        label=_("IMAP password"), required=False, widget=forms.PasswordInput
+    )
+    smtp_password = forms.CharField(
+        label=_("SMTP password"), required=False, widget=forms.PasswordInput
+    )
+    imap_oauth_token = forms.CharField(
+        label=_("IMAP OAuth2 token"), required=False, widget=forms.PasswordInput
+    )
+
+    class Meta:
+        model = EmailAccount
+        fields = [
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_username",
+            "imap_password",
+            "imap_oauth_token",
+            "imap_folder",
+            "imap_archive_folder",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_username",
+            "smtp_password",
+            "sends_acknowledgement",
+            "signature",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for field in self.SECRET_FIELDS:
+            if not cleaned.get(field) and self.instance.pk:
+                cleaned[field] = getattr(self.instance, field)
+        return cleaned
+
+
+class EmailAccountInline(admin.StackedInline):
+    model = EmailAccount
+    form = EmailAccountForm
+    can_delete = False
+    extra = 0
+    max_num = 1
+    readonly_fields = ["imap_last_uid", "imap_last_error", "imap_checked_at"]
+    fieldsets = [
+        (
+            _("Fetching (IMAP)"),
+            {
+                "fields": [
+                    ("imap_host", "imap_port", "imap_security"),
+                    ("imap_username", "imap_password"),
+                    "imap_oauth_token",
+                    ("imap_folder", "imap_archive_folder"),
+                    ("imap_checked_at", "imap_last_uid", "imap_last_error"),
+                ]
+            },
+        ),
+        (
+            _("Sending (SMTP)"),
+            {
+                "fields": [
+                    ("smtp_host", "smtp_port", "smtp_security"),
+                    ("smtp_username", "smtp_password"),
+                    "sends_acknowledgement",
+                    "signature",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Inbox)
 class InboxAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "address", "team", "is_default", "is_active"]
     list_filter = ["kind", "is_active"]
+    inlines = [EmailAccountInline]
 
 
 @admin.register(InboundItem)

@@ -8,9 +8,14 @@ class InboxesConfig(AppConfig):
     verbose_name = _("Inboxes")
 
     def ready(self) -> None:
+        from anymail.signals import inbound
+
         from okienko.core.events import subscribe
+        from okienko.inboxes.email.webhooks import record_provider_inbound
         from okienko.inboxes.tasks import queue_email_reply, queue_processing, queue_sending
 
         subscribe("inbound.received")(queue_processing)
         subscribe("ticket.message_added")(queue_email_reply)
         subscribe("delivery.queued")(queue_sending)
+        # The providers' webhooks: the only way in anymail offers is its signal.
+        inbound.connect(record_provider_inbound, dispatch_uid="okienko-inbound-email")

@@ -181,3 +181,12 @@ def channel_details(message_ids: Sequence[int]) -> dict[int, ChannelDetail]:
         for message_id in message_ids
         if message_id in deliveries or message_id in items
     }
+
+
+def email_inbox_for(address: str) -> Inbox | None:
+    """The active e-mail inbox with this address (the recipient of a delivered message)."""
+    return (
+        inboxes()
+        .filter(kind=InboxKind.EMAIL, is_active=True, address=address.strip().lower())
+        .first()
+    )

@@ -895,7 +895,7 @@ class _Walker:
             if isinstance(payload, list):
                 children = payload
                 if content_type.startswith("message/"):
-                    self._enclosed(headers, content_type, params, part, children)
+                    self._enclosed(headers, content_type, params, children)
                 else:
                     child_default = (
                         "message/rfc822" if content_type == "multipart/digest" else "text/plain"
@@ -934,7 +934,6 @@ class _Walker:
         headers: _Headers,
         content_type: str,
         params: dict[str, str],
-        part: Message,
         children: list[Message],
     ) -> None:
         """An attached message (or a report's machine-readable block): kept as an attachment."""

@@ -1,5 +1,7 @@
 import itertools
 import json
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from okienko.inboxes.actions import (
 )
 from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id
+from okienko.inboxes.email.smtp_receiver import receiver
 from okienko.inboxes.models import InboundItem, Inbox
 from okienko.inboxes.selectors import inbox_named
 
@@ -63,8 +66,17 @@ class Command(BaseCommand):
         ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
         ingest.add_argument("--inbox", help="inbox name (default: the default e-mail inbox)")
         ingest.add_argument("--json", action="store_true", help="one JSON object per file")
+        receive = subcommands.add_parser(
+            "receive", help="run the SMTP (or LMTP) receiver an MTA delivers to"
+        )
+        receive.add_argument("--host", default="127.0.0.1")
+        receive.add_argument("--port", type=int, default=2525)
+        receive.add_argument("--lmtp", action="store_true", help="speak LMTP instead of SMTP")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "receive":
+            self._receive(options["host"], options["port"], lmtp=options["lmtp"])
+            return
         try:
             inbox = (
                 inbox_named(options["inbox"])
@@ -78,6 +90,20 @@ class Command(BaseCommand):
             unreadable += self._ingest(inbox, batch, as_json=options["json"])
         if unreadable:
             raise CommandError(f"{unreadable} file(s) could not be read")
+
+    def _receive(self, host: str, port: int, *, lmtp: bool) -> None:
+        server = receiver(host=host, port=port, lmtp=lmtp)
+        server.start()
+        protocol = "LMTP" if lmtp else "SMTP"
+        self.stdout.write(f"Receiving e-mail over {protocol} on {host}:{port} (Ctrl+C stops)")
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
 
     def _ingest(self, inbox: Inbox, paths: list[Path], *, as_json: bool) -> int:
         readable: list[tuple[Path, bytes]] = []

@@ -1,0 +1,62 @@
+import pytest
+from django.test import Client
+
+from okienko.accounts.choices import Role
+from okienko.inboxes.actions import do_create_inbox
+from okienko.inboxes.admin import EmailAccountForm
+from okienko.inboxes.choices import InboxKind
+from okienko.inboxes.models import EmailAccount
+from okienko.testing.factories import make_agent
+
+FORM = {
+    "imap_host": "imap.sklep.example",
+    "imap_port": "993",
+    "imap_security": "tls",
+    "imap_username": "pomoc@sklep.example",
+    "imap_password": "",
+    "imap_oauth_token": "",
+    "imap_folder": "INBOX",
+    "imap_archive_folder": "",
+    "smtp_host": "smtp.sklep.example",
+    "smtp_port": "587",
+    "smtp_security": "starttls",
+    "smtp_username": "pomoc@sklep.example",
+    "smtp_password": "",
+    "sends_acknowledgement": "on",
+    "signature": "{agent}",
+}
+
+
+@pytest.fixture
+def account(db):
+    inbox = do_create_inbox(name="Sklep", kind=InboxKind.EMAIL, acting_user=None)
+    return EmailAccount.objects.create(
+        inbox=inbox, imap_password="stare-haslo-imap", smtp_password="stare-haslo-smtp"
+    )
+
+
+@pytest.mark.django_db
+def test_passwords_are_never_shown_and_an_empty_field_keeps_them(account):
+    form = EmailAccountForm(data={**FORM, "smtp_password": "nowe-haslo-smtp"}, instance=account)
+
+    rendered = EmailAccountForm(instance=account).as_p()
+    assert form.is_valid(), form.errors
+    form.save()
+    account.refresh_from_db()
+    assert "stare-haslo" not in rendered
+    assert account.imap_password == "stare-haslo-imap"
+    assert account.smtp_password == "nowe-haslo-smtp"
+    assert account.imap_host == "imap.sklep.example"
+
+
+@pytest.mark.django_db
+def test_admins_configure_the_mailbox_on_the_inbox_page(account):
+    admin = make_agent(role=Role.ADMIN, password="haslo-admina-123")
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(f"/admin/inboxes/inbox/{account.inbox_id}/change/").content.decode()
+
+    assert 'name="email_account-0-imap_host"' in page
+    assert 'type="password" name="email_account-0-imap_password"' in page
+    assert "stare-haslo-imap" not in page
