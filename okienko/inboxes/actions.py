@@ -30,6 +30,7 @@ from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import email_addresses_of
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import normalise_email
+from okienko.inboxes.email.imap import FetchResult, ImapError, fetch_new_mail
 from okienko.inboxes.email.outgoing import (
     OutgoingAttachment,
     OutgoingEmail,
@@ -39,7 +40,7 @@ from okienko.inboxes.email.outgoing import (
     send,
 )
 from okienko.inboxes.email.parsing import normalize_subject
-from okienko.inboxes.models import Delivery, InboundItem, Inbox
+from okienko.inboxes.models import Delivery, EmailAccount, InboundItem, Inbox
 from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInbound
 from okienko.inboxes.selectors import (
     default_inbox,
@@ -591,3 +592,31 @@ def do_acknowledge(*, ticket: Ticket, inbox: Inbox) -> Message | None:
             "in the subject when you write about this matter."
         ) % {"number": ticket.pk}
     return do_add_system_reply(ticket=ticket, text=text, rule="acknowledgement")
+
+
+def do_fetch_email(*, account: EmailAccount) -> FetchResult | None:
+    """Fetch the mailbox's new mail into the ledger; a failure is kept on the account for the
+    admin to see (nothing is lost: unfetched mail stays on the server)."""
+    inbox = account.inbox
+
+    def record(entries: list[RawInbound]) -> None:
+        do_record_inbound(inbox=inbox, entries=entries)
+
+    def save_state(uidvalidity: int, last_uid: int) -> None:
+        EmailAccount.objects.filter(pk=account.pk).update(
+            imap_uidvalidity=uidvalidity, imap_last_uid=last_uid
+        )
+        account.imap_uidvalidity, account.imap_last_uid = uidvalidity, last_uid
+
+    try:
+        result = fetch_new_mail(account, record=record, save_state=save_state)
+    except ImapError as error:
+        logger.warning("fetching %s failed: %s", inbox, error)
+        EmailAccount.objects.filter(pk=account.pk).update(
+            imap_last_error=str(error), imap_checked_at=timezone.now()
+        )
+        return None
+    EmailAccount.objects.filter(pk=account.pk).update(
+        imap_last_error="", imap_checked_at=timezone.now()
+    )
+    return result

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from okienko.core.admin_mixins import ReadOnlyAdmin
 from okienko.core.errors import Conflict
 from okienko.inboxes.actions import do_reprocess_inbound
+from okienko.inboxes.email.imap import ImapError, check_connection
 from okienko.inboxes.models import EmailAccount, InboundItem, Inbox
+from okienko.inboxes.selectors import email_account_of
 
 RAW_PREVIEW_BYTES = 20_000
 
@@ -95,6 +97,21 @@ class InboxAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "address", "team", "is_default", "is_active"]
     list_filter = ["kind", "is_active"]
     inlines = [EmailAccountInline]
+    actions = ["test_connection"]
+
+    @admin.action(description=_("Test the mailbox connection (IMAP)"))
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Inbox]) -> None:
+        for inbox in queryset:
+            account = email_account_of(inbox)
+            if account is None or not account.imap_host:
+                self.message_user(request, f"{inbox}: " + _("no IMAP server set"), messages.WARNING)
+                continue
+            try:
+                summary = check_connection(account)
+            except ImapError as error:
+                self.message_user(request, f"{inbox}: {error}", messages.ERROR)
+                continue
+            self.message_user(request, f"{inbox}: {summary}", messages.SUCCESS)
 
 
 @admin.register(InboundItem)

@@ -190,3 +190,12 @@ def email_inbox_for(address: str) -> Inbox | None:
         .filter(kind=InboxKind.EMAIL, is_active=True, address=address.strip().lower())
         .first()
     )
+
+
+def fetching_accounts() -> QuerySet[EmailAccount]:
+    """E-mail accounts of active inboxes that fetch over IMAP."""
+    return EmailAccount.objects.filter(inbox__is_active=True).exclude(imap_host="")
+
+
+def email_account(account_id: int) -> EmailAccount | None:
+    return EmailAccount.objects.select_related("inbox__team").filter(pk=account_id).first()

@@ -2,10 +2,12 @@ import datetime
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import TaskLockedException
 
 from okienko.core.events import DomainEvent
 from okienko.inboxes.actions import (
+    do_fetch_email,
     do_process_inbound,
     do_queue_email_delivery,
     do_send_delivery,
@@ -13,6 +15,8 @@ from okienko.inboxes.actions import (
 from okienko.inboxes.selectors import (
     delivery_to_send,
     due_delivery_ids,
+    email_account,
+    fetching_accounts,
     inbound_item,
     pending_item_ids,
 )
@@ -76,3 +80,26 @@ def queue_email_reply(event: DomainEvent) -> None:
 
 def queue_sending(event: DomainEvent) -> None:
     send_delivery(event.payload["delivery_id"])
+
+
+@db_task()
+def fetch_email(account_id: int) -> int:
+    """Fetch one mailbox; a fetch of the same mailbox still running makes this one a no-op."""
+    account = email_account(account_id)
+    if account is None:
+        return 0
+    try:
+        with HUEY.lock_task(f"fetch-email-{account_id}"):
+            result = do_fetch_email(account=account)
+    except TaskLockedException:
+        return 0
+    return result.fetched if result else 0
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_all_email() -> int:
+    """Poll every mailbox once a minute."""
+    account_ids = list(fetching_accounts().values_list("id", flat=True))
+    for account_id in account_ids:
+        fetch_email(account_id)
+    return len(account_ids)
