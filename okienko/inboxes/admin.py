@@ -62,7 +62,8 @@ class EmailAccountInline(admin.StackedInline):
     model = EmailAccount
     form = EmailAccountForm
     can_delete = False
-    extra = 0
+    # One blank account form on a new inbox; an inbox has at most one.
+    extra = 1
     max_num = 1
     readonly_fields = ["imap_last_uid", "imap_last_error", "imap_checked_at"]
     fieldsets = [

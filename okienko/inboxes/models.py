@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from okienko.accounts.models import Team
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
@@ -9,7 +10,7 @@ from okienko.tickets.models import Message
 class Inbox(models.Model):
     """A configured entry point customers write to: a mailbox, later the web chat or a number."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("inbox", "name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=InboxKind.choices)
     # The address customers write to (a mailbox); our own replies come from it.
     address = models.CharField(_("address"), max_length=254, blank=True, default="")
@@ -22,7 +23,7 @@ class Inbox(models.Model):
         blank=True,
         related_name="inboxes",
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("inbox", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,9 +111,9 @@ class EmailAccount(models.Model):
     )
     # The folder's UIDVALIDITY and the highest UID in the ledger: a restart resumes after it.
     imap_uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
-    imap_last_uid = models.PositiveBigIntegerField(default=0)
-    imap_last_error = models.TextField(blank=True, default="")
-    imap_checked_at = models.DateTimeField(null=True, blank=True)
+    imap_last_uid = models.PositiveBigIntegerField(_("last fetched UID"), default=0)
+    imap_last_error = models.TextField(_("last fetch error"), blank=True, default="")
+    imap_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     smtp_host = models.CharField(_("SMTP server"), max_length=255, blank=True, default="")
     smtp_port = models.PositiveIntegerField(_("SMTP port"), default=587)
     smtp_security = models.CharField(
