@@ -249,35 +249,44 @@ def _commit_without_waiting_for_disk() -> None:
 
 def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessage]) -> None:
     item.attempts += 1
+    inbound: InboundMessage | None = None
     try:
         inbound = normalise(item)
         with transaction.atomic():
             outcome, message = _deliver(item, inbound)
+            sender, subject = _described(inbound)
             _finish(
                 item,
                 status=InboundStatus.PROCESSED,
                 outcome=outcome,
                 message=message,
-                sender=inbound.sender.address if inbound.sender else "",
-                subject=inbound.subject,
+                sender=sender,
+                subject=subject,
             )
     except _AlreadyFinished:
         item.refresh_from_db()
     except UnprocessableInbound as error:
-        _quarantine(item, error.reason)
+        _quarantine(item, error.reason, inbound)
     except DomainError as error:
-        _quarantine(item, str(error))
+        _quarantine(item, str(error), inbound)
     except DatabaseError as error:
         # Transient (a lost connection, a serialisation failure): left received for the
         # sweep, unless it keeps failing.
         logger.warning("inbound item %s: database error: %s", item.pk, error)
         if item.attempts >= MAX_ATTEMPTS:
-            _quarantine(item, f"database error after {item.attempts} attempts: {error}")
+            _quarantine(item, f"database error after {item.attempts} attempts: {error}", inbound)
         else:
             InboundItem.objects.filter(pk=item.pk).update(attempts=item.attempts)
     except Exception as error:
         logger.exception("inbound item %s failed", item.pk)
-        _quarantine(item, f"unexpected error: {type(error).__name__}: {error}")
+        _quarantine(item, f"unexpected error: {type(error).__name__}: {error}", inbound)
+
+
+def _described(inbound: InboundMessage | None) -> tuple[str, str]:
+    """Who sent the item and about what, as far as it could be read."""
+    if inbound is None:
+        return "", ""
+    return inbound.sender.address if inbound.sender else "", inbound.subject
 
 
 def do_reprocess_inbound(*, item: InboundItem, acting_user: Agent | None) -> InboundItem:
@@ -322,11 +331,18 @@ def _finish(
     publish_on_commit(f"inbound.{status}", item_id=item.pk, inbox_id=item.inbox_id)
 
 
-def _quarantine(item: InboundItem, reason: str) -> None:
+def _quarantine(item: InboundItem, reason: str, inbound: InboundMessage | None = None) -> None:
     logger.warning("inbound item %s quarantined: %s", item.pk, reason)
     try:
         with transaction.atomic():
-            _finish(item, status=InboundStatus.QUARANTINED, error=reason)
+            sender, subject = _described(inbound)
+            _finish(
+                item,
+                status=InboundStatus.QUARANTINED,
+                error=reason,
+                sender=sender,
+                subject=subject,
+            )
     except _AlreadyFinished:
         item.refresh_from_db()
 

@@ -7,18 +7,27 @@ page also works without JavaScript.
 from dataclasses import replace
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import teams
 from okienko.core.errors import DomainError, NotFound
 from okienko.customers.selectors import access_customer
-from okienko.inboxes.selectors import ChannelDetail, channel_details
+from okienko.inboxes.actions import do_reprocess_inbound
+from okienko.inboxes.choices import InboundStatus
+from okienko.inboxes.selectors import (
+    ChannelDetail,
+    access_inbound_item,
+    channel_details,
+    list_inbound_items,
+)
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
 from okienko.tickets.models import Message, Ticket
@@ -251,3 +260,44 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
             return redirect("workspace:ticket", ticket_id=ticket.pk)
     status = UNPROCESSABLE if form.errors else 200
     return render(request, "workspace/new_ticket.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def quarantine(request: HttpRequest) -> HttpResponse:
+    """E-mail and other contacts that could not be processed, with the reason, for the agents
+    of their inbox to fix and process again."""
+    agent = _agent(request)
+    before_id = _int_or_none(request.GET.get("before"))
+    found = list_inbound_items(
+        agent,
+        status=InboundStatus.QUARANTINED,
+        inbox_id=None,
+        before_id=before_id,
+        limit=PAGE_SIZE + 1,
+    )
+    items = found[:PAGE_SIZE]
+    context = {
+        "items": items,
+        "next_before": items[-1].pk if len(found) > PAGE_SIZE else None,
+        "is_first_page": before_id is None,
+    }
+    return render(request, "workspace/quarantine.html", context)
+
+
+@login_required
+@require_POST
+def reprocess(request: HttpRequest, item_id: int) -> HttpResponse:
+    agent = _agent(request)
+    try:
+        item = do_reprocess_inbound(item=access_inbound_item(agent, item_id), acting_user=agent)
+    except NotFound as error:
+        raise Http404(str(error)) from error
+    except DomainError as error:
+        messages.warning(request, str(error))
+        return redirect("workspace:quarantine")
+    if item.status == InboundStatus.PROCESSED and item.message is not None:
+        messages.success(request, _("Processed: it is now on ticket #%d.") % item.message.ticket_id)
+    else:
+        messages.error(request, _("Still quarantined: %s") % item.error)
+    return redirect("workspace:quarantine")

@@ -8,9 +8,17 @@ import pytest
 from huey.contrib.djhuey import HUEY
 
 from okienko.accounts.choices import Role
+from okienko.inboxes.actions import (
+    RawInbound,
+    do_create_inbox,
+    do_process_inbound,
+    do_record_inbound,
+)
+from okienko.inboxes.choices import InboundStatus, InboxKind
+from okienko.inboxes.models import InboundItem
 from okienko.inboxes.tasks import fetch_all_email
 from okienko.testing.dovecot import dovecot_server
-from okienko.testing.factories import make_agent
+from okienko.testing.factories import make_agent, make_team
 from okienko.testing.mail import make_email
 from okienko.testing.smtp import smtp_server
 from okienko.tickets.models import Ticket
@@ -114,3 +122,39 @@ def test_connect_a_mailbox_mail_it_reply_and_the_answer_lands_in_the_ticket(
     assert Ticket.objects.count() == 1
     assert page.locator(".message").count() == 3
     assert page.locator("details.quoted").count() == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_processes_a_quarantined_email_again(live_server, page, settings):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    inbox = do_create_inbox(
+        name="Sklep", kind=InboxKind.EMAIL, address=MAILBOX, team=team, acting_user=None
+    )
+    settings.EMAIL_SENDER_LIMIT = 0
+    [(held, _created)] = do_record_inbound(
+        inbox=inbox,
+        entries=[RawInbound(make_email(subject="Reklamacja: pęknięty kubek"), "")],
+        notify=False,
+    )
+    do_process_inbound(items=[held])
+    do_record_inbound(inbox=inbox, entries=[RawInbound(b"\x00\xff nie e-mail", "")], notify=False)
+    do_process_inbound(items=list(InboundItem.objects.filter(status=InboundStatus.RECEIVED)))
+    settings.EMAIL_SENDER_LIMIT = 30
+
+    page.set_viewport_size({"width": 1360, "height": 760})
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill(agent.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_role("link", name="Kwarantanna").click()
+    page.get_by_text("Reklamacja: pęknięty kubek").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-quarantine.png"), full_page=True)
+    page.locator(f"#item-{held.pk}").get_by_role("button", name="Przetwórz ponownie").click()
+    page.locator(".flash--success").wait_for()
+
+    ticket = Ticket.objects.get()
+    assert f"#{ticket.pk}" in page.locator(".flash--success").inner_text()
+    assert page.locator(f"#item-{held.pk}").count() == 0
+    assert page.locator("tbody tr").count() == 1
