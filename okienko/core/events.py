@@ -6,7 +6,9 @@ handed to a Huey task. A failing handler is logged and does not stop the others 
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +52,23 @@ def dispatch(event: DomainEvent) -> None:
             logger.exception("handler %r failed for event %s", handler, event.name)
 
 
+_history_only: ContextVar[bool] = ContextVar("history_only", default=False)
+
+
+@contextmanager
+def history_only() -> Iterator[None]:
+    """Write history without live side effects: demo data or an import from another helpdesk
+    must not e-mail customers about conversations that ended months ago."""
+    token = _history_only.set(True)
+    try:
+        yield
+    finally:
+        _history_only.reset(token)
+
+
 def publish_on_commit(name: str, **payload: Any) -> None:
     """Publish ``name`` once the surrounding transaction commits (at once outside one)."""
+    if _history_only.get():
+        return
     event = DomainEvent(name, payload)
     transaction.on_commit(lambda: dispatch(event))

@@ -15,6 +15,7 @@ from django.db.models import Count
 from okienko.accounts.actions import do_create_agent, do_create_team
 from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.events import history_only
 from okienko.customers.actions import (
     IdentityInput,
     default_tier,
@@ -119,12 +120,12 @@ def load_demo(
     """Load the demo into an empty install, all or nothing.
 
     Raises ``DemoAlreadyLoaded`` (and changes nothing) when the demo is there already or the
-    database holds customers or tickets of its own.
+    database holds customers or tickets of its own. The demo is history: it sends nothing.
     """
     if customers < 1 or tickets < 1:
         raise InvalidInput("The demo needs at least one customer and one ticket")
     started = time.monotonic()
-    with transaction.atomic():
+    with history_only(), transaction.atomic():
         _refuse_unless_empty()
         plan = plan_demo(seed=seed, customers=customers, tickets=tickets, now=now)
         _write(plan, stdout)

@@ -12,6 +12,7 @@ from okienko.demo import texts
 from okienko.demo.load import DEMO_PASSWORD, DemoAlreadyLoaded, load_demo
 from okienko.demo.people import ADMIN_EMAIL
 from okienko.demo.plan import plan_demo
+from okienko.inboxes.models import Delivery
 from okienko.testing.factories import make_customer
 from okienko.tickets.choices import Channel, EventKind, Status
 from okienko.tickets.models import Message, Ticket, TicketEvent
@@ -82,8 +83,9 @@ def test_plan_keeps_every_step_inside_the_last_90_days_in_order():
 
 
 @pytest.mark.django_db
-def test_demo_loads_a_realistic_shop():
-    summary = load_demo(seed=3, now=NOW, **SMALL)
+def test_demo_loads_a_realistic_shop(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = load_demo(seed=3, now=NOW, **SMALL)
 
     tickets = Ticket.objects.all()
     assert summary.tickets == 60
@@ -114,6 +116,9 @@ def test_demo_loads_a_realistic_shop():
     assert admin.check_password(DEMO_PASSWORD)
     assert Agent.objects.get(email="anna.kowalska@okienko.local").check_password(DEMO_PASSWORD)
     assert Agent.objects.count() == 10
+    # History, not live activity: nothing is e-mailed, no event goes out.
+    assert published == []
+    assert Delivery.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from okienko.core.events import (
     DomainEvent,
     Handler,
     dispatch,
+    history_only,
     publish_on_commit,
     subscribe,
     unsubscribe,
@@ -170,3 +171,13 @@ def test_unsubscribed_handler_is_not_called(received):
 
     assert calls == []
     assert received == [DomainEvent("test.happened")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_history_only_publishes_nothing_and_ends_with_its_block(received):
+    with history_only(), transaction.atomic():
+        publish_on_commit("test.happened", ticket_id=1)
+    with transaction.atomic():
+        publish_on_commit("test.happened", ticket_id=2)
+
+    assert received == [DomainEvent("test.happened", {"ticket_id": 2})]
