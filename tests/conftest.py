@@ -27,6 +27,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
+def tasks_run_at_once() -> Iterator[None]:
+    """Huey runs each task as it is queued, in the caller's thread."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture
 def testdata() -> Path:
     """The shared test data folder named by OKIENKO_TESTDATA; skipped only outside strict runs."""
     configured = os.environ.get("OKIENKO_TESTDATA", "")

@@ -5,7 +5,6 @@ the agent replies, and the customer's answer lands in the same ticket."""
 from pathlib import Path
 
 import pytest
-from huey.contrib.djhuey import HUEY
 
 from okienko.accounts.choices import Role
 from okienko.inboxes.actions import (
@@ -27,13 +26,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAILBOX = "pomoc@sklep.example"
 MAILBOX_PASSWORD = "haslo-skrzynki-1"
 PASSWORD = "okienko-demo-1"
-
-
-@pytest.fixture
-def tasks_run_at_once():
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
 
 
 @pytest.fixture

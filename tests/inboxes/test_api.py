@@ -2,14 +2,12 @@ import pytest
 
 from okienko.accounts.choices import Role
 from okienko.inboxes.actions import (
-    RawInbound,
     do_create_inbox,
-    do_process_inbound,
-    do_record_inbound,
 )
 from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.models import Inbox
 from okienko.testing.factories import make_agent, make_team, make_token
+from okienko.testing.inbound import receive_email
 from okienko.testing.mail import make_email
 from tests.api.conftest import ApiClient, assert_problem
 
@@ -26,11 +24,6 @@ def inboxes(teams):
         do_create_inbox(name="Sklep", kind=InboxKind.EMAIL, team=shop, acting_user=None),
         do_create_inbox(name="Hurt", kind=InboxKind.EMAIL, team=wholesale, acting_user=None),
     )
-
-
-def record(inbox: Inbox, raw: bytes):
-    [(item, _created)] = do_record_inbound(inbox=inbox, entries=[RawInbound(raw, "")], notify=False)
-    return do_process_inbound(items=[item])[0]
 
 
 @pytest.mark.django_db
@@ -68,9 +61,9 @@ def test_only_admins_create_inboxes(teams):
 @pytest.mark.django_db
 def test_quarantine_is_listed_for_the_inbox_team_only(teams, inboxes):
     shop, wholesale = inboxes
-    held = record(shop, b"")
-    record(wholesale, b"")
-    processed = record(shop, make_email())
+    held = receive_email(b"", shop)
+    receive_email(b"", wholesale)
+    processed = receive_email(make_email(), shop)
     agent_api = ApiClient(make_token(make_agent(teams=[teams[0]])))
 
     quarantined = agent_api.get("/inbound?status=quarantined").json()
@@ -88,8 +81,8 @@ def test_raw_download_and_reprocess_are_scoped(teams, inboxes, settings):
     shop, wholesale = inboxes
     settings.EMAIL_SENDER_LIMIT = 0
     raw = make_email()
-    held = record(shop, raw)
-    elsewhere = record(wholesale, make_email(subject="Inny"))
+    held = receive_email(raw, shop)
+    elsewhere = receive_email(make_email(subject="Inny"), wholesale)
     settings.EMAIL_SENDER_LIMIT = 30
     agent_api = ApiClient(make_token(make_agent(teams=[teams[0]])))
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 from django.utils import translation
-from huey.contrib.djhuey import HUEY
 
 from okienko.accounts.choices import Role
 from okienko.inboxes.actions import (
@@ -599,13 +598,6 @@ def test_a_failing_fetch_is_shown_on_the_account_and_records_nothing(dovecot):
     assert "login failed" in account.imap_last_error
     assert "zle-haslo-123" not in account.imap_last_error
     assert InboundItem.objects.count() == 0
-
-
-@pytest.fixture
-def tasks_run_at_once():
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
 
 
 @pytest.mark.django_db(transaction=True)

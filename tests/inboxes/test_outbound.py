@@ -8,19 +8,16 @@ from okienko.accounts.choices import Role
 from okienko.core.events import DomainEvent
 from okienko.inboxes.actions import (
     RETRY_DELAYS,
-    RawInbound,
     do_create_inbox,
-    do_process_inbound,
     do_queue_email_delivery,
-    do_record_inbound,
     do_send_delivery,
 )
 from okienko.inboxes.choices import DeliveryStatus, InboxKind
-from okienko.inboxes.email.adapter import email_source_id
 from okienko.inboxes.email.outgoing import reply_subject
 from okienko.inboxes.models import ConnectionSecurity, Delivery, EmailAccount
 from okienko.inboxes.tasks import queue_email_reply
 from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.testing.inbound import receive_email
 from okienko.testing.mail import make_email
 from okienko.testing.smtp import smtp_server
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_reply
@@ -51,10 +48,7 @@ def inbox(db, mail_server):
 
 
 def receive(inbox, raw: bytes) -> Message:
-    [(item, _created)] = do_record_inbound(
-        inbox=inbox, entries=[RawInbound(raw, email_source_id(raw))], notify=False
-    )
-    item = do_process_inbound(items=[item])[0]
+    item = receive_email(raw, inbox)
     assert item.message is not None, item.error
     return item.message
 

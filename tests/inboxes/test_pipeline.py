@@ -8,18 +8,15 @@ from hypothesis import strategies as st
 from okienko.accounts.choices import Role
 from okienko.customers.models import Customer, Identity
 from okienko.inboxes.actions import (
-    RawInbound,
     do_create_inbox,
-    do_get_default_inbox,
     do_process_inbound,
-    do_record_inbound,
     do_reprocess_inbound,
 )
 from okienko.inboxes.choices import InboundOutcome, InboundStatus, InboxKind
-from okienko.inboxes.email.adapter import email_source_id
 from okienko.inboxes.models import InboundItem
 from okienko.inboxes.selectors import ledger_balances
 from okienko.testing.factories import make_agent, make_team
+from okienko.testing.inbound import receive_email, record_email
 from okienko.testing.mail import make_email
 from okienko.tickets.actions import do_change_status, do_reply
 from okienko.tickets.choices import AuthorKind, EventKind, Status
@@ -33,17 +30,6 @@ POLISH_REPLY = (
 )
 
 
-def record(raw: bytes, inbox=None, external_id: str | None = None) -> tuple[InboundItem, bool]:
-    inbox = inbox or do_get_default_inbox(InboxKind.EMAIL)
-    entry = RawInbound(raw, email_source_id(raw) if external_id is None else external_id)
-    return do_record_inbound(inbox=inbox, entries=[entry], notify=False)[0]
-
-
-def ingest(raw: bytes, inbox=None) -> InboundItem:
-    item, _created = record(raw, inbox)
-    return do_process_inbound(items=[item])[0]
-
-
 def ticket_of(item: InboundItem) -> Ticket:
     assert item.message is not None, item.error
     return Ticket.objects.get(pk=item.message.ticket_id)
@@ -51,7 +37,7 @@ def ticket_of(item: InboundItem) -> Ticket:
 
 @pytest.mark.django_db
 def test_new_email_opens_a_ticket_for_a_new_customer():
-    item = ingest(make_email(message_id="<pierwsza@poczta.example>"))
+    item = receive_email(make_email(message_id="<pierwsza@poczta.example>"))
 
     ticket = ticket_of(item)
     assert item.status == InboundStatus.PROCESSED
@@ -73,8 +59,8 @@ def test_new_email_opens_a_ticket_for_a_new_customer():
 def test_the_same_message_recorded_twice_is_one_item_and_one_ticket():
     raw = make_email()
 
-    first, first_created = record(raw, external_id="a")
-    again, again_created = record(raw, external_id="a")
+    first, first_created = record_email(raw, external_id="a")
+    again, again_created = record_email(raw, external_id="a")
     do_process_inbound(items=[first, again])
 
     assert (first.pk, first_created, again_created) == (again.pk, True, False)
@@ -83,8 +69,8 @@ def test_the_same_message_recorded_twice_is_one_item_and_one_ticket():
 
 @pytest.mark.django_db
 def test_a_redelivered_copy_with_other_headers_is_a_duplicate_not_a_second_message():
-    first = ingest(make_email(message_id="<kopia@poczta.example>"))
-    copy = ingest(
+    first = receive_email(make_email(message_id="<kopia@poczta.example>"))
+    copy = receive_email(
         make_email(message_id="<kopia@poczta.example>", headers={"X-Delivered-To": "inna"})
     )
 
@@ -97,9 +83,9 @@ def test_a_redelivered_copy_with_other_headers_is_a_duplicate_not_a_second_messa
 
 @pytest.mark.django_db
 def test_reply_threads_by_in_reply_to_and_keeps_the_quote_apart():
-    first = ingest(make_email(message_id="<pytanie@poczta.example>"))
+    first = receive_email(make_email(message_id="<pytanie@poczta.example>"))
 
-    reply = ingest(
+    reply = receive_email(
         make_email(
             subject="Re: Gdzie jest moja paczka?",
             text=POLISH_REPLY,
@@ -117,11 +103,11 @@ def test_reply_threads_by_in_reply_to_and_keeps_the_quote_apart():
 @pytest.mark.django_db
 def test_reply_to_an_agent_message_threads_by_references():
     agent = make_agent(role=Role.ADMIN)
-    ticket = ticket_of(ingest(make_email()))
+    ticket = ticket_of(receive_email(make_email()))
     answer = do_reply(ticket=ticket, text="Paczka jest w drodze.", acting_user=agent)
     Message.objects.filter(pk=answer.pk).update(external_id="odpowiedz-1@sklep.example")
 
-    reply = ingest(
+    reply = receive_email(
         make_email(
             subject="Odp: Gdzie jest moja paczka?",
             text="Dziękuję!",
@@ -134,11 +120,11 @@ def test_reply_to_an_agent_message_threads_by_references():
 
 @pytest.mark.django_db
 def test_ticket_token_in_the_subject_threads_for_the_requester_only():
-    ticket = ticket_of(ingest(make_email()))
+    ticket = ticket_of(receive_email(make_email()))
     token_subject = f"Paczka [#{ticket.pk}]"
 
-    from_requester = ingest(make_email(subject=token_subject, text="Jeszcze jedno."))
-    from_stranger = ingest(
+    from_requester = receive_email(make_email(subject=token_subject, text="Jeszcze jedno."))
+    from_stranger = receive_email(
         make_email(sender="obcy@inna.example", subject=token_subject, text="Wtrącam się.")
     )
 
@@ -149,10 +135,10 @@ def test_ticket_token_in_the_subject_threads_for_the_requester_only():
 
 @pytest.mark.django_db
 def test_a_reply_joins_by_subject_but_a_new_mail_with_the_same_subject_does_not():
-    ticket = ticket_of(ingest(make_email(subject="Faktura")))
+    ticket = ticket_of(receive_email(make_email(subject="Faktura")))
 
-    reply = ingest(make_email(subject="RE: Odp: faktura", text="Czy są nowości?"))
-    new_mail = ingest(make_email(subject="Faktura", text="Inna faktura."))
+    reply = receive_email(make_email(subject="RE: Odp: faktura", text="Czy są nowości?"))
+    new_mail = receive_email(make_email(subject="Faktura", text="Inna faktura."))
 
     assert reply.message.ticket_id == ticket.pk
     assert new_mail.message.ticket_id != ticket.pk
@@ -161,12 +147,12 @@ def test_a_reply_joins_by_subject_but_a_new_mail_with_the_same_subject_does_not(
 @pytest.mark.django_db
 def test_subject_threading_stops_after_the_window(settings):
     settings.EMAIL_THREAD_BY_SUBJECT_DAYS = 7
-    ticket = ticket_of(ingest(make_email(subject="Faktura")))
+    ticket = ticket_of(receive_email(make_email(subject="Faktura")))
     Ticket.objects.filter(pk=ticket.pk).update(
         last_message_at=timezone.now() - datetime.timedelta(days=8)
     )
 
-    reply = ingest(make_email(subject="Re: Faktura", text="Czy są nowości?"))
+    reply = receive_email(make_email(subject="Re: Faktura", text="Czy są nowości?"))
 
     assert reply.message.ticket_id != ticket.pk
 
@@ -174,11 +160,11 @@ def test_subject_threading_stops_after_the_window(settings):
 @pytest.mark.django_db
 def test_reply_to_a_solved_ticket_reopens_it():
     agent = make_agent(role=Role.ADMIN)
-    first = ingest(make_email(message_id="<a@poczta.example>"))
+    first = receive_email(make_email(message_id="<a@poczta.example>"))
     ticket = ticket_of(first)
     do_change_status(ticket=ticket, status=Status.SOLVED, acting_user=agent)
 
-    ingest(make_email(text="Jednak nie działa.", in_reply_to="<a@poczta.example>"))
+    receive_email(make_email(text="Jednak nie działa.", in_reply_to="<a@poczta.example>"))
 
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
@@ -188,11 +174,11 @@ def test_reply_to_a_solved_ticket_reopens_it():
 @pytest.mark.django_db
 def test_reply_to_a_closed_ticket_opens_a_linked_follow_up():
     agent = make_agent(role=Role.ADMIN)
-    first = ingest(make_email(message_id="<b@poczta.example>"))
+    first = receive_email(make_email(message_id="<b@poczta.example>"))
     closed = ticket_of(first)
     do_change_status(ticket=closed, status=Status.CLOSED, acting_user=agent)
 
-    reply = ingest(make_email(text="Wracam z tematem.", in_reply_to="<b@poczta.example>"))
+    reply = receive_email(make_email(text="Wracam z tematem.", in_reply_to="<b@poczta.example>"))
 
     follow_up = ticket_of(reply)
     assert reply.outcome == InboundOutcome.FOLLOW_UP_CREATED
@@ -205,10 +191,10 @@ def test_reply_to_a_closed_ticket_opens_a_linked_follow_up():
 @pytest.mark.django_db
 def test_an_auto_reply_is_kept_on_the_ticket_without_reopening_it():
     agent = make_agent(role=Role.ADMIN)
-    ticket = ticket_of(ingest(make_email(message_id="<c@poczta.example>")))
+    ticket = ticket_of(receive_email(make_email(message_id="<c@poczta.example>")))
     do_change_status(ticket=ticket, status=Status.SOLVED, acting_user=agent)
 
-    auto = ingest(
+    auto = receive_email(
         make_email(
             subject="Nieobecność: Gdzie jest moja paczka?",
             text="Jestem na urlopie do 30.11.",
@@ -229,7 +215,7 @@ def test_copied_people_are_kept_on_the_ticket_but_not_our_own_mailbox():
         name="Pomoc", kind=InboxKind.EMAIL, address="pomoc@sklep.example", acting_user=None
     )
 
-    item = ingest(
+    item = receive_email(
         make_email(cc="Ewa Nowak <ewa@firma.example>, Sklep <POMOC@sklep.example>"), inbox
     )
 
@@ -243,7 +229,7 @@ def test_new_tickets_go_to_the_inbox_team():
     team = make_team(name="Reklamacje")
     inbox = do_create_inbox(name="Reklamacje", kind=InboxKind.EMAIL, team=team, acting_user=None)
 
-    ticket = ticket_of(ingest(make_email(), inbox))
+    ticket = ticket_of(receive_email(make_email(), inbox))
 
     assert ticket.team_id == team.pk
 
@@ -254,7 +240,7 @@ def test_a_form_relay_from_our_own_address_is_taken_from_reply_to():
         name="Formularz", kind=InboxKind.EMAIL, address="formularz@sklep.example", acting_user=None
     )
 
-    item = ingest(
+    item = receive_email(
         make_email(
             sender="Formularz <formularz@sklep.example>",
             headers={"Reply-To": "Maria Wiśniewska <maria@poczta.example>"},
@@ -268,7 +254,7 @@ def test_a_form_relay_from_our_own_address_is_taken_from_reply_to():
 @pytest.mark.django_db
 def test_a_bounce_of_our_reply_leaves_a_note_for_the_agents():
     agent = make_agent(role=Role.ADMIN)
-    ticket = ticket_of(ingest(make_email()))
+    ticket = ticket_of(receive_email(make_email()))
     answer = do_reply(ticket=ticket, text="Odpowiedź.", acting_user=agent)
     Message.objects.filter(pk=answer.pk).update(external_id="wyslana@sklep.example")
     bounce = (
@@ -290,7 +276,7 @@ def test_a_bounce_of_our_reply_leaves_a_note_for_the_agents():
         b"--B--\r\n"
     )
 
-    item = ingest(bounce)
+    item = receive_email(bounce)
 
     assert item.outcome == InboundOutcome.BOUNCE_RECORDED
     note = item.message
@@ -303,7 +289,7 @@ def test_a_bounce_of_our_reply_leaves_a_note_for_the_agents():
 
 @pytest.mark.django_db
 def test_unreadable_input_is_quarantined_with_its_reason_and_kept():
-    item = ingest(b"")
+    item = receive_email(b"")
 
     assert item.status == InboundStatus.QUARANTINED
     assert item.error
@@ -316,7 +302,7 @@ def test_unreadable_input_is_quarantined_with_its_reason_and_kept():
 def test_mail_without_a_sender_is_quarantined():
     raw = b"To: pomoc@sklep.example\r\nSubject: Bez nadawcy\r\n\r\nTre\xc5\x9b\xc4\x87\r\n"
 
-    item = ingest(raw)
+    item = receive_email(raw)
 
     assert item.status == InboundStatus.QUARANTINED
     assert item.error == "the message has no sender address"
@@ -326,7 +312,7 @@ def test_mail_without_a_sender_is_quarantined():
 def test_a_flood_from_one_sender_is_held_in_quarantine(settings):
     settings.EMAIL_SENDER_LIMIT = 2
 
-    items = [ingest(make_email(subject=f"Spam {n}")) for n in range(3)]
+    items = [receive_email(make_email(subject=f"Spam {n}")) for n in range(3)]
 
     assert [item.status for item in items] == [
         InboundStatus.PROCESSED,
@@ -339,8 +325,8 @@ def test_a_flood_from_one_sender_is_held_in_quarantine(settings):
 @pytest.mark.django_db
 def test_a_quarantined_item_can_be_processed_again_after_a_fix(settings):
     settings.EMAIL_SENDER_LIMIT = 1
-    ingest(make_email(subject="Pierwsza"))
-    held = ingest(make_email(subject="Druga"))
+    receive_email(make_email(subject="Pierwsza"))
+    held = receive_email(make_email(subject="Druga"))
     status_before = held.status
     settings.EMAIL_SENDER_LIMIT = 30
 
@@ -354,7 +340,7 @@ def test_a_quarantined_item_can_be_processed_again_after_a_fix(settings):
 
 @pytest.mark.django_db
 def test_processing_a_finished_item_again_changes_nothing():
-    item = ingest(make_email())
+    item = receive_email(make_email())
 
     again = do_process_inbound(items=[item])[0]
 
@@ -364,9 +350,9 @@ def test_processing_a_finished_item_again_changes_nothing():
 
 @pytest.mark.django_db
 def test_the_ledger_balances_per_inbox():
-    ingest(make_email())
-    ingest(b"not an e-mail")
-    record(make_email(), external_id="")
+    receive_email(make_email())
+    receive_email(b"not an e-mail")
+    record_email(make_email(), external_id="")
 
     balances = ledger_balances()
 
@@ -381,7 +367,7 @@ def test_the_ledger_balances_per_inbox():
 )
 @given(raw=st.binary(max_size=3000))
 def test_any_bytes_end_processed_or_quarantined(raw):
-    item = ingest(raw)
+    item = receive_email(raw)
 
     assert item.status in {InboundStatus.PROCESSED, InboundStatus.QUARANTINED}
     assert bytes(item.raw) == raw
@@ -405,7 +391,7 @@ def test_any_mail_like_message_ends_processed_or_quarantined(subject, body, head
         f"{body}"
     ).encode("utf-8", "surrogatepass")
 
-    item = ingest(raw)
+    item = receive_email(raw)
 
     assert item.status in {InboundStatus.PROCESSED, InboundStatus.QUARANTINED}
     assert Customer.objects.filter(identities__address="klient@poczta.example").count() <= 1

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from okienko.inboxes.actions import RawInbound, do_get_default_inbox, do_record_inbound
 from okienko.inboxes.choices import InboundStatus, InboxKind
@@ -10,13 +9,6 @@ from okienko.inboxes.models import InboundItem
 from okienko.inboxes.tasks import process_inbound, requeue_pending_inbound
 from okienko.testing.mail import make_email
 from okienko.tickets.models import Ticket
-
-
-@pytest.fixture
-def tasks_run_at_once():
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,20 +3,12 @@
 import pytest
 
 from okienko.inboxes.actions import (
-    RawInbound,
     do_create_inbox,
-    do_process_inbound,
-    do_record_inbound,
 )
 from okienko.inboxes.choices import InboundStatus, InboxKind
-from okienko.inboxes.models import InboundItem
+from okienko.testing.inbound import receive_email
 from okienko.testing.mail import make_email
 from okienko.tickets.models import Ticket
-
-
-def held(inbox, raw: bytes) -> InboundItem:
-    [(item, _created)] = do_record_inbound(inbox=inbox, entries=[RawInbound(raw, "")], notify=False)
-    return do_process_inbound(items=[item])[0]
 
 
 @pytest.fixture
@@ -34,10 +26,9 @@ def inboxes(orders_team, complaints_team):
 @pytest.mark.django_db
 def test_agents_see_the_quarantine_of_their_inboxes_only(agent_client, inboxes):
     orders, complaints = inboxes
-    mine = held(
-        orders, b"To: pomoc@sklep.example\r\nSubject: Bez nadawcy\r\n\r\nTre\xc5\x9b\xc4\x87"
-    )
-    theirs = held(complaints, b"")
+    without_sender = b"To: pomoc@sklep.example\r\nSubject: Bez nadawcy\r\n\r\nTekst"
+    mine = receive_email(without_sender, orders)
+    theirs = receive_email(b"", complaints)
 
     page = agent_client.get("/quarantine/").content.decode()
 
@@ -51,7 +42,7 @@ def test_agents_see_the_quarantine_of_their_inboxes_only(agent_client, inboxes):
 @pytest.mark.django_db
 def test_processing_again_after_a_fix_makes_the_ticket(agent_client, inboxes, settings):
     settings.EMAIL_SENDER_LIMIT = 0
-    item = held(inboxes[0], make_email(subject="Reklamacja butów"))
+    item = receive_email(make_email(subject="Reklamacja butów"), inboxes[0])
     settings.EMAIL_SENDER_LIMIT = 30
 
     response = agent_client.post(f"/quarantine/{item.pk}/reprocess/", follow=True)
@@ -65,7 +56,7 @@ def test_processing_again_after_a_fix_makes_the_ticket(agent_client, inboxes, se
 
 @pytest.mark.django_db
 def test_an_item_that_still_fails_stays_with_its_reason(agent_client, inboxes):
-    item = held(inboxes[0], b"")
+    item = receive_email(b"", inboxes[0])
 
     response = agent_client.post(f"/quarantine/{item.pk}/reprocess/", follow=True)
 
@@ -76,7 +67,7 @@ def test_an_item_that_still_fails_stays_with_its_reason(agent_client, inboxes):
 
 @pytest.mark.django_db
 def test_another_teams_item_cannot_be_reprocessed(agent_client, inboxes):
-    item = held(inboxes[1], b"")
+    item = receive_email(b"", inboxes[1])
 
     response = agent_client.post(f"/quarantine/{item.pk}/reprocess/")
 
