@@ -29,7 +29,7 @@ from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import email_addresses_of
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
-from okienko.inboxes.email.adapter import normalise_email
+from okienko.inboxes.email.adapter import email_source_id, normalise_email
 from okienko.inboxes.email.imap import FetchResult, ImapError, fetch_new_mail
 from okienko.inboxes.email.outgoing import (
     OutgoingAttachment,
@@ -45,6 +45,7 @@ from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInb
 from okienko.inboxes.selectors import (
     default_inbox,
     email_account_of,
+    email_inbox_for,
     inbox_of_ticket,
     own_email_addresses,
     recent_items_from,
@@ -213,6 +214,22 @@ def _record_one(inbox: Inbox, entry: RawInbound, *, notify: bool) -> tuple[Inbou
     if created and notify:
         publish_on_commit("inbound.received", item_id=item.pk, inbox_id=inbox.pk)
     return item, created
+
+
+def do_record_email(
+    *, raw: bytes, recipients: Sequence[str], external_id: str = ""
+) -> list[InboundItem]:
+    """Record a delivered e-mail in each of our inboxes it was addressed to (the default e-mail
+    inbox when none of the recipients is ours); the Message-ID keys it unless ``external_id``
+    is given."""
+    inboxes = {inbox.pk: inbox for inbox in map(email_inbox_for, recipients) if inbox}
+    targets = list(inboxes.values()) or [do_get_default_inbox(InboxKind.EMAIL)]
+    entry = RawInbound(raw, email_source_id(raw) or external_id)
+    return [
+        item
+        for inbox in targets
+        for item, _created in do_record_inbound(inbox=inbox, entries=[entry])
+    ]
 
 
 class _AlreadyFinished(Exception):

@@ -37,7 +37,7 @@ def test_a_delivered_message_is_in_the_ledger_before_the_mta_hears_250(running):
     assert item.external_id == "smtp-1@poczta.example"
     # As transmitted: SMTP carries CRLF line ends.
     assert bytes(item.raw).replace(b"\r\n", b"\n").rstrip() == raw.rstrip()
-    assert item.status in {InboundStatus.RECEIVED, InboundStatus.PROCESSED}
+    assert item.status == InboundStatus.RECEIVED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,3 +83,15 @@ def test_oversized_mail_is_refused_so_the_sender_is_told(running, settings):
 
     assert limit == settings.EMAIL_MAX_MESSAGE_BYTES
     assert InboundItem.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_our_addresses_count_when_a_message_names_others_too(running):
+    do_create_inbox(name="A", kind=InboxKind.EMAIL, address="a@sklep.example", acting_user=None)
+
+    with smtplib.SMTP("127.0.0.1", running) as client:
+        client.sendmail(
+            "jan@poczta.example", ["a@sklep.example", "ktos@gdzies.example"], make_email()
+        )
+
+    assert list(InboundItem.objects.values_list("inbox__name", flat=True)) == ["A"]

@@ -70,7 +70,7 @@ def test_unauthenticated_webhooks_record_nothing(client, webhook_settings, secre
         HTTP_AUTHORIZATION=basic_auth(secret),
     )
 
-    assert response.status_code in {400, 401, 403}
+    assert response.status_code == 400
     assert InboundItem.objects.count() == 0
 
 
@@ -82,5 +82,5 @@ def test_without_a_configured_secret_the_webhooks_stay_shut(client):
         content_type="application/json",
     )
 
-    assert response.status_code in {400, 401, 403}
+    assert response.status_code == 400
     assert InboundItem.objects.count() == 0

@@ -11,11 +11,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
-from okienko.inboxes.actions import RawInbound, do_get_default_inbox, do_record_inbound
-from okienko.inboxes.choices import InboxKind
-from okienko.inboxes.email.adapter import email_source_id
-from okienko.inboxes.models import Inbox
-from okienko.inboxes.selectors import email_inbox_for
+from okienko.inboxes.actions import do_record_email
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +19,11 @@ STORED = "250 2.0.0 Message stored"
 TRY_LATER = "451 4.3.0 The message could not be stored, please try again later"
 
 
-def record_delivery(raw: bytes, recipients: list[str]) -> list[int]:
-    """Record the message once for each of our inboxes it was addressed to; returns item ids."""
+def record_delivery(raw: bytes, recipients: list[str]) -> None:
+    """Store a delivered message (from the receiver's thread, on a fresh connection)."""
     close_old_connections()
     try:
-        inboxes: dict[int, Inbox] = {}
-        for recipient in recipients:
-            inbox = email_inbox_for(recipient) or do_get_default_inbox(InboxKind.EMAIL)
-            inboxes[inbox.pk] = inbox
-        entry = RawInbound(raw, email_source_id(raw))
-        return [
-            item.pk
-            for inbox in inboxes.values()
-            for item, _created in do_record_inbound(inbox=inbox, entries=[entry])
-        ]
+        do_record_email(raw=raw, recipients=recipients)
     finally:
         close_old_connections()
 

@@ -7,24 +7,9 @@ provider retries later: the message is never acknowledged before it is stored.
 
 from typing import Any
 
-from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailInboundEvent
 
-from okienko.inboxes.actions import RawInbound, do_get_default_inbox, do_record_inbound
-from okienko.inboxes.choices import InboxKind
-from okienko.inboxes.email.adapter import email_source_id
-from okienko.inboxes.models import Inbox
-from okienko.inboxes.selectors import email_inbox_for
-
-
-def _inbox(message: AnymailInboundMessage) -> Inbox:
-    recipients = [message.envelope_recipient or ""]
-    recipients += [address.addr_spec for address in (*message.to, *message.cc)]
-    for recipient in recipients:
-        inbox = email_inbox_for(recipient) if recipient else None
-        if inbox is not None:
-            return inbox
-    return do_get_default_inbox(InboxKind.EMAIL)
+from okienko.inboxes.actions import do_record_email
 
 
 def record_provider_inbound(
@@ -34,6 +19,10 @@ def record_provider_inbound(
     message = event.message
     if message is None:
         return
-    raw = message.as_bytes()
-    external_id = email_source_id(raw) or (f"{esp_name}:{event.event_id}" if event.event_id else "")
-    do_record_inbound(inbox=_inbox(message), entries=[RawInbound(raw, external_id)])
+    recipients = [message.envelope_recipient or ""]
+    recipients += [address.addr_spec for address in (*message.to, *message.cc)]
+    do_record_email(
+        raw=message.as_bytes(),
+        recipients=[recipient for recipient in recipients if recipient],
+        external_id=f"{esp_name}:{event.event_id}" if event.event_id else "",
+    )
