@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "okienko.customers",
     "okienko.tickets",
     "okienko.inboxes",
+    "okienko.sla",
     "anymail",
     "okienko.api",
     "okienko.workspace",

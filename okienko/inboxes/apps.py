@@ -12,10 +12,13 @@ class InboxesConfig(AppConfig):
 
         from okienko.core.events import subscribe
         from okienko.inboxes.email.webhooks import record_provider_inbound
+        from okienko.inboxes.selectors import inbox_id_of_ticket
         from okienko.inboxes.tasks import queue_email_reply, queue_processing, queue_sending
+        from okienko.sla.selectors import register_inbox_lookup
 
         subscribe("inbound.received")(queue_processing)
         subscribe("ticket.message_added")(queue_email_reply)
         subscribe("delivery.queued")(queue_sending)
+        register_inbox_lookup(inbox_id_of_ticket)
         # The providers' webhooks: the only way in anymail offers is its signal.
         inbound.connect(record_provider_inbound, dispatch_uid="okienko-inbound-email")

@@ -199,3 +199,13 @@ def fetching_accounts() -> QuerySet[EmailAccount]:
 
 def email_account(account_id: int) -> EmailAccount | None:
     return EmailAccount.objects.select_related("inbox__team").filter(pk=account_id).first()
+
+
+def inbox_id_of_ticket(ticket_id: int) -> int | None:
+    """The inbox the ticket's first inbound item came through, if it came through one."""
+    return (
+        InboundItem.objects.filter(message__ticket_id=ticket_id)
+        .order_by("id")
+        .values_list("inbox_id", flat=True)
+        .first()
+    )

@@ -900,3 +900,42 @@ def do_add_system_reply(*, ticket: Ticket, text: str, rule: str) -> Message:
     )
     _message_added(ticket, message, at=at, acting_user=None, rule=rule)
     return message
+
+
+@dataclass(frozen=True)
+class SlaEvent:
+    """Something the SLA domain tells a ticket's history: a policy applied, a warning, a breach."""
+
+    ticket_id: int
+    kind: str
+    field: str
+    old: Any
+    new: Any
+    at: datetime.datetime
+
+
+_SLA_EVENT_KINDS = (EventKind.SLA_POLICY, EventKind.SLA_WARNING, EventKind.SLA_BREACHED)
+
+
+def do_record_sla_events(events: Sequence[SlaEvent]) -> None:
+    """Write SLA happenings into the tickets' histories in one insert, and publish each one as
+    ``ticket.<kind>`` (e.g. ``ticket.sla_breached``) for automation and notifications."""
+    for event in events:
+        _check_choice(event.kind, _SLA_EVENT_KINDS, "kind")
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=event.ticket_id,
+            kind=event.kind,
+            field=event.field,
+            old_value=event.old,
+            new_value=event.new,
+            actor_kind=AuthorKind.SYSTEM,
+            rule="SLA",
+            created_at=event.at,
+        )
+        for event in events
+    )
+    for event in events:
+        publish_on_commit(
+            f"ticket.{event.kind}", ticket_id=event.ticket_id, field=event.field, new=event.new
+        )

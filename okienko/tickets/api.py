@@ -14,6 +14,7 @@ from okienko.api.idempotency import run_idempotent
 from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
 from okienko.core.errors import InvalidInput
 from okienko.customers.selectors import access_customer
+from okienko.sla.selectors import attach_sla
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, Priority, Status
 from okienko.tickets.schemas import (
@@ -110,6 +111,7 @@ def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -
     tickets = list_tickets(
         acting_agent(request), filters, before_id=decode_cursor(query.cursor), limit=query.limit
     )
+    attach_sla(tickets)
     return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], query.limit)}
 
 
@@ -157,7 +159,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
 
 @router.get("/tickets/{ticket_id}", response=TicketOut, summary="Get a ticket")
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
-    return access_ticket(acting_agent(request), ticket_id)
+    ticket = access_ticket(acting_agent(request), ticket_id)
+    attach_sla([ticket])
+    return ticket
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketOut, summary="Change ticket fields")

@@ -66,6 +66,9 @@ class EventKind(models.TextChoices):
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     REQUESTER_MERGED = "requester_merged", _("Requester merged")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up ticket opened")
+    SLA_POLICY = "sla_policy", _("SLA policy applied")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
 
 
 class CustomFieldType(models.TextChoices):

@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from okienko.sla.schemas import TicketSlaOut
+from okienko.sla.selectors import sla_of
 from okienko.tickets.choices import Channel, Priority, Status
 
 
@@ -41,6 +43,15 @@ class TicketOut(Schema):
     solved_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     last_message_at: datetime.datetime | None
+    sla: TicketSlaOut | None = Field(
+        description="The policy the ticket falls under and each target's deadline; null when "
+        "no policy applies"
+    )
+
+    @staticmethod
+    def resolve_sla(ticket: Any) -> dict[str, Any] | None:
+        sla = sla_of(ticket)
+        return TicketSlaOut.of(sla) if sla.policy else None
 
     @staticmethod
     def resolve_tags(ticket: Any) -> list[str]:

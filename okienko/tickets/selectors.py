@@ -12,8 +12,16 @@ from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
 from okienko.customers.models import Customer
-from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, InboxView, Status
-from okienko.tickets.models import Attachment, Category, CustomField, Message, Tag, Ticket
+from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, EventKind, InboxView, Status
+from okienko.tickets.models import (
+    Attachment,
+    Category,
+    CustomField,
+    Message,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
 
 
 def visible_tickets(user: Agent) -> QuerySet[Ticket]:
@@ -280,4 +288,72 @@ def outbound_message(message_id: int) -> Message | None:
         Message.objects.select_related("ticket__requester", "author_agent")
         .filter(pk=message_id)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class TicketHistory:
+    """What SLA needs to know of a ticket: its matching fields and when things happened."""
+
+    ticket: Ticket
+    tag_names: frozenset[str]
+    category_path: tuple[int, ...]
+    initial_status: str
+    # (at, author_kind) of public messages and (at, new status) of status changes, in order.
+    public_messages: list[tuple[datetime.datetime, str]]
+    status_changes: list[tuple[datetime.datetime, str]]
+
+
+def ticket_history(ticket_id: int) -> TicketHistory:
+    """The ticket with its requester, tags, category ancestry, public messages and statuses."""
+    ticket = Ticket.objects.select_related(
+        "requester__tier", "requester__organisation__tier", "category"
+    ).get(pk=ticket_id)
+    path: list[int] = []
+    category_ids = (
+        dict(Category.objects.values_list("id", "parent_id")) if ticket.category_id else {}
+    )
+    current = ticket.category_id
+    while current is not None and current not in path:
+        path.append(current)
+        current = category_ids.get(current)
+    created = (
+        TicketEvent.objects.filter(ticket_id=ticket_id, kind=EventKind.CREATED)
+        .values_list("new_value", flat=True)
+        .first()
+    )
+    statuses = TicketEvent.objects.filter(
+        ticket_id=ticket_id, kind=EventKind.FIELD_CHANGED, field="status"
+    ).order_by("created_at", "id")
+    return TicketHistory(
+        ticket=ticket,
+        tag_names=frozenset(ticket.tags.values_list("name", flat=True)),
+        category_path=tuple(path),
+        initial_status=(created or {}).get("status", Status.NEW),
+        public_messages=list(
+            Message.objects.filter(ticket_id=ticket_id, is_public=True)
+            .order_by("created_at", "id")
+            .values_list("created_at", "author_kind")
+        ),
+        status_changes=[
+            (at, str(status)) for at, status in statuses.values_list("created_at", "new_value")
+        ],
+    )
+
+
+def unsolved_ticket_ids(*, after_id: int, limit: int) -> list[int]:
+    """Ids of unsolved tickets above ``after_id``, ascending: a batch for a job over all of them."""
+    return list(
+        Ticket.objects.filter(pk__gt=after_id, status__in=UNSOLVED_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def unsolved_ticket_ids_of_customer(customer_id: int) -> list[int]:
+    """The customer's tickets that still need work (e.g. to re-match their SLA)."""
+    return list(
+        Ticket.objects.filter(requester_id=customer_id, status__in=UNSOLVED_STATUSES).values_list(
+            "pk", flat=True
+        )
     )

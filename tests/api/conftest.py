@@ -32,6 +32,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, **headers: str) -> Any:
         return self._send("patch", path, body, **headers)
 
+    def put(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self._send("put", path, body, **headers)
+
     def delete(self, path: str, **headers: str) -> Any:
         return self._send("delete", path, **headers)
 

@@ -1,0 +1,329 @@
+"""Writes for SLA: calendars and policies, each ticket's clocks, and the sweep that alerts."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from okienko.core.errors import Conflict, InvalidInput
+from okienko.core.events import publish_on_commit
+from okienko.sla.choices import Alert, Metric, Outcome
+from okienko.sla.matching import normalise_conditions
+from okienko.sla.models import Calendar, Clock, Policy, PolicyTarget
+from okienko.sla.selectors import business_calendar, default_calendar, replayed_clocks
+from okienko.tickets.actions import SlaEvent, do_record_sla_events
+from okienko.tickets.choices import EventKind, Priority
+from okienko.tickets.selectors import unsolved_ticket_ids
+
+# A target of a year is the most any promise to a customer plausibly means.
+MAX_TARGET_MINUTES = 366 * 24 * 60
+
+
+@dataclass(frozen=True)
+class CalendarInput:
+    name: str
+    time_zone: str = "Europe/Warsaw"
+    country: str = "PL"
+    hours: dict[str, list[list[str]]] = field(default_factory=dict)
+    closed_days: list[dict[str, Any]] = field(default_factory=list)
+    open_days: list[dict[str, Any]] = field(default_factory=list)
+    is_default: bool = False
+
+
+def _validated_calendar(calendar: Calendar) -> None:
+    try:
+        for day in calendar.closed_days:
+            if not isinstance(day, dict) or "date" not in day:
+                raise ValueError('closed days are objects {"date": "YYYY-MM-DD", "name": ...}')
+        for day in calendar.open_days:
+            if not isinstance(day, dict) or not {"date", "hours"} <= day.keys():
+                raise ValueError('extra working days are objects {"date": ..., "hours": [...]}')
+        arithmetic = business_calendar(calendar)
+    except ZoneInfoNotFoundError as error:
+        raise InvalidInput(
+            f"Unknown time zone {calendar.time_zone!r}", errors={"time_zone": ["unknown"]}
+        ) from error
+    except (ValueError, TypeError, AttributeError) as error:
+        raise InvalidInput(
+            f"Invalid calendar: {error}", errors={"calendar": [str(error)]}
+        ) from error
+    if not arithmetic.hours.is_ever_open and not arithmetic.extra_open_days:
+        raise InvalidInput("A calendar must be open at some time", errors={"hours": ["empty"]})
+
+
+@transaction.atomic
+def do_save_calendar(*, data: CalendarInput, calendar: Calendar | None = None) -> Calendar:
+    """Create a calendar, or replace ``calendar``'s settings; a new default replaces the old one.
+    Open tickets whose policy counts on it get their deadlines recomputed."""
+    calendar = calendar or Calendar()
+    calendar.name = data.name.strip()
+    if not calendar.name:
+        raise InvalidInput("A calendar needs a name", errors={"name": ["empty"]})
+    calendar.time_zone = data.time_zone
+    calendar.country = data.country.strip().upper()
+    calendar.hours = data.hours
+    calendar.closed_days = data.closed_days
+    calendar.open_days = data.open_days
+    calendar.is_default = data.is_default
+    _validated_calendar(calendar)
+    if data.is_default:
+        Calendar.objects.exclude(pk=calendar.pk).filter(is_default=True).update(is_default=False)
+    try:
+        with transaction.atomic():
+            calendar.save()
+    except IntegrityError as error:
+        raise Conflict(f"A calendar named {calendar.name!r} already exists") from error
+    _schedule_recompute()
+    return calendar
+
+
+@transaction.atomic
+def do_delete_calendar(*, calendar: Calendar) -> None:
+    try:
+        calendar.delete()
+    except ProtectedError as error:
+        raise Conflict("Policies still count time on this calendar; change them first") from error
+    _schedule_recompute()
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    priority: str
+    metric: str
+    minutes: int
+    business_hours: bool = True
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    name: str
+    targets: Sequence[TargetInput]
+    conditions: dict[str, Any] = field(default_factory=dict)
+    calendar: Calendar | None = None
+    position: int = 0
+    is_active: bool = True
+    warn_percent: int = 75
+    description: str = ""
+
+
+def _validated_targets(targets: Sequence[TargetInput]) -> None:
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for index, target in enumerate(targets):
+        where = f"targets[{index}]"
+        if target.priority not in Priority.values:
+            errors[where] = [f"priority must be one of {', '.join(Priority.values)}"]
+        elif target.metric not in Metric.values:
+            errors[where] = [f"metric must be one of {', '.join(Metric.values)}"]
+        elif not 1 <= target.minutes <= MAX_TARGET_MINUTES:
+            errors[where] = [f"minutes must be 1 to {MAX_TARGET_MINUTES}"]
+        elif (target.priority, target.metric) in seen:
+            errors[where] = ["a second target for the same priority and metric"]
+        seen.add((target.priority, target.metric))
+    if errors:
+        raise InvalidInput("Invalid SLA targets", errors=errors)
+
+
+@transaction.atomic
+def do_save_policy(*, data: PolicyInput, policy: Policy | None = None) -> Policy:
+    """Create a policy, or replace ``policy``'s settings and targets; open tickets are then
+    matched again and their deadlines recomputed."""
+    name = data.name.strip()
+    if not name:
+        raise InvalidInput("A policy needs a name", errors={"name": ["empty"]})
+    if not 1 <= data.warn_percent <= 99:
+        raise InvalidInput("Warn between 1 and 99 % of the target", errors={"warn_percent": []})
+    _validated_targets(data.targets)
+    policy = policy or Policy()
+    policy.name = name
+    policy.description = data.description
+    policy.position = data.position
+    policy.is_active = data.is_active
+    policy.conditions = normalise_conditions(data.conditions)
+    calendar = data.calendar or default_calendar()
+    if calendar is None:
+        raise InvalidInput("Choose the calendar the policy counts on", errors={"calendar": []})
+    policy.calendar = calendar
+    policy.warn_percent = data.warn_percent
+    try:
+        with transaction.atomic():
+            policy.save()
+    except IntegrityError as error:
+        raise Conflict(f"A policy named {name!r} already exists") from error
+    policy.targets.all().delete()
+    PolicyTarget.objects.bulk_create(
+        PolicyTarget(
+            policy=policy,
+            priority=target.priority,
+            metric=target.metric,
+            minutes=target.minutes,
+            business_hours=target.business_hours,
+        )
+        for target in data.targets
+    )
+    _schedule_recompute()
+    return policy
+
+
+@transaction.atomic
+def do_delete_policy(*, policy: Policy) -> None:
+    policy.delete()
+    _schedule_recompute()
+
+
+def _schedule_recompute() -> None:
+    publish_on_commit("sla.policies_changed")
+
+
+def do_refresh_ticket_sla(ticket_id: int) -> list[Clock]:
+    """Replay the ticket's history under the policy matching it now and store its clocks.
+
+    Alerts already raised stay raised (the sweep owns them); a clock the new policy no longer
+    has is dropped; a change of policy is written into the ticket's history.
+    """
+    replayed = replayed_clocks(ticket_id)
+    policy = replayed.policy
+    with transaction.atomic():
+        existing = {
+            (clock.metric, clock.cycle): clock
+            for clock in Clock.objects.select_for_update().filter(ticket_id=ticket_id)
+        }
+        old_policy_id = next((clock.policy_id for clock in existing.values()), None)
+        clocks = []
+        for state in replayed.states:
+            clock = existing.pop((state.metric, state.cycle), None) or Clock(
+                ticket_id=ticket_id, metric=state.metric, cycle=state.cycle
+            )
+            late_by = state.late_by_seconds
+            clock.policy = policy
+            clock.target_seconds = state.target_seconds
+            clock.business_hours = state.business_hours
+            clock.started_at = state.started_at
+            clock.running_since = state.running_since
+            clock.elapsed_seconds = state.elapsed_seconds
+            clock.due_at = state.due_at
+            clock.warn_at = state.warn_at
+            clock.completed_at = state.completed_at
+            clock.late_by_seconds = late_by
+            if late_by is None:
+                clock.outcome = ""
+            elif late_by > 0 or clock.breached_at is not None:
+                clock.outcome = Outcome.BREACHED
+            else:
+                clock.outcome = Outcome.MET
+            clocks.append(clock)
+        if existing:
+            Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
+        replay_fields = [
+            "policy",
+            "target_seconds",
+            "business_hours",
+            "started_at",
+            "running_since",
+            "elapsed_seconds",
+            "due_at",
+            "warn_at",
+            "completed_at",
+            "outcome",
+            "late_by_seconds",
+        ]
+        Clock.objects.bulk_update([clock for clock in clocks if clock.pk], replay_fields)
+        Clock.objects.bulk_create([clock for clock in clocks if not clock.pk])
+        new_policy_id = policy.pk if policy else None
+        if new_policy_id != old_policy_id and (existing or clocks):
+            do_record_sla_events(
+                [
+                    SlaEvent(
+                        ticket_id=ticket_id,
+                        kind=EventKind.SLA_POLICY,
+                        field="sla_policy",
+                        old=old_policy_id,
+                        new={"id": policy.pk, "name": policy.name} if policy else None,
+                        at=timezone.now(),
+                    )
+                ]
+            )
+    return clocks
+
+
+def do_refresh_open_tickets(*, after_id: int = 0, batch: int = 500) -> int | None:
+    """Refresh the clocks of the next ``batch`` unsolved tickets after ``after_id``; returns the
+    last id done, or None when there are no more (callers loop, a task per batch)."""
+    ids = unsolved_ticket_ids(after_id=after_id, limit=batch)
+    for ticket_id in ids:
+        do_refresh_ticket_sla(ticket_id)
+    return ids[-1] if ids else None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    warnings: int
+    breaches: int
+
+
+def _claim_sql(mark: str, due: str) -> str:
+    # One statement picks the due clocks (through the partial index) and marks them, so two
+    # sweeps running at once never alert the same clock twice.
+    return f"""
+        UPDATE sla_clock SET {mark} = %s
+        WHERE id IN (
+            SELECT id FROM sla_clock
+            WHERE completed_at IS NULL AND {mark} IS NULL AND {due} <= %s
+            ORDER BY {due} LIMIT %s
+        ) AND {mark} IS NULL
+        RETURNING ticket_id, metric, cycle, due_at
+    """  # noqa: S608 - column names are constants of this module
+
+
+_CLAIM_SQL = {
+    Alert.WARNING: _claim_sql("warned_at", "warn_at"),
+    Alert.BREACHED: _claim_sql("breached_at", "due_at"),
+}
+_ALERT_EVENT = {Alert.WARNING: EventKind.SLA_WARNING, Alert.BREACHED: EventKind.SLA_BREACHED}
+
+
+def _claim(alert: Alert, now: datetime.datetime, limit: int) -> list[SlaEvent]:
+    with connection.cursor() as cursor:
+        moment = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(_CLAIM_SQL[alert], [moment, moment, limit])
+        rows = cursor.fetchall()
+    return [
+        SlaEvent(
+            ticket_id=ticket_id,
+            kind=_ALERT_EVENT[alert],
+            field=metric,
+            old=None,
+            new={"cycle": cycle, "due_at": _isoformat(due_at)},
+            at=now,
+        )
+        for ticket_id, metric, cycle, due_at in rows
+    ]
+
+
+def _isoformat(value: datetime.datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands RETURNING timestamps back as naive UTC text
+        value = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value.isoformat()
+
+
+def do_sweep_sla(*, now: datetime.datetime | None = None, batch: int = 1000) -> SweepResult:
+    """Raise every warning and breach that has come due, each exactly once, in batches of one
+    transaction each; the alerts land in the tickets' histories and are published."""
+    now = now or timezone.now()
+    counts = {Alert.WARNING: 0, Alert.BREACHED: 0}
+    for alert in (Alert.WARNING, Alert.BREACHED):
+        while True:
+            with transaction.atomic():
+                events = _claim(alert, now, batch)
+                do_record_sla_events(events)
+            counts[alert] += len(events)
+            if len(events) < batch:
+                break
+    return SweepResult(warnings=counts[Alert.WARNING], breaches=counts[Alert.BREACHED])

@@ -1,0 +1,51 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from okienko.core.events import DomainEvent
+from okienko.sla.actions import do_refresh_open_tickets, do_refresh_ticket_sla, do_sweep_sla
+from okienko.tickets.selectors import unsolved_ticket_ids_of_customer
+
+# Fields of a ticket that decide its policy or move its clocks.
+SLA_FIELDS = frozenset({"status", "priority", "category", "tags", "requester", "channel"})
+CUSTOMER_SLA_FIELDS = frozenset({"tier", "organisation"})
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("sla-sweep")
+def sweep_sla() -> dict[str, int]:
+    result = do_sweep_sla()
+    return {"warnings": result.warnings, "breaches": result.breaches}
+
+
+@db_task(retries=3, retry_delay=30)
+def refresh_open_tickets(after_id: int = 0) -> None:
+    """Recompute every unsolved ticket's clocks after the policies changed, a batch per task."""
+    last_id = do_refresh_open_tickets(after_id=after_id)
+    if last_id is not None:
+        refresh_open_tickets(last_id)
+
+
+def refresh_after_ticket_change(event: DomainEvent) -> None:
+    """Deadlines follow the ticket at once, so the page the agent lands on shows them."""
+    payload = event.payload
+    if event.name == "ticket.updated" and payload["field"] not in SLA_FIELDS:
+        return
+    if event.name == "ticket.message_added" and not payload["is_public"]:
+        return
+    if event.name == "ticket.merged":
+        do_refresh_ticket_sla(payload["source_id"])
+        do_refresh_ticket_sla(payload["target_id"])
+        return
+    do_refresh_ticket_sla(payload["ticket_id"])
+
+
+def refresh_after_customer_change(event: DomainEvent) -> None:
+    """A new tier or organisation may put the customer's open tickets under another policy."""
+    if CUSTOMER_SLA_FIELDS.isdisjoint(event.payload["fields"]):
+        return
+    for ticket_id in unsolved_ticket_ids_of_customer(event.payload["customer_id"]):
+        do_refresh_ticket_sla(ticket_id)
+
+
+def refresh_after_policy_change(event: DomainEvent) -> None:
+    refresh_open_tickets()
