@@ -37,6 +37,17 @@ def tasks_run_at_once() -> Iterator[None]:
 
 
 @pytest.fixture
+def live(django_capture_on_commit_callbacks):
+    """Call an action and run its after-commit subscribers (SLA, routing) as a request would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def testdata() -> Path:
     """The shared test data folder named by OKIENKO_TESTDATA; skipped only outside strict runs."""
     configured = os.environ.get("OKIENKO_TESTDATA", "")

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from okienko.accounts.actions import do_create_agent, do_create_team
 from okienko.accounts.models import Agent, Team
@@ -35,6 +36,7 @@ from okienko.demo.plan import (
     DemoPlan,
     plan_demo,
 )
+from okienko.demo.sla import write_sla
 from okienko.tickets.actions import (
     do_add_customer_message,
     do_add_note,
@@ -127,8 +129,9 @@ def load_demo(
     started = time.monotonic()
     with history_only(), transaction.atomic():
         _refuse_unless_empty()
+        now = now or timezone.now()
         plan = plan_demo(seed=seed, customers=customers, tickets=tickets, now=now)
-        _write(plan, stdout)
+        _write(plan, stdout, now)
     return _summarise(plan, seconds=time.monotonic() - started)
 
 
@@ -155,7 +158,7 @@ class _Loaded:
     tickets: dict[int, Ticket] = field(default_factory=dict)
 
 
-def _write(plan: DemoPlan, stdout: Output | None) -> None:
+def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime) -> None:
     def say(line: str) -> None:
         if stdout is not None:
             stdout.write(f"{line}\n")
@@ -172,6 +175,8 @@ def _write(plan: DemoPlan, stdout: Output | None) -> None:
             say(f"  tickets: {len(loaded.tickets)}/{total}")
     if total % 100:
         say(f"  tickets: {total}/{total}")
+    say("  SLA: calendar, policies and each ticket's deadlines")
+    write_sla(sorted(ticket.pk for ticket in loaded.tickets.values()), now=now)
 
 
 def _write_people(plan: DemoPlan) -> _Loaded:

@@ -14,11 +14,13 @@ import smtplib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Agent, Team
@@ -50,6 +52,7 @@ from okienko.inboxes.selectors import (
     own_email_addresses,
     recent_items_from,
 )
+from okienko.sla.selectors import first_reply_due
 from okienko.tickets.actions import (
     do_add_customer_message,
     do_add_note,
@@ -264,6 +267,9 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+_NEW_TICKET = (InboundOutcome.TICKET_CREATED, InboundOutcome.FOLLOW_UP_CREATED)
+
+
 def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessage]) -> None:
     item.attempts += 1
     inbound: InboundMessage | None = None
@@ -280,6 +286,9 @@ def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessag
                 sender=sender,
                 subject=subject,
             )
+            # After the item names its message: the SLA promise may depend on the inbox.
+            if message is not None and outcome in _NEW_TICKET and not inbound.is_automated:
+                do_acknowledge(ticket=message.ticket, inbox=item.inbox)
     except _AlreadyFinished:
         item.refresh_from_db()
     except UnprocessableInbound as error:
@@ -405,8 +414,6 @@ def _deliver(item: InboundItem, inbound: InboundMessage) -> tuple[str, Message |
         acting_user=None,
         **content,
     )
-    if not inbound.is_automated:
-        do_acknowledge(ticket=created, inbox=item.inbox)
     outcome = InboundOutcome.TICKET_CREATED if ticket is None else InboundOutcome.FOLLOW_UP_CREATED
     return outcome, first_message(created)
 
@@ -618,12 +625,20 @@ def do_acknowledge(*, ticket: Ticket, inbox: Inbox) -> Message | None:
     account = email_account_of(inbox)
     if account is None or not account.sends_acknowledgement:
         return None
+    due = first_reply_due(ticket.pk)
     with translation.override(ticket.requester.language or settings.LANGUAGE_CODE):
+        if due is None:
+            promise = _("We will answer as soon as we can.")
+        else:
+            local = timezone.localtime(due, ZoneInfo(settings.TIME_ZONE))
+            promise = _("You will have our answer by %(due)s at the latest.") % {
+                "due": date_format(local, "l, j E Y, H:i")
+            }
         text = _(
             "Hello,\n\nthank you for your message. We have registered it as ticket "
-            "#%(number)s and will answer as soon as we can. Please keep the ticket number "
-            "in the subject when you write about this matter."
-        ) % {"number": ticket.pk}
+            "#%(number)s. %(promise)s Please keep the ticket number in the subject when you "
+            "write about this matter."
+        ) % {"number": ticket.pk, "promise": promise}
     return do_add_system_reply(ticket=ticket, text=text, rule="acknowledgement")
 
 

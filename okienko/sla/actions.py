@@ -35,7 +35,8 @@ class CalendarInput:
     is_default: bool = False
 
 
-def _validated_calendar(calendar: Calendar) -> None:
+def validate_calendar(calendar: Calendar) -> None:
+    """InvalidInput unless ``calendar``'s data makes a calendar that is open at some time."""
     try:
         for day in calendar.closed_days:
             if not isinstance(day, dict) or "date" not in day:
@@ -70,7 +71,7 @@ def do_save_calendar(*, data: CalendarInput, calendar: Calendar | None = None) -
     calendar.closed_days = data.closed_days
     calendar.open_days = data.open_days
     calendar.is_default = data.is_default
-    _validated_calendar(calendar)
+    validate_calendar(calendar)
     if data.is_default:
         Calendar.objects.exclude(pk=calendar.pk).filter(is_default=True).update(is_default=False)
     try:
@@ -180,11 +181,11 @@ def _schedule_recompute() -> None:
     publish_on_commit("sla.policies_changed")
 
 
-def do_refresh_ticket_sla(ticket_id: int) -> list[Clock]:
+def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
     """Replay the ticket's history under the policy matching it now and store its clocks.
 
     Alerts already raised stay raised (the sweep owns them); a clock the new policy no longer
-    has is dropped; a change of policy is written into the ticket's history.
+    has is dropped; a change of policy is written into the ticket's history, dated ``at``.
     """
     replayed = replayed_clocks(ticket_id)
     policy = replayed.policy
@@ -244,7 +245,7 @@ def do_refresh_ticket_sla(ticket_id: int) -> list[Clock]:
                         field="sla_policy",
                         old=old_policy_id,
                         new={"id": policy.pk, "name": policy.name} if policy else None,
-                        at=timezone.now(),
+                        at=at or timezone.now(),
                     )
                 ]
             )

@@ -56,7 +56,9 @@ class Policy(models.Model):
         on_delete=models.PROTECT,
         related_name="policies",
     )
-    warn_percent = models.PositiveSmallIntegerField(_("warn at % of the target"), default=75)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warning at percent of the target"), default=75
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,7 +90,7 @@ class PolicyTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy}: {self.priority} {self.metric} {self.minutes} min"
+        return f"{self.get_priority_display()} · {self.get_metric_display()}"
 
 
 class Clock(models.Model):

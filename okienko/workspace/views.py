@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +29,7 @@ from okienko.inboxes.selectors import (
     channel_details,
     list_inbound_items,
 )
+from okienko.sla.selectors import attach_sla, sla_of, ticket_sla
 from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
 from okienko.tickets.models import Message, Ticket
@@ -41,7 +43,7 @@ from okienko.tickets.selectors import (
     ticket_messages,
 )
 from okienko.workspace.forms import MessageForm, NewTicketForm, PropertiesForm
-from okienko.workspace.presenters import history
+from okienko.workspace.presenters import deadlines, history, next_deadline
 
 PAGE_SIZE = 50
 UNPROCESSABLE = 422
@@ -109,10 +111,13 @@ def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
     if team_id is not None:
         query["team"] = str(team_id)
     counts = inbox_counts(agent)
+    attach_sla(tickets)
+    now = timezone.now()
     context = {
         "view": view,
         "views": [(choice, label, counts[choice]) for choice, label in InboxView.choices],
         "tickets": tickets,
+        "rows": [(ticket, next_deadline(sla_of(ticket, now=now), now)) for ticket in tickets],
         "next_before": tickets[-1].pk if len(found) > PAGE_SIZE else None,
         "is_first_page": before_id is None,
         "filter_query": query.urlencode(),
@@ -134,6 +139,12 @@ def _thread(agent: Agent, ticket: Ticket) -> list[tuple[Message, ChannelDetail |
     return [(message, details.get(message.pk)) for message in messages]
 
 
+def _deadlines(ticket: Ticket) -> dict[str, Any]:
+    now = timezone.now()
+    sla = ticket_sla(ticket.pk, now=now)
+    return {"sla": sla, "items": deadlines(sla, now)}
+
+
 def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     """What the ticket page and its partials show; the heavier parts load only when rendered."""
     return {
@@ -149,6 +160,7 @@ def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any
                 limit=CUSTOMER_TICKETS_SHOWN,
             )
         ),
+        "deadlines": SimpleLazyObject(lambda: _deadlines(ticket)),
         "message_form": forms.get("message_form") or MessageForm(),
         "properties_form": forms.get("properties_form") or PropertiesForm(ticket=ticket),
     }

@@ -131,8 +131,7 @@ def test_only_admins_change_sla_but_agents_read_it(db, admin_api, calendar_id):
     assert_problem(agent_api.post("/sla/policies", {"name": "Y", "targets": []}), 403)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_ticket_carries_its_sla(admin_api, calendar_id):
+def test_a_ticket_carries_its_sla(admin_api, calendar_id, django_capture_on_commit_callbacks):
     admin_api.post(
         "/sla/policies",
         {
@@ -143,15 +142,16 @@ def test_a_ticket_carries_its_sla(admin_api, calendar_id):
             ],
         },
     )
-    created = admin_api.post(
-        "/tickets",
-        {
-            "subject": "Paczka",
-            "channel": "email",
-            "message": "Gdzie paczka?",
-            "requester": {"email": "a@example.com"},
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        created = admin_api.post(
+            "/tickets",
+            {
+                "subject": "Paczka",
+                "channel": "email",
+                "message": "Gdzie paczka?",
+                "requester": {"email": "a@example.com"},
+            },
+        )
     assert created.status_code == 201, created.content
     ticket_id = created.json()["id"]
     sla = admin_api.get(f"/tickets/{ticket_id}").json()["sla"]
@@ -164,7 +164,8 @@ def test_a_ticket_carries_its_sla(admin_api, calendar_id):
     assert first["outcome"] is None
     assert datetime.datetime.fromisoformat(first["due_at"]) > timezone.now()
     assert 0 < first["remaining_seconds"] <= 240 * 60
-    admin_api.patch(f"/tickets/{ticket_id}", {"status": "pending"})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_api.patch(f"/tickets/{ticket_id}", {"status": "pending"})
     listed = admin_api.get("/tickets").json()["items"][0]["sla"]
     assert all(target["paused"] for target in listed["targets"])
     assert all(target["due_at"] is None for target in listed["targets"])

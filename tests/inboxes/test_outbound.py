@@ -1,8 +1,10 @@
 import base64
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from okienko.accounts.choices import Role
 from okienko.core.events import DomainEvent
@@ -16,6 +18,14 @@ from okienko.inboxes.choices import DeliveryStatus, InboxKind
 from okienko.inboxes.email.outgoing import reply_subject
 from okienko.inboxes.models import ConnectionSecurity, Delivery, EmailAccount
 from okienko.inboxes.tasks import queue_email_reply
+from okienko.sla.actions import (
+    CalendarInput,
+    PolicyInput,
+    TargetInput,
+    do_save_calendar,
+    do_save_policy,
+)
+from okienko.sla.models import Clock
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.testing.inbound import receive_email
 from okienko.testing.mail import make_email
@@ -265,3 +275,34 @@ def test_a_bounce_marks_the_delivery_bounced(inbox, mail_server):
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.BOUNCED
     assert "mailbox full" in delivery.error
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_says_when_to_expect_an_answer(
+    inbox, django_capture_on_commit_callbacks
+):
+    calendar = do_save_calendar(
+        data=CalendarInput(
+            name="Całą dobę", country="", hours={str(d): [["00:00", "00:00"]] for d in range(7)}
+        )
+    )
+    do_save_policy(
+        data=PolicyInput(
+            name="Ta skrzynka",
+            calendar=calendar,
+            conditions={"inbox": [inbox.pk]},
+            targets=[TargetInput("normal", "first_reply", 4 * 60)],
+        )
+    )
+    make_customer(name="John Smith", email="john@example.com", language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = receive(inbox, make_email(sender="John Smith <john@example.com>", subject="Refund"))
+    ack = Message.objects.get(ticket=first.ticket, author_kind=AuthorKind.SYSTEM)
+
+    clock = Clock.objects.get(ticket=first.ticket, metric="first_reply")
+    assert clock.policy.name == "Ta skrzynka"
+    due = timezone.localtime(clock.due_at, ZoneInfo("Europe/Warsaw"))
+    with translation.override("en"):
+        expected = date_format(due, "l, j E Y, H:i")
+    assert f"You will have our answer by {expected} at the latest." in ack.text

@@ -80,17 +80,6 @@ def policies(office):
     ]
 
 
-@pytest.fixture
-def live(django_capture_on_commit_callbacks):
-    """Run the after-commit subscribers (SLA refresh) as the actions commit."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def clock(ticket, metric=Metric.FIRST_REPLY, cycle=1) -> Clock:
     return Clock.objects.get(ticket=ticket, metric=metric, cycle=cycle)
 

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 (
                     "warn_percent",
                     models.PositiveSmallIntegerField(
-                        default=75, verbose_name="warn at % of the target"
+                        default=75, verbose_name="warning at percent of the target"
                     ),
                 ),
                 ("updated_at", models.DateTimeField(auto_now=True)),
