@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "okienko.tickets",
     "okienko.inboxes",
     "okienko.sla",
+    "okienko.routing",
     "anymail",
     "okienko.api",
     "okienko.workspace",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The signed-in agent's language and time zone; after authentication, which it reads.
     "okienko.workspace.middleware.AgentPreferencesMiddleware",
+    "okienko.workspace.middleware.AgentActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "okienko.workspace.context_processors.presence_choices",
             ],
         },
     },

@@ -7,6 +7,7 @@ from okienko.api.auth import AgentSessionAuth, TokenAuth
 from okienko.api.problems import register_problem_handlers
 from okienko.customers.api import router as customers_router
 from okienko.inboxes.api import router as inboxes_router
+from okienko.routing.api import router as routing_router
 from okienko.sla.api import router as sla_router
 from okienko.tickets.api import router as tickets_router
 
@@ -23,3 +24,4 @@ api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", inboxes_router)
 api.add_router("", sla_router)
+api.add_router("", routing_router)

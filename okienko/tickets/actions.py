@@ -650,6 +650,45 @@ def do_change_team(
 
 
 @transaction.atomic
+def do_escalate(
+    *,
+    ticket: Ticket,
+    level: int,
+    team: Team | None,
+    assignee: Agent | None,
+    acting_user: Agent | None,
+    rule: str = "",
+    at: datetime.datetime | None = None,
+) -> None:
+    """Raise the ticket to escalation ``level`` and hand it to ``team`` and ``assignee`` (None
+    leaves it to the team's queue); recorded and counted."""
+    at = at or timezone.now()
+    _refuse_if_closed(ticket)
+    old_level = ticket.escalation_level
+    if level <= old_level:
+        raise InvalidInput(f"Ticket #{ticket.pk} is at escalation level {old_level} already")
+    rows = Ticket.objects.filter(pk=ticket.pk, escalation_level=old_level).update(
+        escalation_level=level, escalation_count=F("escalation_count") + 1, updated_at=at
+    )
+    if rows != 1:
+        raise Conflict(f"Ticket #{ticket.pk} was escalated meanwhile; reload it and try again")
+    ticket.refresh_from_db(fields=["escalation_level", "escalation_count"])
+    _event(
+        ticket,
+        EventKind.ESCALATED,
+        at=at,
+        acting_user=acting_user,
+        field="escalation_level",
+        old=old_level,
+        new=level,
+        rule=rule,
+    ).save()
+    do_change_team(ticket=ticket, team=team, acting_user=acting_user, rule=rule, at=at)
+    do_assign(ticket=ticket, assignee=assignee, acting_user=acting_user, rule=rule, at=at)
+    publish_on_commit("ticket.escalated", ticket_id=ticket.pk, level=level)
+
+
+@transaction.atomic
 def do_change_category(
     *,
     ticket: Ticket,

@@ -69,6 +69,13 @@ class EventKind(models.TextChoices):
     SLA_POLICY = "sla_policy", _("SLA policy applied")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class EscalationLevel(models.IntegerChoices):
+    FIRST_LINE = 0, _("First line")
+    SECOND_LINE = 1, _("Second line")
+    SUPERVISOR = 2, _("Supervisor")
 
 
 class CustomFieldType(models.TextChoices):

@@ -9,6 +9,7 @@ from okienko.tickets.choices import (
     Channel,
     CustomFieldType,
     Direction,
+    EscalationLevel,
     EventKind,
     Priority,
     Status,
@@ -117,6 +118,11 @@ class Ticket(models.Model):
     reply_count = models.PositiveIntegerField(default=0)
     transfer_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
+    # 0 first line, 1 second line, 2 supervisor (see routing); escalations counted for reports.
+    escalation_level = models.PositiveSmallIntegerField(
+        choices=EscalationLevel.choices, default=EscalationLevel.FIRST_LINE
+    )
+    escalation_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,8 @@ class TicketOut(Schema):
     reply_count: int
     transfer_count: int
     reopen_count: int
+    escalation_level: int = Field(description="0 first line, 1 second line, 2 supervisor")
+    escalation_count: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
     first_response_at: datetime.datetime | None

@@ -309,14 +309,6 @@ def ticket_history(ticket_id: int) -> TicketHistory:
     ticket = Ticket.objects.select_related(
         "requester__tier", "requester__organisation__tier", "category"
     ).get(pk=ticket_id)
-    path: list[int] = []
-    category_ids = (
-        dict(Category.objects.values_list("id", "parent_id")) if ticket.category_id else {}
-    )
-    current = ticket.category_id
-    while current is not None and current not in path:
-        path.append(current)
-        current = category_ids.get(current)
     created = (
         TicketEvent.objects.filter(ticket_id=ticket_id, kind=EventKind.CREATED)
         .values_list("new_value", flat=True)
@@ -328,7 +320,7 @@ def ticket_history(ticket_id: int) -> TicketHistory:
     return TicketHistory(
         ticket=ticket,
         tag_names=frozenset(ticket.tags.values_list("name", flat=True)),
-        category_path=tuple(path),
+        category_path=category_path(ticket.category_id) if ticket.category_id else (),
         initial_status=(created or {}).get("status", Status.NEW),
         public_messages=list(
             Message.objects.filter(ticket_id=ticket_id, is_public=True)
@@ -356,4 +348,48 @@ def unsolved_ticket_ids_of_customer(customer_id: int) -> list[int]:
         Ticket.objects.filter(requester_id=customer_id, status__in=UNSOLVED_STATUSES).values_list(
             "pk", flat=True
         )
+    )
+
+
+def category_path(category_id: int) -> tuple[int, ...]:
+    """The category and its ancestors, nearest first."""
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    path: list[int] = []
+    current: int | None = category_id
+    while current is not None and current not in path:
+        path.append(current)
+        current = parents.get(current)
+    return tuple(path)
+
+
+# Tickets an agent is working on: they count against the agent's capacity.
+WORKING_STATUSES = (Status.NEW, Status.OPEN)
+
+
+def working_ticket_counts(agent_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    """(assignee id, priority) -> how many working tickets, for the given agents."""
+    rows = (
+        Ticket.objects.filter(assignee_id__in=agent_ids, status__in=WORKING_STATUSES)
+        .values("assignee_id", "priority")
+        .annotate(count=Count("id"))
+    )
+    return {(row["assignee_id"], row["priority"]): row["count"] for row in rows}
+
+
+def assigned_working_ticket_ids(*, assignee_id: int, team_ids: Sequence[int]) -> list[int]:
+    return list(
+        Ticket.objects.filter(
+            assignee_id=assignee_id, team_id__in=team_ids, status__in=WORKING_STATUSES
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def unassigned_working_ticket_ids(*, team_id: int, limit: int) -> list[int]:
+    """A team's tickets waiting for an agent, oldest first."""
+    return list(
+        Ticket.objects.filter(team_id=team_id, assignee__isnull=True, status__in=WORKING_STATUSES)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from okienko.sla.choices import Metric, Outcome
 from okienko.sla.selectors import ClockView, TicketSla
-from okienko.tickets.choices import AuthorKind, EventKind, Priority, Status
+from okienko.tickets.choices import AuthorKind, EscalationLevel, EventKind, Priority, Status
 from okienko.tickets.models import TicketEvent
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -83,6 +83,8 @@ def _summary(event: TicketEvent) -> str:
         and event.field in Metric.values
     ):
         return f"{EventKind(event.kind).label}: {Metric(event.field).label}"
+    if event.kind == EventKind.ESCALATED and event.new_value in EscalationLevel.values:
+        return f"{EventKind(event.kind).label}: {EscalationLevel(event.new_value).label}"
     if event.kind == EventKind.SLA_POLICY:
         policy = event.new_value["name"] if isinstance(event.new_value, dict) else EMPTY
         return f"{EventKind(event.kind).label}: {policy}"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/messages/", views.post_message, name="post_message"),
     path("tickets/<int:ticket_id>/properties/", views.update_properties, name="update_properties"),
+    path("tickets/<int:ticket_id>/escalate/", views.escalate, name="escalate"),
+    path("presence/", views.set_presence, name="presence"),
     path("quarantine/", views.quarantine, name="quarantine"),
     path("quarantine/<int:item_id>/reprocess/", views.reprocess, name="reprocess"),
 ]

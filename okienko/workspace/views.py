@@ -29,9 +29,11 @@ from okienko.inboxes.selectors import (
     channel_details,
     list_inbound_items,
 )
+from okienko.routing.actions import do_escalate_ticket, do_set_presence
+from okienko.routing.choices import Presence
 from okienko.sla.selectors import attach_sla, sla_of, ticket_sla
 from okienko.tickets import actions
-from okienko.tickets.choices import AuthorKind, Channel, InboxView, Priority
+from okienko.tickets.choices import AuthorKind, Channel, EscalationLevel, InboxView, Priority
 from okienko.tickets.models import Message, Ticket
 from okienko.tickets.selectors import (
     TicketFilters,
@@ -58,9 +60,15 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    """Sign out (POST only) and return to the sign-in page."""
+    """Sign out (POST only) and return to the sign-in page; signing out means offline, so the
+    agent's open tickets go to colleagues where the team rebalances."""
 
     next_page = "workspace:login"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if isinstance(request.user, Agent):
+            do_set_presence(agent=request.user, presence=Presence.OFFLINE)
+        return super().post(request, *args, **kwargs)
 
 
 def _agent(request: HttpRequest) -> Agent:
@@ -313,3 +321,41 @@ def reprocess(request: HttpRequest, item_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Still quarantined: %s") % item.error)
     return redirect("workspace:quarantine")
+
+
+@login_required
+@require_POST
+def set_presence(request: HttpRequest) -> HttpResponse:
+    """The agent says whether they take tickets now: online, away or offline."""
+    agent = _agent(request)
+    try:
+        routing = do_set_presence(agent=agent, presence=request.POST.get("presence", ""))
+    except DomainError as error:
+        messages.warning(request, str(error))
+        return redirect("workspace:inbox")
+    if _is_htmx(request):
+        context = {"presence": routing.presence, "next": _local_path(request.POST.get("next", ""))}
+        return render(request, "workspace/partials/_presence.html", context)
+    return redirect(_local_path(request.POST.get("next", "")) or "workspace:inbox")
+
+
+def _local_path(path: str) -> str:
+    """``path`` if it stays on this site, else empty: a form's "next" must not send us away."""
+    return path if path.startswith("/") and not path.startswith("//") else ""
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Hand the ticket one escalation level up (second line, then a supervisor)."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    try:
+        level = do_escalate_ticket(ticket=ticket, acting_user=agent)
+    except DomainError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(
+            request, _("Escalated: %(level)s.") % {"level": EscalationLevel(level).label}
+        )
+    return redirect("workspace:ticket", ticket_id=ticket_id)

@@ -182,3 +182,24 @@ def test_a_ticket_without_a_policy_has_no_sla(admin_api):
         },
     )
     assert created.json()["sla"] is None
+
+
+def test_presence_and_escalation_over_the_api(admin_api, admin, django_capture_on_commit_callbacks):
+    from okienko.accounts.choices import Role
+
+    assert admin_api.get("/agents/me/presence").json() == {"presence": "offline"}
+    assert admin_api.put("/agents/me/presence", {"presence": "online"}).json() == {
+        "presence": "online"
+    }
+    assert_problem(admin_api.put("/agents/me/presence", {"presence": "busy"}), 422)
+    make_agent(name="Szefowa", role=Role.SUPERVISOR)
+    created = admin_api.post(
+        "/tickets",
+        {"subject": "Pilne", "message": "?", "requester": {"email": "c@example.com"}},
+    ).json()
+    assert created["escalation_level"] == 0
+    escalated = admin_api.post(f"/tickets/{created['id']}/escalate").json()
+    assert escalated["escalation_level"] == 2
+    assert escalated["escalation_count"] == 1
+    assert escalated["assignee"]["name"] == "Szefowa"
+    assert_problem(admin_api.post(f"/tickets/{created['id']}/escalate"), 409)

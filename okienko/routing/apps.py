@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutingConfig(AppConfig):
+    name = "okienko.routing"
+    label = "routing"
+    verbose_name = _("Routing")
+
+    def ready(self) -> None:
+        from okienko.core.events import subscribe
+        from okienko.routing.tasks import escalate_after_breach, route_after_ticket_change
+
+        subscribe("ticket.created")(route_after_ticket_change)
+        subscribe("ticket.updated")(route_after_ticket_change)
+        subscribe("ticket.sla_breached")(escalate_after_breach)
