@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "okienko.inboxes",
     "okienko.sla",
     "okienko.routing",
+    "okienko.automation",
     "anymail",
     "okienko.api",
     "okienko.workspace",

@@ -4,6 +4,7 @@ Handlers run in the committing thread after the transaction commits; anything sl
 handed to a Huey task. A failing handler is logged and does not stop the others (``robust``).
 """
 
+import contextvars
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -71,4 +72,7 @@ def publish_on_commit(name: str, **payload: Any) -> None:
     if _history_only.get():
         return
     event = DomainEvent(name, payload)
-    transaction.on_commit(lambda: dispatch(event))
+    # Handlers run in the context the event was published in, whenever the commit comes: a
+    # chain of automation rules stays one chain even when an outer transaction holds the events.
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(dispatch, event))

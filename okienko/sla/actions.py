@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from okienko.core.errors import Conflict, InvalidInput
 from okienko.core.events import publish_on_commit
+from okienko.core.persistence import save_unique
 from okienko.sla.choices import Alert, Metric, Outcome
 from okienko.sla.matching import normalise_conditions
 from okienko.sla.models import Calendar, Clock, Policy, PolicyTarget
@@ -74,11 +75,7 @@ def do_save_calendar(*, data: CalendarInput, calendar: Calendar | None = None) -
     validate_calendar(calendar)
     if data.is_default:
         Calendar.objects.exclude(pk=calendar.pk).filter(is_default=True).update(is_default=False)
-    try:
-        with transaction.atomic():
-            calendar.save()
-    except IntegrityError as error:
-        raise Conflict(f"A calendar named {calendar.name!r} already exists") from error
+    save_unique(calendar, taken=f"A calendar named {calendar.name!r} already exists")
     _schedule_recompute()
     return calendar
 
@@ -151,11 +148,7 @@ def do_save_policy(*, data: PolicyInput, policy: Policy | None = None) -> Policy
         raise InvalidInput("Choose the calendar the policy counts on", errors={"calendar": []})
     policy.calendar = calendar
     policy.warn_percent = data.warn_percent
-    try:
-        with transaction.atomic():
-            policy.save()
-    except IntegrityError as error:
-        raise Conflict(f"A policy named {name!r} already exists") from error
+    save_unique(policy, taken=f"A policy named {name!r} already exists")
     policy.targets.all().delete()
     PolicyTarget.objects.bulk_create(
         PolicyTarget(

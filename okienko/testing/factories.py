@@ -9,6 +9,14 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
 from okienko.customers.actions import IdentityInput, do_create_customer
 from okienko.customers.models import Customer
+from okienko.sla.actions import (
+    CalendarInput,
+    PolicyInput,
+    TargetInput,
+    do_save_calendar,
+    do_save_policy,
+)
+from okienko.sla.models import Policy
 from okienko.tickets.actions import do_create_ticket
 from okienko.tickets.choices import Channel
 from okienko.tickets.models import Category, CustomField, Ticket
@@ -97,4 +105,21 @@ def make_custom_field(
         field_type=field_type,
         choices=list(choices),
         is_required_to_solve=is_required_to_solve,
+    )
+
+
+def make_round_the_clock_policy(*, first_reply_minutes: int, name: str = "Całą dobę") -> Policy:
+    """An SLA policy for every ticket with a first-reply target counted round the clock, so
+    tests can put a deadline anywhere in time."""
+    calendar = do_save_calendar(
+        data=CalendarInput(
+            name=name, country="", hours={str(day): [["00:00", "00:00"]] for day in range(7)}
+        )
+    )
+    return do_save_policy(
+        data=PolicyInput(
+            name=name,
+            calendar=calendar,
+            targets=[TargetInput("normal", "first_reply", first_reply_minutes)],
+        )
     )

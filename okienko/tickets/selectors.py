@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
@@ -21,6 +21,7 @@ from okienko.tickets.models import (
     Tag,
     Ticket,
     TicketEvent,
+    TicketTag,
 )
 
 
@@ -390,6 +391,69 @@ def unassigned_working_ticket_ids(*, team_id: int, limit: int) -> list[int]:
     """A team's tickets waiting for an agent, oldest first."""
     return list(
         Ticket.objects.filter(team_id=team_id, assignee__isnull=True, status__in=WORKING_STATUSES)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class TicketSnapshot:
+    """A ticket with what rules look at: tags, when its status last changed, when the customer
+    last wrote, and its latest public message."""
+
+    ticket: Ticket
+    tags: list[str]
+    status_since: datetime.datetime
+    customer_wrote_at: datetime.datetime | None
+    latest_public_text: str
+
+
+def ticket_snapshots(ticket_ids: Sequence[int]) -> dict[int, TicketSnapshot]:
+    """Snapshots of many tickets in a fixed number of queries."""
+    found = Ticket.objects.filter(pk__in=ticket_ids).select_related(
+        "requester__tier", "requester__organisation__tier"
+    )
+    tickets = {ticket.pk: ticket for ticket in found}
+    tags: dict[int, list[str]] = {pk: [] for pk in tickets}
+    for ticket_id, name in TicketTag.objects.filter(ticket_id__in=tickets).values_list(
+        "ticket_id", "tag__name"
+    ):
+        tags[ticket_id].append(name)
+    status_since = dict(
+        TicketEvent.objects.filter(
+            ticket_id__in=tickets, kind=EventKind.FIELD_CHANGED, field="status"
+        )
+        .values("ticket_id")
+        .annotate(at=Max("created_at"))
+        .values_list("ticket_id", "at")
+    )
+    messages = Message.objects.filter(ticket_id__in=tickets, is_public=True)
+    customer_wrote = dict(
+        messages.filter(author_kind=AuthorKind.CUSTOMER)
+        .values("ticket_id")
+        .annotate(at=Max("created_at"))
+        .values_list("ticket_id", "at")
+    )
+    latest_ids = (
+        messages.values("ticket_id").annotate(last=Max("id")).values_list("last", flat=True)
+    )
+    latest_text = dict(Message.objects.filter(pk__in=latest_ids).values_list("ticket_id", "text"))
+    return {
+        pk: TicketSnapshot(
+            ticket=ticket,
+            tags=sorted(tags[pk]),
+            status_since=status_since.get(pk) or ticket.created_at,
+            customer_wrote_at=customer_wrote.get(pk),
+            latest_public_text=latest_text.get(pk, ""),
+        )
+        for pk, ticket in tickets.items()
+    }
+
+
+def ticket_ids_in_statuses(statuses: Sequence[str], *, limit: int) -> list[int]:
+    """Tickets in ``statuses``, oldest first (the status index): what a time rule looks at."""
+    return list(
+        Ticket.objects.filter(status__in=statuses)
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from okienko.accounts.models import Agent, Team
 from okienko.accounts.selectors import assignable_agents, teams
+from okienko.automation.placeholders import gaps
 from okienko.tickets.actions import AttachmentInput
 from okienko.tickets.choices import Channel, Priority, Status
 from okienko.tickets.models import Ticket
@@ -63,6 +64,14 @@ class MessageForm(forms.Form):
         ],
         required=False,
     )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        if missing := gaps(text):
+            raise forms.ValidationError(
+                _("Fill in what the macro could not: %(missing)s") % {"missing": ", ".join(missing)}
+            )
+        return text
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/messages/", views.post_message, name="post_message"),
     path("tickets/<int:ticket_id>/properties/", views.update_properties, name="update_properties"),
     path("tickets/<int:ticket_id>/escalate/", views.escalate, name="escalate"),
+    path("tickets/<int:ticket_id>/macro/", views.apply_macro, name="apply_macro"),
     path("presence/", views.set_presence, name="presence"),
     path("quarantine/", views.quarantine, name="quarantine"),
     path("quarantine/<int:item_id>/reprocess/", views.reprocess, name="reprocess"),

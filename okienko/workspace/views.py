@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import teams
+from okienko.automation.actions import do_apply_macro
+from okienko.automation.selectors import access_macro, macros
 from okienko.core.errors import DomainError, NotFound
 from okienko.customers.selectors import access_customer
 from okienko.inboxes.actions import do_reprocess_inbound
@@ -169,6 +171,7 @@ def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any
             )
         ),
         "deadlines": SimpleLazyObject(lambda: _deadlines(ticket)),
+        "macros": SimpleLazyObject(lambda: list(macros())),
         "message_form": forms.get("message_form") or MessageForm(),
         "properties_form": forms.get("properties_form") or PropertiesForm(ticket=ticket),
     }
@@ -359,3 +362,29 @@ def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
             request, _("Escalated: %(level)s.") % {"level": EscalationLevel(level).label}
         )
     return redirect("workspace:ticket", ticket_id=ticket_id)
+
+
+@login_required
+@require_POST
+def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Apply a macro's changes and put its reply, filled in, into the composer to check."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    try:
+        macro = access_macro(int(request.POST.get("macro") or 0))
+        draft = do_apply_macro(macro=macro, ticket=ticket, agent=agent)
+    except (NotFound, ValueError) as error:
+        raise Http404("No such macro") from error
+    except DomainError as error:
+        messages.warning(request, str(error))
+        return redirect("workspace:ticket", ticket_id=ticket_id)
+    if draft.missing:
+        messages.warning(
+            request,
+            _("Fill in before sending: %(missing)s") % {"missing": ", ".join(draft.missing)},
+        )
+    form = MessageForm(initial={"kind": MessageForm.REPLY, "text": draft.text})
+    ticket = _ticket_or_404(agent, ticket_id)
+    return render(
+        request, "workspace/ticket.html", _ticket_context(agent, ticket, message_form=form)
+    )

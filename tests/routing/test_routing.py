@@ -19,14 +19,15 @@ from okienko.routing.choices import Presence, SkillKind, Strategy
 from okienko.routing.models import AgentRouting, Skill, TeamRouting
 from okienko.routing.selectors import presence_of
 from okienko.sla.actions import (
-    CalendarInput,
-    PolicyInput,
-    TargetInput,
-    do_save_calendar,
-    do_save_policy,
     do_sweep_sla,
 )
-from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
+from okienko.testing.factories import (
+    make_agent,
+    make_customer,
+    make_round_the_clock_policy,
+    make_team,
+    make_ticket,
+)
 from okienko.tickets.actions import do_assign
 from okienko.tickets.choices import EventKind
 from okienko.tickets.models import Ticket, TicketEvent
@@ -177,16 +178,7 @@ def test_escalation_goes_to_second_line_then_a_supervisor(team, agents, live):
 def test_an_sla_breach_escalates_when_the_team_wants_it(team, agents, live):
     TeamRouting.objects.filter(team=team).update(strategy=Strategy.MANUAL, escalate_on_breach=True)
     make_agent(name="Szefowa", role=Role.SUPERVISOR)
-    calendar = do_save_calendar(
-        data=CalendarInput(
-            name="24/7", country="", hours={str(d): [["00:00", "00:00"]] for d in range(7)}
-        )
-    )
-    do_save_policy(
-        data=PolicyInput(
-            name="Wszyscy", calendar=calendar, targets=[TargetInput("normal", "first_reply", 60)]
-        )
-    )
+    make_round_the_clock_policy(first_reply_minutes=60)
     ticket = live(make_ticket, team=team, at=timezone.now() - datetime.timedelta(hours=2))
     live(do_sweep_sla)
     ticket.refresh_from_db()

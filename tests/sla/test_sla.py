@@ -296,7 +296,7 @@ def test_the_sweep_works_in_batches(policies, live):
     assert TicketEvent.objects.filter(kind="sla_breached").count() == 7
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sweeps_alert_each_target_once(transactional_db):
     office = do_save_calendar(data=CalendarInput(name="Biuro", hours=OFFICE, is_default=True))
     do_save_policy(data=PolicyInput(name="Wszyscy", targets=targets(60), calendar=office))

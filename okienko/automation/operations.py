@@ -1,0 +1,175 @@
+"""What rules and macros do to a ticket: a registry of named operations over the tickets'
+actions, each validated when the rule is saved and applied with the rule's name in history.
+
+An operation is ``{"type": "set_priority", "value": "urgent"}``.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from okienko.accounts.models import Agent, Team
+from okienko.automation.placeholders import render, unknown_placeholders
+from okienko.core.errors import InvalidInput
+from okienko.routing.actions import do_escalate_ticket
+from okienko.tickets import actions as tickets
+from okienko.tickets.choices import Priority, Status
+from okienko.tickets.models import Ticket
+
+
+class OperationFailed(Exception):
+    """An operation could not be applied; the firing records why."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an operation needs besides the ticket: who acts and the placeholder values."""
+
+    rule: str
+    acting_user: Agent | None
+    values: Mapping[str, str]
+
+
+def _choice(allowed: list[str]) -> Callable[[dict[str, Any]], str | None]:
+    def check(params: dict[str, Any]) -> str | None:
+        return None if params.get("value") in allowed else f"value: one of {', '.join(allowed)}"
+
+    return check
+
+
+def _optional_id(key: str) -> Callable[[dict[str, Any]], str | None]:
+    def check(params: dict[str, Any]) -> str | None:
+        value = params.get(key)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return None
+        return f"{key}: an id or null"
+
+    return check
+
+
+def _tag_list(params: dict[str, Any]) -> str | None:
+    tags = params.get("tags")
+    if isinstance(tags, list) and tags and all(isinstance(t, str) and t.strip() for t in tags):
+        return None
+    return "tags: a non-empty list of names"
+
+
+def _text(params: dict[str, Any]) -> str | None:
+    text = params.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "text: the message, with placeholders like {{ ticket.number }}"
+    if unknown := unknown_placeholders(text):
+        return f"unknown placeholders: {', '.join(unknown)}"
+    return None
+
+
+def _no_params(params: dict[str, Any]) -> str | None:
+    return None
+
+
+def _set_status(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    tickets.do_change_status(
+        ticket=ticket, status=params["value"], acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _set_priority(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    tickets.do_change_priority(
+        ticket=ticket, priority=params["value"], acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _assign(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    agent_id = params.get("agent_id")
+    agent = Agent.objects.filter(pk=agent_id, is_active=True).first() if agent_id else None
+    if agent_id and agent is None:
+        raise OperationFailed(f"agent {agent_id} does not exist or is inactive")
+    tickets.do_assign(
+        ticket=ticket, assignee=agent, acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _set_team(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    team_id = params.get("team_id")
+    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    if team_id and team is None:
+        raise OperationFailed(f"team {team_id} does not exist")
+    tickets.do_change_team(
+        ticket=ticket, team=team, acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _current_tags(ticket: Ticket) -> set[str]:
+    return set(ticket.tags.values_list("name", flat=True))
+
+
+def _add_tags(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    names = _current_tags(ticket) | {tag.strip().lower() for tag in params["tags"]}
+    tickets.do_set_tags(
+        ticket=ticket, names=names, acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _remove_tags(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    names = _current_tags(ticket) - {tag.strip().lower() for tag in params["tags"]}
+    tickets.do_set_tags(
+        ticket=ticket, names=names, acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _add_note(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    rendered = render(params["text"], context.values)
+    tickets.do_add_note(
+        ticket=ticket, text=rendered.text, acting_user=context.acting_user, rule=context.rule
+    )
+
+
+def _send_email(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    rendered = render(params["text"], context.values)
+    if not rendered.is_complete:
+        raise OperationFailed(f"not sent, values missing: {', '.join(rendered.missing)}")
+    tickets.do_add_system_reply(ticket=ticket, text=rendered.text, rule=context.rule)
+
+
+def _escalate(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
+    do_escalate_ticket(ticket=ticket, acting_user=context.acting_user, rule=context.rule)
+
+
+@dataclass(frozen=True)
+class Operation:
+    check: Callable[[dict[str, Any]], str | None]
+    apply: Callable[[Ticket, dict[str, Any], Context], None]
+
+
+OPERATIONS: Mapping[str, Operation] = {
+    "set_status": Operation(_choice(Status.values), _set_status),
+    "set_priority": Operation(_choice(Priority.values), _set_priority),
+    "assign": Operation(_optional_id("agent_id"), _assign),
+    "set_team": Operation(_optional_id("team_id"), _set_team),
+    "add_tags": Operation(_tag_list, _add_tags),
+    "remove_tags": Operation(_tag_list, _remove_tags),
+    "add_note": Operation(_text, _add_note),
+    "send_email": Operation(_text, _send_email),
+    "escalate": Operation(_no_params, _escalate),
+}
+
+
+def normalise_operations(operations: Any, *, allow_empty: bool = False) -> list[dict[str, Any]]:
+    if not isinstance(operations, list) or (not operations and not allow_empty):
+        raise InvalidInput("Operations are a non-empty list of {type, ...}")
+    errors: dict[str, list[str]] = {}
+    for index, operation in enumerate(operations):
+        where = f"operations[{index}]"
+        if not isinstance(operation, dict) or operation.get("type") not in OPERATIONS:
+            errors[where] = [f"type: one of {', '.join(OPERATIONS)}"]
+        elif problem := OPERATIONS[operation["type"]].check(operation):
+            errors[where] = [problem]
+    if errors:
+        raise InvalidInput("Invalid operations", errors=errors)
+    return [dict(operation) for operation in operations]
+
+
+def apply(ticket: Ticket, operation: dict[str, Any], context: Context) -> None:
+    """Apply one operation to the ticket as it is now."""
+    ticket.refresh_from_db()
+    OPERATIONS[operation["type"]].apply(ticket, operation, context)
