@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from okienko.accounts.api import router as accounts_router
 from okienko.api.auth import AgentSessionAuth, TokenAuth
 from okienko.api.problems import register_problem_handlers
+from okienko.automation.api import router as automation_router
 from okienko.customers.api import router as customers_router
 from okienko.inboxes.api import router as inboxes_router
 from okienko.routing.api import router as routing_router
@@ -25,3 +26,4 @@ api.add_router("", accounts_router)
 api.add_router("", inboxes_router)
 api.add_router("", sla_router)
 api.add_router("", routing_router)
+api.add_router("", automation_router)
