@@ -247,7 +247,7 @@ def _seed_tickets(
     from django.utils import timezone
 
     from bench.bulk import BulkWriter
-    from okienko.tickets.choices import AuthorKind, Direction, EventKind
+    from okienko.tickets.choices import AuthorKind, Direction, EscalationLevel, EventKind
     from okienko.tickets.models import Message, Ticket, TicketEvent
 
     ticket_writer = BulkWriter(
@@ -266,6 +266,8 @@ def _seed_tickets(
             "reply_count",
             "transfer_count",
             "reopen_count",
+            "escalation_level",
+            "escalation_count",
             "created_at",
             "updated_at",
             "first_response_at",
@@ -301,6 +303,7 @@ def _seed_tickets(
         Direction.INBOUND.value,
         EventKind.CREATED.value,
     )
+    first_line = EscalationLevel.FIRST_LINE.value
     tag_items = list(catalogue.tag_ids.items())
     team_ids = list(catalogue.agents_by_team)
     category_names = dict(zip(catalogue.category_ids, CATEGORIES, strict=True))
@@ -364,6 +367,8 @@ def _seed_tickets(
                     {},
                     0 if status == "new" else 1,
                     0,
+                    0,
+                    first_line,
                     0,
                     created_at,
                     updated_at,
