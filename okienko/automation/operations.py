@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from okienko.accounts.models import Agent, Team
+from okienko.accounts.models import Agent
+from okienko.accounts.selectors import agents, teams
 from okienko.automation.placeholders import render, unknown_placeholders
 from okienko.core.errors import InvalidInput
 from okienko.routing.actions import do_escalate_ticket
@@ -81,7 +82,7 @@ def _set_priority(ticket: Ticket, params: dict[str, Any], context: Context) -> N
 
 def _assign(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
     agent_id = params.get("agent_id")
-    agent = Agent.objects.filter(pk=agent_id, is_active=True).first() if agent_id else None
+    agent = agents().filter(pk=agent_id).first() if agent_id else None
     if agent_id and agent is None:
         raise OperationFailed(f"agent {agent_id} does not exist or is inactive")
     tickets.do_assign(
@@ -91,7 +92,7 @@ def _assign(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
 
 def _set_team(ticket: Ticket, params: dict[str, Any], context: Context) -> None:
     team_id = params.get("team_id")
-    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    team = teams().filter(pk=team_id).first() if team_id else None
     if team_id and team is None:
         raise OperationFailed(f"team {team_id} does not exist")
     tickets.do_change_team(

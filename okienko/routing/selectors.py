@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
+from okienko.accounts.selectors import agents
 from okienko.routing.choices import Presence, SkillKind
 from okienko.routing.models import AgentRouting, TeamRouting
 from okienko.tickets.choices import Priority
@@ -98,7 +99,7 @@ def candidates(team: Team, ticket: Ticket, kinds: Sequence[str]) -> list[Candida
 
 def least_loaded_supervisor() -> Agent | None:
     """The supervisor who takes an escalation: online ones first, then the least loaded."""
-    supervisors = list(Agent.objects.filter(role=Role.SUPERVISOR, is_active=True))
+    supervisors = list(agents().filter(role=Role.SUPERVISOR))
     if not supervisors:
         return None
     online = set(
