@@ -2,11 +2,13 @@
 
     python -m bench [--tickets N] [--database sqlite|postgres] [--actions-sample 2000]
                     [--http-sample 3000] [--http-concurrency 16] [--requests-per-filter 200]
-                    [--workers 2] [--keep]
+                    [--workers 2] [--sla-sample 500] [--keep]
     python -m bench serve-rss [--requests 200]
 
-Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), http (``okienko web`` with
-``--workers`` processes: creation under concurrency, list latency per filter, server RSS), size.
+Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
+http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
+filter, server RSS), sla (an SLA policy, clocks on every open ticket, the sweep and the replay),
+size.
 """
 
 import argparse
@@ -45,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--ingest-sample", type=int, default=2000, help="e-mails ingested through the pipeline"
+    )
+    parser.add_argument(
+        "--sla-sample",
+        type=int,
+        default=500,
+        help="tickets replayed by do_refresh_ticket_sla (created through actions, and as many "
+        "seeded)",
     )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
@@ -143,6 +152,12 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
         actions = run_phase("actions", ["--count", str(options.actions_sample)], env)
         ingested = run_phase("ingest", ["--count", str(options.ingest_sample)], env)
         http = _http_phase(options, bench_env, catalogue)
+        # After the HTTP phase: with a policy in place every created ticket also gets its clocks.
+        sla = run_phase(
+            "sla",
+            ["--sample", str(options.sla_sample), "--random-seed", str(options.random_seed)],
+            env,
+        )
         db_size_mb = bench_env.size_mb()
         report: dict[str, Any] = {
             "database": options.database,
@@ -154,6 +169,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "ingest_outcomes": ingested["outcomes"],
             "http_errors": http.pop("http_errors"),
             "list_latency_ms": http.pop("list_latency_ms"),
+            "sla": sla,
             "db_size_mb": db_size_mb,
             "server_rss_mb": http.pop("server_rss_mb"),
             "cpu_ms_per_request": {
@@ -166,6 +182,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
                 "actions_sample": options.actions_sample,
                 "http_sample": options.http_sample,
                 "ingest_sample": options.ingest_sample,
+                "sla_sample": options.sla_sample,
                 "http_concurrency": options.http_concurrency,
                 "requests_per_filter": options.requests_per_filter,
                 "workers": options.workers,

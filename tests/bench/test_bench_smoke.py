@@ -39,6 +39,7 @@ TOP_LEVEL_KEYS = {
     "ingest_outcomes",
     "http_errors",
     "list_latency_ms",
+    "sla",
     "db_size_mb",
     "server_rss_mb",
     "targets",
@@ -62,6 +63,8 @@ def test_bench_smoke_run_reports_every_measurement():
             "3",
             "--ingest-sample",
             "40",
+            "--sla-sample",
+            "10",
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -87,4 +90,17 @@ def test_bench_smoke_run_reports_every_measurement():
     assert all(summary["items"] > 0 for summary in report["list_latency_ms"].values())
     assert report["db_size_mb"] > 0
     assert report["server_rss_mb"] > 0
+    sla = report["sla"]
+    assert sla["clocks"] == 2 * sla["open_tickets"]
+    assert sla["sweep_idle_alerts"] == 0
+    assert sla["alerts"] == sla["due_clocks"]
+    assert sla["alerts"]["warnings"] > 0
+    assert sla["refresh_sample"] == 10
+    assert sla["refresh_seeded_sample"] == 10
+    assert sla["refresh_per_ticket_ms"]["p95"] > 0
+    assert sla["refresh_seeded_per_ticket_ms"]["p95"] > 0
+    # The sweep claims due clocks through the partial indexes, not by scanning every clock.
+    assert any("clock_warning_due" in line for line in sla["claim_plans"]["warning"])
+    assert any("clock_breach_due" in line for line in sla["claim_plans"]["breached"])
+    assert "sla_sweep_s<5" in report["targets"]
     assert report["machine"]["cores"] >= 1
