@@ -36,6 +36,14 @@ def tasks_run_at_once() -> Iterator[None]:
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True)
+def _rules_reloaded_per_test():
+    # Each test's database starts without the rules an earlier test saved and rolled back.
+    from okienko.automation.selectors import forget_rules
+
+    forget_rules()
+
+
 @pytest.fixture
 def live(django_capture_on_commit_callbacks):
     """Call an action and run its after-commit subscribers (SLA, routing) as a request would."""

@@ -23,7 +23,12 @@ from okienko.automation.operations import (
     normalise_operations,
 )
 from okienko.automation.placeholders import Rendered, render, unknown_placeholders
-from okienko.automation.selectors import active_rules, facts_for, placeholder_values
+from okienko.automation.selectors import (
+    active_rules,
+    facts_for,
+    forget_rules,
+    placeholder_values,
+)
 from okienko.core.errors import DomainError, InvalidInput
 from okienko.core.persistence import save_unique
 from okienko.tickets.choices import Status
@@ -76,6 +81,9 @@ def _bump_version() -> None:
     token = uuid.uuid4().hex
     if not RulesVersion.objects.update(token=token):
         RulesVersion.objects.create(token=token)
+    # Now for this transaction's own reads, and after the commit for this process's others.
+    forget_rules()
+    transaction.on_commit(forget_rules)
 
 
 @transaction.atomic

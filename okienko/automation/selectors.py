@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -98,17 +99,32 @@ def placeholder_values(ticket: Ticket, agent: Agent | None) -> dict[str, str]:
 
 
 class _RuleCache:
-    """Active rules by (kind, event), reloaded when the rules' version row changes."""
+    """Active rules by (kind, event), reloaded when the rules' version row changes. The row is
+    read at most once a second, so a burst of events (a sweep raising thousands of alerts) costs
+    no query each; a change made in another process applies within that second, one made in
+    this process at once (``forget``)."""
+
+    RECHECK_SECONDS = 1.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded = False
         self._version: str | None = None
+        self._checked_at = 0.0
         self._rules: dict[tuple[str, str], list[Rule]] = {}
 
+    def forget(self) -> None:
+        with self._lock:
+            self._loaded = False
+
     def get(self, kind: str, event: str) -> list[Rule]:
+        with self._lock:
+            fresh = self._loaded and time.monotonic() - self._checked_at < self.RECHECK_SECONDS
+            if fresh:
+                return list(self._rules.get((kind, event), []))
         version = RulesVersion.objects.values_list("token", flat=True).first()
         with self._lock:
+            self._checked_at = time.monotonic()
             if not self._loaded or version != self._version:
                 rules: dict[tuple[str, str], list[Rule]] = {}
                 for rule in Rule.objects.filter(is_active=True).order_by("position", "id"):
@@ -122,6 +138,11 @@ _cache = _RuleCache()
 
 def active_rules(kind: str, event: str = "") -> list[Rule]:
     return _cache.get(kind, event)
+
+
+def forget_rules() -> None:
+    """Reload the rules on the next look: they were changed in this process."""
+    _cache.forget()
 
 
 def rules() -> Any:

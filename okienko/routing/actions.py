@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from okienko.routing.selectors import (
     idle_agents,
     least_loaded_supervisor,
     team_routing,
+    teams_escalating_on_breach,
 )
 from okienko.tickets.actions import do_assign, do_escalate
 from okienko.tickets.choices import EscalationLevel, Status
@@ -25,6 +27,7 @@ from okienko.tickets.selectors import (
     assigned_working_ticket_ids,
     ticket_by_number,
     unassigned_working_ticket_ids,
+    unsolved_ticket_ids_in_teams,
 )
 
 logger = logging.getLogger(__name__)
@@ -199,17 +202,22 @@ def do_escalate_ticket(*, ticket: Ticket, acting_user: Agent | None, rule: str =
     raise Conflict(f"Ticket #{ticket.pk} is already with a supervisor")
 
 
-def do_escalate_after_breach(ticket_id: int) -> int | None:
-    """The automatic escalation rule: a breach on a ticket of a team that escalates on breaches
-    raises it one level (once per breach, up to a supervisor)."""
-    ticket = ticket_by_number(ticket_id)
-    if ticket is None or ticket.status not in (*WORKING, Status.ON_HOLD, Status.PENDING):
-        return None
-    routing = team_routing(ticket.team_id)
-    if routing is None or not routing.escalate_on_breach or ticket.escalation_level >= SUPERVISOR:
-        return None
-    try:
-        return do_escalate_ticket(ticket=ticket, acting_user=None, rule="escalation: SLA breach")
-    except Conflict as error:
-        logger.warning("ticket %s not escalated after a breach: %s", ticket_id, error)
-        return None
+def do_escalate_after_breaches(ticket_ids: Sequence[int]) -> int:
+    """The automatic escalation rule: each breached ticket of a team that escalates on breaches
+    goes one level up (up to a supervisor). Tickets of other teams cost one query in all, so a
+    burst of breaches stays cheap. Returns how many were escalated."""
+    team_ids = teams_escalating_on_breach()
+    if not team_ids:
+        return 0
+    escalated = 0
+    for ticket_id in unsolved_ticket_ids_in_teams(ticket_ids, team_ids=team_ids):
+        ticket = ticket_by_number(ticket_id)
+        if ticket is None or ticket.escalation_level >= SUPERVISOR:
+            continue
+        try:
+            do_escalate_ticket(ticket=ticket, acting_user=None, rule="escalation: SLA breach")
+        except Conflict as error:
+            logger.warning("ticket %s not escalated after a breach: %s", ticket_id, error)
+            continue
+        escalated += 1
+    return escalated

@@ -9,8 +9,8 @@ class RoutingConfig(AppConfig):
 
     def ready(self) -> None:
         from okienko.core.events import subscribe
-        from okienko.routing.tasks import escalate_after_breach, route_after_ticket_change
+        from okienko.routing.tasks import escalate_after_breaches, route_after_ticket_change
 
         subscribe("ticket.created")(route_after_ticket_change)
         subscribe("ticket.updated")(route_after_ticket_change)
-        subscribe("ticket.sla_breached")(escalate_after_breach)
+        subscribe("sla.breaches")(escalate_after_breaches)

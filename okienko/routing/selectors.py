@@ -123,3 +123,9 @@ def idle_agents(
     if automatic_only:
         routings = routings.filter(is_presence_automatic=True)
     return list(routings)
+
+
+def teams_escalating_on_breach() -> list[int]:
+    return list(
+        TeamRouting.objects.filter(escalate_on_breach=True).values_list("team_id", flat=True)
+    )

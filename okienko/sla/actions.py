@@ -317,6 +317,10 @@ def do_sweep_sla(*, now: datetime.datetime | None = None, batch: int = 1000) -> 
             with transaction.atomic():
                 events = _claim(alert, now, batch)
                 do_record_sla_events(events)
+                if events and alert == Alert.BREACHED:
+                    # One event per batch too, for work done set-wise (escalation per team).
+                    ticket_ids = sorted({event.ticket_id for event in events})
+                    publish_on_commit("sla.breaches", ticket_ids=ticket_ids)
             counts[alert] += len(events)
             if len(events) < batch:
                 break

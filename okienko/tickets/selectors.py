@@ -457,3 +457,14 @@ def ticket_ids_in_statuses(statuses: Sequence[str], *, limit: int) -> list[int]:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def unsolved_ticket_ids_in_teams(
+    ticket_ids: Sequence[int], *, team_ids: Sequence[int]
+) -> list[int]:
+    """Which of ``ticket_ids`` are unsolved tickets of one of ``team_ids``."""
+    return list(
+        Ticket.objects.filter(pk__in=ticket_ids, team_id__in=team_ids, status__in=UNSOLVED_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
