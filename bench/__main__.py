@@ -2,13 +2,13 @@
 
     python -m bench [--tickets N] [--database sqlite|postgres] [--actions-sample 2000]
                     [--http-sample 3000] [--http-concurrency 16] [--requests-per-filter 200]
-                    [--workers 2] [--sla-sample 500] [--keep]
+                    [--workers 2] [--sla-sample 500] [--automation-sample 500] [--keep]
     python -m bench serve-rss [--requests 200]
 
 Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
 http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
 filter, server RSS), sla (an SLA policy, clocks on every open ticket, the sweep and the replay),
-size.
+automation (200 active triggers: their evaluation and ``do_run_triggers`` per event), size.
 """
 
 import argparse
@@ -19,6 +19,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from bench.automation import automation_targets
 from bench.environment import DEFAULT_POSTGRES_URL, BenchEnvironment
 from bench.http import DEEP_PAGES, create_tickets, list_latency, warm_up
 from bench.processes import BenchError, Server, create_admin_token, run_okienko, run_phase
@@ -54,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         default=500,
         help="tickets replayed by do_refresh_ticket_sla (created through actions, and as many "
         "seeded)",
+    )
+    parser.add_argument(
+        "--automation-sample",
+        type=int,
+        default=500,
+        help="events run through do_run_triggers per event kind, with and without a match",
     )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
@@ -158,6 +165,16 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             ["--sample", str(options.sla_sample), "--random-seed", str(options.random_seed)],
             env,
         )
+        automation = run_phase(
+            "automation",
+            [
+                "--sample",
+                str(options.automation_sample),
+                "--random-seed",
+                str(options.random_seed),
+            ],
+            env,
+        )
         db_size_mb = bench_env.size_mb()
         report: dict[str, Any] = {
             "database": options.database,
@@ -170,6 +187,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "http_errors": http.pop("http_errors"),
             "list_latency_ms": http.pop("list_latency_ms"),
             "sla": sla,
+            "automation": automation,
             "db_size_mb": db_size_mb,
             "server_rss_mb": http.pop("server_rss_mb"),
             "cpu_ms_per_request": {
@@ -183,6 +201,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
                 "http_sample": options.http_sample,
                 "ingest_sample": options.ingest_sample,
                 "sla_sample": options.sla_sample,
+                "automation_sample": options.automation_sample,
                 "http_concurrency": options.http_concurrency,
                 "requests_per_filter": options.requests_per_filter,
                 "workers": options.workers,
@@ -191,7 +210,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "machine": machine(bench_env.server_version(), load_at_start=load_at_start),
             "seconds": round(time.monotonic() - started, 1),
         }
-        report["targets"] = targets(report)
+        report["targets"] = {**targets(report), **automation_targets(automation)}
         return report
     finally:
         bench_env.cleanup()

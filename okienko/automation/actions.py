@@ -147,7 +147,10 @@ def _fire(rule: Rule, ticket: Ticket, *, key: str = "", at: datetime.datetime) -
 
 def do_run_triggers(*, event: str, ticket_id: int) -> list[RuleFiring]:
     """Fire the active triggers of ``event`` whose conditions the ticket meets, in order; each
-    later trigger sees what the earlier ones changed."""
+    later trigger sees what the earlier ones changed.
+
+    The ticket's facts are read once, and again only after a trigger fired: an event no trigger
+    matches costs the queries of one ``facts_for``, however many triggers there are."""
     chain = _chain.get()
     if chain.depth >= MAX_CHAIN:
         logger.warning("automation chain on #%s stopped at depth %s", ticket_id, chain.depth)
@@ -157,16 +160,21 @@ def do_run_triggers(*, event: str, ticket_id: int) -> list[RuleFiring]:
         for rule in active_rules(RuleKind.TRIGGER, event)
         if (rule.pk, ticket_id) not in chain.fired
     ]
-    ticket = ticket_by_number(ticket_id) if rules else None
-    if ticket is None:
-        return []
-    firings = []
+    facts = facts_for([ticket_id]).get(ticket_id) if rules else None
+    ticket: Ticket | None = None
+    firings: list[RuleFiring] = []
     for rule in rules:
-        facts = facts_for([ticket_id]).get(ticket_id)
-        if facts is None or not evaluate(rule.conditions, rule.match, facts):
+        if facts is None:
+            break
+        if not evaluate(rule.conditions, rule.match, facts):
             continue
+        ticket = ticket or ticket_by_number(ticket_id)
+        if ticket is None:
+            break
         if firing := _fire(rule, ticket, at=timezone.now()):
             firings.append(firing)
+            # What this trigger and the ones it set off changed, for the triggers after it.
+            facts = facts_for([ticket_id]).get(ticket_id)
     return firings
 
 

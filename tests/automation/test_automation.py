@@ -4,6 +4,8 @@ import datetime
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from okienko.automation.actions import (
@@ -13,11 +15,13 @@ from okienko.automation.actions import (
     do_delete_rule,
     do_dry_run,
     do_run_time_rules,
+    do_run_triggers,
     do_save_macro,
     do_save_rule,
 )
 from okienko.automation.models import RuleFiring
 from okienko.automation.placeholders import render
+from okienko.automation.selectors import _RuleCache, facts_for
 from okienko.core.errors import InvalidInput
 from okienko.testing.factories import (
     make_agent,
@@ -95,6 +99,50 @@ def test_any_condition_and_customer_messages(db, live):
     ticket = make_ticket(text="Dzień dobry")
     live(do_add_customer_message, ticket=ticket, text="To naprawdę PILNE!")
     assert fresh(ticket).priority == "urgent"
+
+
+def test_a_later_trigger_sees_what_an_earlier_one_changed(db, live):
+    trigger(
+        "Reklamacja pilnie",
+        "ticket_created",
+        [{"field": "subject", "operator": "contains", "value": "reklamacja"}],
+        [{"type": "set_priority", "value": "high"}],
+        position=1,
+    )
+    trigger(
+        "Pilne do kolejki",
+        "ticket_created",
+        [{"field": "priority", "operator": "is", "value": "high"}],
+        [{"type": "add_tags", "tags": ["kolejka-pilne"]}],
+        position=2,
+    )
+    ticket = live(make_ticket, subject="Reklamacja pralki")
+    assert fresh(ticket).priority == "high"
+    assert tags(ticket) == {"kolejka-pilne"}
+    firings = list(RuleFiring.objects.order_by("id").values_list("rule_name", flat=True))
+    assert firings == ["Reklamacja pilnie", "Pilne do kolejki"]
+
+
+def test_an_event_no_trigger_matches_reads_the_facts_once(db, monkeypatch):
+    # The rules' version is not read again during the test.
+    monkeypatch.setattr(_RuleCache, "RECHECK_SECONDS", 3600.0)
+    ticket = make_ticket(channel="email")
+    for number in range(30):
+        trigger(
+            f"WhatsApp {number}",
+            "customer_message",
+            [{"field": "channel", "operator": "is", "value": "whatsapp"}],
+            [{"type": "add_tags", "tags": ["whatsapp"]}],
+        )
+    do_run_triggers(event="customer_message", ticket_id=ticket.pk)  # loads the rules
+    with CaptureQueriesContext(connection) as facts_queries:
+        facts_for([ticket.pk])
+    with CaptureQueriesContext(connection) as event_queries:
+        firings = do_run_triggers(event="customer_message", ticket_id=ticket.pk)
+    assert firings == []
+    assert len(event_queries) == len(facts_queries)
+    assert not RuleFiring.objects.exists()
+    assert tags(ticket) == set()
 
 
 def test_rules_cannot_loop(db, live):

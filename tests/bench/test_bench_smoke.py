@@ -40,6 +40,7 @@ TOP_LEVEL_KEYS = {
     "http_errors",
     "list_latency_ms",
     "sla",
+    "automation",
     "db_size_mb",
     "server_rss_mb",
     "targets",
@@ -64,6 +65,8 @@ def test_bench_smoke_run_reports_every_measurement():
             "--ingest-sample",
             "40",
             "--sla-sample",
+            "10",
+            "--automation-sample",
             "10",
         ],
         cwd=REPO_ROOT,
@@ -103,4 +106,20 @@ def test_bench_smoke_run_reports_every_measurement():
     assert any("clock_warning_due" in line for line in sla["claim_plans"]["warning"])
     assert any("clock_breach_due" in line for line in sla["claim_plans"]["breached"])
     assert "sla_sweep_s<5" in report["targets"]
+    automation = report["automation"]
+    assert automation["rules"] == 200
+    assert sum(automation["rules_per_event"].values()) == 200
+    assert automation["fields_used"] == 18
+    assert automation["operators_used"] == 10
+    assert automation["evaluate_us"]["p95"] > 0
+    assert set(automation["events"]) == {"ticket_created", "customer_message"}
+    for event in automation["events"].values():
+        assert event["no_match"]["events"] == 10
+        assert event["no_match"]["firings"] == 0
+        assert event["no_match"]["ms"]["p95"] > 0
+        # One read of the ticket's facts per event, not one per listening rule.
+        assert 0 < event["no_match"]["queries"]["max"] < event["rules"]
+        assert event["match"]["events"] > 0
+        assert event["match"]["firings_per_event"] >= 1
+    assert "automation_no_match_p95_ms<1" in report["targets"]
     assert report["machine"]["cores"] >= 1
