@@ -5,7 +5,9 @@ and one policy for every ticket, with first-reply, next-reply and resolution tar
 priority, are saved through ``do_save_calendar`` and ``do_save_policy``. The seeded tickets were
 bulk-inserted, not created through the actions, so they have no clocks: every unsolved ticket gets
 its first-reply and resolution clocks here, written by ``bench.bulk.BulkWriter`` in batches as
-the seed writes tickets, and PostgreSQL gets ``VACUUM ANALYZE sla_clock`` afterwards.
+the seed writes tickets; ``do_store_nearest_deadlines`` then puts each ticket's nearest running
+deadline on it (``Ticket.sla_due_at``) in one statement, and PostgreSQL gets ``VACUUM ANALYZE``
+of both tables afterwards.
 
 The deadlines of running clocks are placed around the moment of the run, not replayed from the
 seeded history: the seed spreads open tickets over a whole year, so every replayed clock would
@@ -27,6 +29,11 @@ Measured, with ``do_sweep_sla(now=...)``:
   history is only their first message and their ``created`` event.
 
 ``claim_plans`` is the query plan of the statement that claims due clocks, for each alert.
+
+The unsolved tickets most urgent first (``list_tickets_by_deadline``, what the inbox sorted by
+deadline shows), a page of 50: ``deadline_list_ms`` for the first page, a deep page (a week
+ahead in the deadlines) and a page among the tickets without a running deadline;
+``deadline_list_plans`` the plans of the deep page's queries, one per status.
 
 Saving the policy queues ``refresh_open_tickets`` for the Huey workers; no bench process runs
 them. Run by ``python -m bench`` after the HTTP phase, so that the earlier phases measure an
@@ -59,6 +66,8 @@ AHEAD_SECONDS = datetime.timedelta(days=14).total_seconds()
 # How long after a warning or deadline the sweep that alerted it ran.
 SWEEP_LAG = datetime.timedelta(seconds=30)
 REQUESTER_POOL = 500
+# The inbox's page.
+DEADLINE_PAGE = 50
 CLOCK_FIELDS = [
     "ticket",
     "metric",
@@ -362,7 +371,8 @@ def _seed_clocks(
 
 
 def _analyze() -> float:
-    """Planner statistics for the new clocks (PostgreSQL), as the seed does for its tables."""
+    """Planner statistics for the new clocks and deadlines (PostgreSQL), as the seed does for
+    its tables."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -370,7 +380,53 @@ def _analyze() -> float:
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE sla_clock")
+        cursor.execute("VACUUM ANALYZE tickets_ticket")
     return time.monotonic() - started
+
+
+def _deadline_pages(now: datetime.datetime) -> tuple[dict[str, float], list[list[str]]]:
+    """Time three pages of the unsolved tickets most urgent first; the plans of the deep one."""
+    from django.db import connection
+
+    from okienko.accounts.models import Agent
+    from okienko.tickets.choices import UNSOLVED_STATUSES
+    from okienko.tickets.models import Ticket
+    from okienko.tickets.selectors import DeadlineKey, TicketFilters, list_tickets_by_deadline
+
+    admin = Agent.objects.filter(role="admin").first() or Agent.objects.first()
+    undated = Ticket.objects.filter(status__in=UNSOLVED_STATUSES, sla_due_at__isnull=True)
+    undated_count = undated.count()
+    undated_ids = undated.order_by("pk").values_list("pk", flat=True)
+    middle_id = undated_ids[undated_count // 2] if undated_count else 0
+    cursors = {
+        "first": None,
+        "deep": DeadlineKey(now + datetime.timedelta(days=7), 0),
+        "undated": DeadlineKey(None, middle_id),
+    }
+    filters = TicketFilters(statuses=UNSOLVED_STATUSES)
+    timings = {}
+    for name, after in cursors.items():
+        started = time.perf_counter()
+        list_tickets_by_deadline(admin, filters, after=after, limit=DEADLINE_PAGE)
+        timings[name] = round((time.perf_counter() - started) * 1000, 2)
+    captured: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        list_tickets_by_deadline(admin, filters, after=cursors["deep"], limit=DEADLINE_PAGE)
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in captured[: len(UNSOLVED_STATUSES)]:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"EXPLAIN {sql}", params)
+                plans.append([str(row[0]) for row in cursor.fetchall()])
+            else:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                plans.append([str(row[-1]) for row in cursor.fetchall()])
+    return timings, plans
 
 
 def _claim_plans(now: datetime.datetime, batch: int) -> dict[str, list[str]]:
@@ -493,6 +549,7 @@ def measure_sla(*, sample: int, due_share: float, random_seed: int) -> dict[str,
     from django.db.models import Max
     from django.utils import timezone
 
+    from okienko.sla.actions import do_store_nearest_deadlines
     from okienko.tickets.models import Ticket
 
     rng = random.Random(random_seed)
@@ -505,7 +562,13 @@ def measure_sla(*, sample: int, due_share: float, random_seed: int) -> dict[str,
     open_tickets, clocks, selection = _seed_clocks(policy, now, due_count, rng)
     clock_seconds = time.monotonic() - started
     log(f"sla: {clocks} clocks on {open_tickets} unsolved tickets in {clock_seconds:.1f}s")
+    started = time.monotonic()
+    dated = do_store_nearest_deadlines()
+    store_seconds = time.monotonic() - started
+    log(f"sla: nearest deadline stored on {dated} tickets in {store_seconds:.1f}s")
     analyze_seconds = _analyze()
+    deadline_list, deadline_plans = _deadline_pages(now)
+    log(f"sla: unsolved tickets most urgent first, ms per page {deadline_list}")
     next_sweep = now + SWEEP_INTERVAL
     plans = _claim_plans(next_sweep, 1000)
 
@@ -528,6 +591,8 @@ def measure_sla(*, sample: int, due_share: float, random_seed: int) -> dict[str,
         "open_tickets": open_tickets,
         "clocks": clocks,
         "clocks_per_s": round(clocks / clock_seconds, 1) if clock_seconds else 0.0,
+        "dated_tickets": dated,
+        "store_deadlines_s": round(store_seconds, 2),
         "analyze_seconds": round(analyze_seconds, 1),
         "sweep_idle_first_s": round(idle_first[0], 4),
         "sweep_idle_s": round(idle[0], 4),
@@ -542,6 +607,8 @@ def measure_sla(*, sample: int, due_share: float, random_seed: int) -> dict[str,
         "refresh_seeded_sample": len(refresh_seeded),
         "refresh_seeded_per_ticket_ms": _summary(refresh_seeded),
         "claim_plans": plans,
+        "deadline_list_ms": deadline_list,
+        "deadline_list_plans": deadline_plans,
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
 from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import OuterRef, ProtectedError, Subquery
 from django.utils import timezone
 
 from okienko.core.errors import Conflict, InvalidInput
@@ -19,6 +19,7 @@ from okienko.sla.models import Calendar, Clock, Policy, PolicyTarget
 from okienko.sla.selectors import business_calendar, default_calendar, replayed_clocks
 from okienko.tickets.actions import SlaEvent, do_record_sla_events
 from okienko.tickets.choices import EventKind, Priority
+from okienko.tickets.models import Ticket
 from okienko.tickets.selectors import unsolved_ticket_ids
 
 # A target of a year is the most any promise to a customer plausibly means.
@@ -175,7 +176,8 @@ def _schedule_recompute() -> None:
 
 
 def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
-    """Replay the ticket's history under the policy matching it now and store its clocks.
+    """Replay the ticket's history under the policy matching it now and store its clocks, and
+    the nearest deadline of the running ones on the ticket (``Ticket.sla_due_at``).
 
     Alerts already raised stay raised (the sweep owns them); a clock the new policy no longer
     has is dropped; a change of policy is written into the ticket's history, dated ``at``.
@@ -228,6 +230,7 @@ def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None
         ]
         Clock.objects.bulk_update([clock for clock in clocks if clock.pk], replay_fields)
         Clock.objects.bulk_create([clock for clock in clocks if not clock.pk])
+        _store_nearest_deadline(ticket_id, clocks)
         new_policy_id = policy.pk if policy else None
         if new_policy_id != old_policy_id and (existing or clocks):
             do_record_sla_events(
@@ -243,6 +246,39 @@ def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None
                 ]
             )
     return clocks
+
+
+def _nearest_deadline(clocks: Sequence[Clock]) -> datetime.datetime | None:
+    """The deadline a ticket is listed by: the nearest of its running clocks (not stopped, not
+    paused); what ``selectors.next_deadlines`` reads from the clocks."""
+    running = [
+        clock.due_at
+        for clock in clocks
+        if clock.completed_at is None and clock.running_since is not None and clock.due_at
+    ]
+    return min(running, default=None)
+
+
+def _store_nearest_deadline(ticket_id: int, clocks: Sequence[Clock]) -> None:
+    # A conditional update: a replay that changes nothing writes nothing.
+    due_at = _nearest_deadline(clocks)
+    Ticket.objects.filter(pk=ticket_id).exclude(sla_due_at=due_at).update(sla_due_at=due_at)
+
+
+def do_store_nearest_deadlines() -> int:
+    """Set ``Ticket.sla_due_at`` of every ticket from its stored clocks in one statement, for
+    clocks written in bulk rather than by ``do_refresh_ticket_sla`` (the benchmark's seed);
+    returns how many tickets it wrote."""
+    running = Clock.objects.filter(
+        completed_at__isnull=True, running_since__isnull=False, due_at__isnull=False
+    )
+    nearest = running.filter(ticket_id=OuterRef("pk")).order_by("due_at").values("due_at")[:1]
+    with_deadline = Ticket.objects.filter(pk__in=running.values("ticket_id"))
+    changed = with_deadline.update(sla_due_at=Subquery(nearest))
+    stale = Ticket.objects.filter(sla_due_at__isnull=False).exclude(
+        pk__in=running.values("ticket_id")
+    )
+    return changed + stale.update(sla_due_at=None)
 
 
 def do_refresh_open_tickets(*, after_id: int = 0, batch: int = 500) -> int | None:

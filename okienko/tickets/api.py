@@ -6,17 +6,24 @@ import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from okienko.accounts.selectors import access_agent, access_team
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
-from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
+from okienko.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    decode_cursor,
+    decode_deadline_cursor,
+    next_cursor,
+    next_deadline_cursor,
+)
 from okienko.core.errors import InvalidInput
 from okienko.customers.selectors import access_customer
 from okienko.sla.selectors import attach_sla
 from okienko.tickets import actions
-from okienko.tickets.choices import AuthorKind, Channel, Priority, Status
+from okienko.tickets.choices import AuthorKind, Channel, Priority, Status, TicketOrder
 from okienko.tickets.schemas import (
     AttachmentIn,
     EventOut,
@@ -29,12 +36,14 @@ from okienko.tickets.schemas import (
     TicketUpdateIn,
 )
 from okienko.tickets.selectors import (
+    DeadlineKey,
     TicketFilters,
     access_attachment,
     access_category,
     access_message,
     access_ticket,
     list_tickets,
+    list_tickets_by_deadline,
     ticket_events,
     ticket_messages,
 )
@@ -54,6 +63,11 @@ class TicketListQuery(Schema):
     tag: str | None = None
     created_after: datetime.datetime | None = None
     created_before: datetime.datetime | None = None
+    sort: TicketOrder = Field(
+        TicketOrder.NEWEST,
+        description="newest: newest first; due: most urgent first, by the nearest running SLA "
+        "deadline (sla_due_at, overdue first), tickets without one last, oldest first",
+    )
     cursor: str | None = None
     limit: int = DEFAULT_PAGE_SIZE
 
@@ -91,7 +105,9 @@ def _ticket_body(ticket: Any) -> dict[str, Any]:
     return TicketOut.from_orm(ticket).model_dump(mode="json")
 
 
-@router.get("/tickets", response=TicketPage, summary="List tickets, newest first")
+@router.get(
+    "/tickets", response=TicketPage, summary="List tickets, newest first or most urgent first"
+)
 def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -> dict[str, Any]:
     if not 1 <= query.limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
@@ -108,11 +124,18 @@ def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -
         created_after=query.created_after,
         created_before=query.created_before,
     )
-    tickets = list_tickets(
-        acting_agent(request), filters, before_id=decode_cursor(query.cursor), limit=query.limit
-    )
+    agent = acting_agent(request)
+    if query.sort == TicketOrder.DUE:
+        after = decode_deadline_cursor(query.cursor)
+        tickets = list_tickets_by_deadline(agent, filters, after=after, limit=query.limit)
+        keys = [DeadlineKey.of(ticket) for ticket in tickets]
+        following = next_deadline_cursor(keys, query.limit)
+    else:
+        before_id = decode_cursor(query.cursor)
+        tickets = list_tickets(agent, filters, before_id=before_id, limit=query.limit)
+        following = next_cursor([ticket.pk for ticket in tickets], query.limit)
     attach_sla(tickets)
-    return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], query.limit)}
+    return {"items": tickets, "next_cursor": following}
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Create a ticket")

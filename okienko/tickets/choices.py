@@ -26,6 +26,14 @@ class InboxView(models.TextChoices):
     SOLVED = "solved", _("Solved")
 
 
+class TicketOrder(models.TextChoices):
+    """How a ticket list is ordered: newest first, or by the nearest running SLA deadline
+    (overdue first, tickets without a running deadline last)."""
+
+    NEWEST = "newest", _("Newest first")
+    DUE = "due", _("Deadline (most urgent first)")
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")

@@ -129,6 +129,10 @@ class Ticket(models.Model):
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # The SLA app's, written only by ``sla.actions`` together with the clocks: the nearest
+    # deadline of the ticket's running SLA targets (none while they are paused, stopped or
+    # absent), so a list can go most urgent first along an index. Derived: no history entry.
+    sla_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -137,6 +141,8 @@ class Ticket(models.Model):
         # Every list filter walks one of these in id order, so a page is an index range scan.
         indexes = [
             models.Index(fields=["status", "id"], name="ticket_status_id"),
+            # Most urgent first: per status, deadlines in order, then those without one by id.
+            models.Index(fields=["status", "sla_due_at", "id"], name="ticket_status_sla_due_id"),
             models.Index(fields=["priority", "id"], name="ticket_priority_id"),
             models.Index(fields=["channel", "id"], name="ticket_channel_id"),
             models.Index(fields=["assignee", "id"], name="ticket_assignee_id"),

@@ -45,6 +45,10 @@ class TicketOut(Schema):
     solved_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     last_message_at: datetime.datetime | None
+    sla_due_at: datetime.datetime | None = Field(
+        description="The nearest deadline of the ticket's running SLA targets (null while they "
+        "are paused or met, or no policy applies): what sort=due orders by"
+    )
     sla: TicketSlaOut | None = Field(
         description="The policy the ticket falls under and each target's deadline; null when "
         "no policy applies"

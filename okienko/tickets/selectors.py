@@ -5,6 +5,7 @@ import heapq
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
 
@@ -105,9 +106,7 @@ def list_tickets(
     if filters.tag:
         # Walk the tag's rows of the (tag, ticket) index newest first and look each ticket up:
         # a rare tag costs a few rows, a common one stops as soon as the page is full.
-        # The tag's id as a scalar subquery, so the planner can range-scan the index on it.
-        tag_id = Subquery(Tag.objects.filter(name=filters.tag).values("id")[:1])
-        tickets = tickets.filter(tag_links__tag_id=tag_id)
+        tickets = _tagged(tickets, filters.tag)
         newest_first = "-tag_links__ticket_id"
     if before_id:
         tickets = tickets.filter(id__lt=before_id)
@@ -115,6 +114,12 @@ def list_tickets(
         newest = _newest_ids_per_status(tickets, filters, limit, newest_first)
         tickets, newest_first = Ticket.objects.filter(pk__in=newest), "-id"
     return list(_with_relations(tickets).order_by(newest_first)[:limit])
+
+
+def _tagged(tickets: QuerySet[Ticket], tag: str) -> QuerySet[Ticket]:
+    # The tag's id as a scalar subquery, so the planner can range-scan the index on it.
+    tag_id = Subquery(Tag.objects.filter(name=tag).values("id")[:1])
+    return tickets.filter(tag_links__tag_id=tag_id)
 
 
 def _newest_ids_per_status(
@@ -127,6 +132,104 @@ def _newest_ids_per_status(
         for status in filters.statuses
     )
     return heapq.nlargest(limit, itertools.chain.from_iterable(per_status))
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class DeadlineKey:
+    """Where a ticket stands in deadline order: by its nearest running SLA deadline
+    (``Ticket.sla_due_at``), the tickets without one after every deadline, ties and the
+    deadline-less by number. A list continues after the ticket a key names.
+
+    ``token`` is the key as URL text: ``<microseconds since 1970>_<id>`` or ``none_<id>``.
+    """
+
+    due_at: datetime.datetime | None
+    ticket_id: int
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "DeadlineKey":
+        return cls(ticket.sla_due_at, ticket.pk)
+
+    @property
+    def sort_key(self) -> tuple[bool, datetime.datetime, int]:
+        return (self.due_at is None, self.due_at or _EPOCH, self.ticket_id)
+
+    @property
+    def token(self) -> str:
+        due = "none" if self.due_at is None else str((self.due_at - _EPOCH) // _MICROSECOND)
+        return f"{due}_{self.ticket_id}"
+
+    @classmethod
+    def from_token(cls, token: str) -> "DeadlineKey | None":
+        """The key ``token`` spells; None when it spells none."""
+        due, _, ticket_id = token.partition("_")
+        try:
+            due_at = None if due == "none" else _EPOCH + int(due) * _MICROSECOND
+            return cls(due_at, int(ticket_id))
+        except (ValueError, OverflowError):
+            return None
+
+
+def list_tickets_by_deadline(
+    user: Agent, filters: TicketFilters, *, after: DeadlineKey | None, limit: int
+) -> list[Ticket]:
+    """One page of tickets most urgent first, after the keyset cursor ``after``: by their
+    nearest running SLA deadline (overdue first), then those without one, oldest first.
+
+    Each status is read along the (status, deadline, id) index, its deadlines first and its
+    tickets without one after them, and the runs are merged here: a page never sorts every
+    matching ticket, however deep the list goes.
+    """
+    tickets = visible_tickets(user).filter(_condition(filters))
+    if filters.tag:
+        tickets = _tagged(tickets, filters.tag)
+    runs = [tickets]
+    if len(filters.statuses) > 1:
+        runs = [tickets.filter(status=status) for status in filters.statuses]
+    keys: list[DeadlineKey] = []
+    if after is None or after.due_at is not None:
+        keys = _keys_with_deadline(runs, after, limit)
+    if len(keys) < limit:
+        after_id = after.ticket_id if after is not None and after.due_at is None else None
+        keys += _keys_without_deadline(runs, after_id, limit - len(keys))
+    page = _with_relations(Ticket.objects.filter(pk__in=[key.ticket_id for key in keys]))
+    found = {ticket.pk: ticket for ticket in page}
+    return [found[key.ticket_id] for key in keys if key.ticket_id in found]
+
+
+def _keys_with_deadline(
+    runs: Sequence[QuerySet[Ticket]], after: DeadlineKey | None, limit: int
+) -> list[DeadlineKey]:
+    ordered = []
+    for run in runs:
+        dated = run.filter(sla_due_at__isnull=False)
+        if after is not None:
+            # The redundant ">=" bounds the index range; the "or" only filters within it.
+            dated = dated.filter(sla_due_at__gte=after.due_at).filter(
+                Q(sla_due_at__gt=after.due_at) | Q(id__gt=after.ticket_id)
+            )
+        rows = dated.order_by("sla_due_at", "id").values_list("sla_due_at", "id")[:limit]
+        ordered.append([DeadlineKey(due_at, ticket_id) for due_at, ticket_id in rows])
+    merged = heapq.merge(*ordered, key=attrgetter("sort_key"))
+    return list(itertools.islice(merged, limit))
+
+
+def _keys_without_deadline(
+    runs: Sequence[QuerySet[Ticket]], after_id: int | None, limit: int
+) -> list[DeadlineKey]:
+    ordered = []
+    for run in runs:
+        undated = run.filter(sla_due_at__isnull=True)
+        if after_id is not None:
+            undated = undated.filter(id__gt=after_id)
+        # Ordered by the (empty) deadline too, so PostgreSQL sees the index's own order.
+        ordered.append(undated.order_by("sla_due_at", "id").values_list("id", flat=True)[:limit])
+    ids = heapq.nsmallest(limit, itertools.chain.from_iterable(ordered))
+    return [DeadlineKey(None, ticket_id) for ticket_id in ids]
 
 
 def _inbox_views(user: Agent, team_ids: Sequence[int]) -> dict[str, TicketFilters]:

@@ -35,14 +35,23 @@ from okienko.routing.actions import do_escalate_ticket, do_set_presence
 from okienko.routing.choices import Presence
 from okienko.sla.selectors import attach_sla, sla_of, ticket_sla
 from okienko.tickets import actions
-from okienko.tickets.choices import AuthorKind, Channel, EscalationLevel, InboxView, Priority
+from okienko.tickets.choices import (
+    AuthorKind,
+    Channel,
+    EscalationLevel,
+    InboxView,
+    Priority,
+    TicketOrder,
+)
 from okienko.tickets.models import Message, Ticket
 from okienko.tickets.selectors import (
+    DeadlineKey,
     TicketFilters,
     access_ticket,
     inbox_counts,
     inbox_filters,
     list_tickets,
+    list_tickets_by_deadline,
     ticket_events,
     ticket_messages,
 )
@@ -102,7 +111,8 @@ def _choice_list(request: HttpRequest, key: str, allowed: list[str]) -> list[str
 @login_required
 @require_GET
 def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
-    """One inbox view, newest first, a page at a time, with the counts of every view."""
+    """One inbox view, newest first or most urgent first, a page at a time, with the counts of
+    every view."""
     agent = _agent(request)
     try:
         view_filters = inbox_filters(agent, view)
@@ -112,14 +122,23 @@ def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
     channels = _choice_list(request, "channel", Channel.values)
     team_id = _int_or_none(request.GET.get("team"))
     filters = replace(view_filters, priorities=priorities, channels=channels, team_id=team_id)
+    by_deadline = request.GET.get("sort") == TicketOrder.DUE
     before_id = _int_or_none(request.GET.get("before"))
-    found = list_tickets(agent, filters, before_id=before_id, limit=PAGE_SIZE + 1)
+    after = DeadlineKey.from_token(request.GET.get("after", "")) if by_deadline else None
+    if by_deadline:
+        found = list_tickets_by_deadline(agent, filters, after=after, limit=PAGE_SIZE + 1)
+    else:
+        found = list_tickets(agent, filters, before_id=before_id, limit=PAGE_SIZE + 1)
     tickets = found[:PAGE_SIZE]
+    has_next = len(found) > PAGE_SIZE
     query = QueryDict(mutable=True)
     query.setlist("priority", priorities)
     query.setlist("channel", channels)
     if team_id is not None:
         query["team"] = str(team_id)
+    filters_only = query.urlencode()
+    if by_deadline:
+        query["sort"] = TicketOrder.DUE
     counts = inbox_counts(agent)
     attach_sla(tickets)
     now = timezone.now()
@@ -128,9 +147,14 @@ def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
         "views": [(choice, label, counts[choice]) for choice, label in InboxView.choices],
         "tickets": tickets,
         "rows": [(ticket, next_deadline(sla_of(ticket, now=now), now)) for ticket in tickets],
-        "next_before": tickets[-1].pk if len(found) > PAGE_SIZE else None,
-        "is_first_page": before_id is None,
+        "next_before": tickets[-1].pk if has_next and not by_deadline else None,
+        "next_after": DeadlineKey.of(tickets[-1]).token if has_next and by_deadline else None,
+        "is_first_page": after is None if by_deadline else before_id is None,
         "filter_query": query.urlencode(),
+        "filters_only_query": filters_only,
+        "has_filters": bool(filters_only),
+        "order": TicketOrder.DUE if by_deadline else TicketOrder.NEWEST,
+        "orders": TicketOrder.choices,
         "selected": {
             "priorities": priorities,
             "channels": channels,

@@ -1,4 +1,5 @@
 import base64
+import datetime
 
 import pytest
 
@@ -7,6 +8,7 @@ from okienko.customers.models import Customer, Identity
 from okienko.testing.factories import (
     make_agent,
     make_customer,
+    make_round_the_clock_policy,
     make_team,
     make_ticket,
     make_token,
@@ -391,9 +393,43 @@ def test_list_filters_and_cursor_pagination(admin_api, admin):
 
 
 @pytest.mark.django_db
+def test_list_most_urgent_first_with_its_own_cursor(admin_api, live):
+    make_round_the_clock_policy(first_reply_minutes=60)
+    at = datetime.datetime(2026, 11, 16, 9, tzinfo=datetime.UTC)
+    later = live(make_ticket, at=at + datetime.timedelta(hours=1))
+    undated = live(make_ticket, priority="urgent", at=at)  # no urgent target: no deadline
+    sooner = live(make_ticket, at=at)
+    newest_first = admin_api.get("/tickets?limit=2").json()
+
+    first = admin_api.get("/tickets?sort=due&limit=2").json()
+    second = admin_api.get(f"/tickets?sort=due&limit=2&cursor={first['next_cursor']}").json()
+    mixed = admin_api.get(f"/tickets?sort=due&limit=2&cursor={newest_first['next_cursor']}")
+
+    assert [t["id"] for t in first["items"]] == [sooner.pk, later.pk]
+    assert [t["sla_due_at"] for t in first["items"]] == [
+        "2026-11-16T10:00:00Z",
+        "2026-11-16T11:00:00Z",
+    ]
+    assert [t["id"] for t in second["items"]] == [undated.pk]
+    assert second["items"][0]["sla_due_at"] is None
+    assert second["next_cursor"] is None
+    # A newest-first cursor means nothing in deadline order.
+    assert assert_problem(mixed, 422)["errors"] == {"cursor": ["not a cursor we issued"]}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=101", "cursor=zzz", "status=bogus", "assignee=someone", "team=abc"],
+    [
+        "limit=0",
+        "limit=101",
+        "cursor=zzz",
+        "status=bogus",
+        "assignee=someone",
+        "team=abc",
+        "sort=oldest",
+        "sort=due&cursor=zzz",
+    ],
 )
 def test_list_rejects_bad_query(admin_api, query):
     response = admin_api.get(f"/tickets?{query}")

@@ -105,6 +105,13 @@ def test_bench_smoke_run_reports_every_measurement():
     # The sweep claims due clocks through the partial indexes, not by scanning every clock.
     assert any("clock_warning_due" in line for line in sla["claim_plans"]["warning"])
     assert any("clock_breach_due" in line for line in sla["claim_plans"]["breached"])
+    # Most urgent first walks the deadline index status by status and never sorts.
+    assert sla["dated_tickets"] > 0
+    assert set(sla["deadline_list_ms"]) == {"first", "deep", "undated"}
+    plans = sla["deadline_list_plans"]
+    assert len(plans) == 4
+    assert all(any("ticket_status_sla_due_id" in line for line in plan) for plan in plans)
+    assert not any("TEMP B-TREE" in line for plan in plans for line in plan)
     assert "sla_sweep_s<5" in report["targets"]
     automation = report["automation"]
     assert automation["rules"] == 200

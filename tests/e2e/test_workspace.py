@@ -1,16 +1,31 @@
 """The agent workspace in a real browser: sign in, inbox, ticket, reply; screenshots for docs."""
 
+import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from okienko.accounts.choices import Role
-from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
+from okienko.testing.factories import (
+    make_agent,
+    make_customer,
+    make_round_the_clock_policy,
+    make_team,
+    make_ticket,
+)
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_reply
 from okienko.tickets.choices import Channel, Priority
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
+
+
+def sign_in(page, base_url: str, agent) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("E-mail").fill(agent.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def _shop_day(agent, team):
@@ -109,10 +124,7 @@ def test_status_change_through_the_sidebar_updates_the_header(live_server, page)
     agent = make_agent(role=Role.AGENT, password=PASSWORD)
     ticket = make_ticket(subject="Zmiana adresu", assignee=agent)
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("E-mail").fill(agent.email)
-    page.get_by_label("Hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
+    sign_in(page, live_server.url, agent)
     page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     page.get_by_label("Priorytet").select_option("urgent")
     page.locator("#ticket-header .priority--urgent").wait_for()
@@ -124,3 +136,44 @@ def test_status_change_through_the_sidebar_updates_the_header(live_server, page)
     page.locator("#ticket-header .badge--on_hold").wait_for()
 
     assert page.locator("#ticket-history").get_by_text("Wstrzymane").count() >= 1
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_inbox_sorted_by_deadline_shows_the_most_urgent_first(live_server, page):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    make_round_the_clock_policy(first_reply_minutes=4 * 60)  # normal priority only
+    now = timezone.now()
+    for subject, hours_ago, priority in [
+        ("Zwrot butów – zły rozmiar", 1, Priority.NORMAL),
+        ("Reklamacja: pęknięty ekran telefonu", 5, Priority.NORMAL),
+        ("Zamówienie 10241 nie dotarło", 2, Priority.HIGH),
+        ("Faktura VAT do zamówienia 10233", 3.5, Priority.NORMAL),
+    ]:
+        make_ticket(
+            subject=subject,
+            team=team,
+            priority=priority,
+            at=now - datetime.timedelta(hours=hours_ago),
+        )
+
+    sign_in(page, live_server.url, agent)
+    page.goto(f"{live_server.url}/inbox/my_teams/")
+    page.get_by_label("Kolejność").select_option("due")
+    page.get_by_role("button", name="Filtruj").click()
+    page.locator("th[aria-sort=ascending]").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-inbox-by-deadline.png"), full_page=True)
+
+    assert page.url.endswith("/inbox/my_teams/?priority=&channel=&team=&sort=due")
+    assert page.locator("td.cell-subject").all_inner_texts() == [
+        "Reklamacja: pęknięty ekran telefonu",
+        "Faktura VAT do zamówienia 10233",
+        "Zwrot butów – zły rozmiar",
+        "Zamówienie 10241 nie dotarło",
+    ]
+    assert page.locator("tbody .sla").evaluate_all("els => els.map(el => el.className)") == [
+        "sla sla-over",
+        "sla sla-near",
+        "sla sla-ok",
+    ]

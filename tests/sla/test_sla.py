@@ -1,6 +1,7 @@
 """SLA on tickets: policies matched, clocks stored from the ticket's history, the sweep's alerts."""
 
 import datetime
+import importlib
 import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -16,18 +17,20 @@ from okienko.sla.actions import (
     PolicyInput,
     TargetInput,
     do_delete_calendar,
+    do_delete_policy,
     do_refresh_ticket_sla,
     do_save_calendar,
     do_save_policy,
+    do_store_nearest_deadlines,
     do_sweep_sla,
 )
 from okienko.sla.choices import Metric, Outcome
 from okienko.sla.models import Clock
-from okienko.sla.selectors import first_reply_due, ticket_sla
+from okienko.sla.selectors import first_reply_due, next_deadlines, ticket_sla
 from okienko.testing.factories import make_agent, make_category, make_customer, make_ticket
 from okienko.tickets.actions import do_change_priority, do_change_status, do_reply
 from okienko.tickets.choices import EventKind
-from okienko.tickets.models import TicketEvent
+from okienko.tickets.models import Ticket, TicketEvent
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 OFFICE = {str(day): [["08:00", "16:00"]] for day in range(5)}
@@ -38,6 +41,7 @@ def warsaw(*args: int) -> datetime.datetime:
 
 
 MONDAY_9 = warsaw(2026, 11, 16, 9)
+HOUR = timedelta(hours=1)
 
 
 def targets(first: int, resolution: int | None = None, *, business=True, priority="normal"):
@@ -372,3 +376,118 @@ def test_policy_validation(office):
         )
     with pytest.raises(InvalidInput):
         do_save_policy(data=PolicyInput(name="P", targets=targets(5), warn_percent=100))
+
+
+# The nearest running deadline on the ticket (``Ticket.sla_due_at``), what the inbox sorts by
+
+
+def stored_deadline(ticket) -> datetime.datetime | None:
+    return Ticket.objects.values_list("sla_due_at", flat=True).get(pk=ticket.pk)
+
+
+def test_the_ticket_carries_its_nearest_running_deadline_through_its_life(policies, live):
+    agent = make_agent()
+    ticket = live(make_ticket, at=MONDAY_9)
+    assert stored_deadline(ticket) == warsaw(2026, 11, 16, 13)  # the first reply
+    assert next_deadlines([ticket.pk]) == {ticket.pk: stored_deadline(ticket)}
+
+    live(
+        do_reply, ticket=ticket, text="Sprawdzamy.", acting_user=agent, at=warsaw(2026, 11, 16, 10)
+    )
+    assert stored_deadline(ticket) == warsaw(2026, 11, 18, 9)  # the resolution, 16 h of work
+
+    live(
+        do_change_status, ticket=ticket, status="pending", acting_user=agent, at=MONDAY_9 + 2 * HOUR
+    )
+    assert stored_deadline(ticket) is None  # paused: no running deadline
+
+    live(do_change_status, ticket=ticket, status="open", acting_user=agent, at=MONDAY_9 + 5 * HOUR)
+    # 2 h were spent before the pause: 14 h of work left from Monday 14:00.
+    assert stored_deadline(ticket) == warsaw(2026, 11, 18, 12)
+    assert next_deadlines([ticket.pk]) == {ticket.pk: stored_deadline(ticket)}
+
+    live(
+        do_change_status, ticket=ticket, status="solved", acting_user=agent, at=MONDAY_9 + 6 * HOUR
+    )
+    assert stored_deadline(ticket) is None
+
+
+def test_a_new_priority_moves_the_stored_deadline(office, live):
+    do_save_policy(
+        data=PolicyInput(
+            name="Wszyscy", targets=[*targets(8 * 60), *targets(60, priority="urgent")]
+        )
+    )
+    ticket = live(make_ticket, at=MONDAY_9)
+    assert stored_deadline(ticket) == warsaw(2026, 11, 17, 9)
+
+    live(do_change_priority, ticket=ticket, priority="urgent", acting_user=None, at=MONDAY_9)
+
+    assert stored_deadline(ticket) == warsaw(2026, 11, 16, 10)
+
+
+def test_a_changed_or_deleted_policy_moves_the_stored_deadline(policies, live, tasks_run_at_once):
+    ticket = live(make_ticket, at=MONDAY_9)
+    live(do_save_policy, policy=policies[3], data=PolicyInput(name="Wszyscy", targets=targets(60)))
+    assert stored_deadline(ticket) == warsaw(2026, 11, 16, 10)
+
+    live(do_delete_policy, policy=policies[3])
+
+    assert stored_deadline(ticket) is None
+
+
+def test_a_policy_created_later_dates_the_open_tickets(office, live, tasks_run_at_once):
+    ticket = live(make_ticket, at=MONDAY_9)
+    assert stored_deadline(ticket) is None
+
+    live(do_save_policy, data=PolicyInput(name="Wszyscy", targets=targets(4 * 60)))
+
+    assert stored_deadline(ticket) == warsaw(2026, 11, 16, 13)
+
+
+def test_the_sweep_leaves_an_overdue_deadline_in_place(policies, live):
+    ticket = live(make_ticket, at=MONDAY_9)
+
+    result = do_sweep_sla(now=warsaw(2026, 11, 16, 14))
+
+    assert (result.warnings, result.breaches) == (1, 1)
+    # Breached but still running: the most urgent kind of ticket stays at the top.
+    assert stored_deadline(ticket) == warsaw(2026, 11, 16, 13)
+
+
+def _migration_backfill() -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("okienko.sla.migrations.0002_ticket_sla_due_at")
+    migration.store_nearest_deadlines(apps, None)
+
+
+@pytest.mark.parametrize("store", [do_store_nearest_deadlines, _migration_backfill])
+def test_deadlines_are_stored_set_wise_from_clocks_written_in_bulk(policies, live, store):
+    agent = make_agent()
+    running = live(make_ticket, at=MONDAY_9)
+    answered = live(make_ticket, at=MONDAY_9 + HOUR)
+    live(do_reply, ticket=answered, text="Już.", acting_user=agent, at=MONDAY_9 + 2 * HOUR)
+    paused = live(make_ticket, at=MONDAY_9)
+    live(do_change_status, ticket=paused, status="on_hold", acting_user=agent, at=MONDAY_9)
+    expected = {t.pk: stored_deadline(t) for t in (running, answered, paused)}
+    # As a bulk writer or the new column leaves them: the clocks in place, the tickets undated.
+    Ticket.objects.update(sla_due_at=None)
+
+    store()
+
+    assert {t.pk: stored_deadline(t) for t in (running, answered, paused)} == expected
+    assert expected == {
+        running.pk: warsaw(2026, 11, 16, 13),
+        answered.pk: warsaw(2026, 11, 18, 10),
+        paused.pk: None,
+    }
+
+
+def test_storing_deadlines_set_wise_clears_a_stale_one(policies, live):
+    ticket = live(make_ticket, at=MONDAY_9)
+    live(do_change_status, ticket=ticket, status="on_hold", acting_user=None, at=MONDAY_9)
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=MONDAY_9)
+
+    assert do_store_nearest_deadlines() == 1
+    assert stored_deadline(ticket) is None

@@ -1,8 +1,12 @@
 """Ticket selectors: visibility by role and team, access checks, list filters and paging."""
 
 import datetime
+from operator import attrgetter
 
 import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from okienko.accounts.choices import Role
 from okienko.core.errors import NotFound
@@ -11,17 +15,21 @@ from okienko.testing.factories import (
     make_agent,
     make_category,
     make_customer,
+    make_round_the_clock_policy,
     make_team,
     make_ticket,
 )
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_change_status, do_reply
 from okienko.tickets.choices import Channel, EventKind, Priority, Status
+from okienko.tickets.models import Ticket
 from okienko.tickets.selectors import (
+    DeadlineKey,
     TicketFilters,
     access_attachment,
     access_message,
     access_ticket,
     list_tickets,
+    list_tickets_by_deadline,
     ticket_events,
     ticket_messages,
     visible_tickets,
@@ -390,3 +398,164 @@ def test_list_loads_a_page_with_its_relations_in_two_queries(queues, django_asse
         ]
 
     assert rows == [(rows[0][0], agent.name, "Zamówienia", "Dostawa", ["a", "b"])] * 3
+
+
+# Deadline order
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def walk_by_deadline(agent, filters: TicketFilters, limit: int) -> list[list[int]]:
+    """Every page of the list in deadline order, each continued from the last one's token."""
+    pages: list[list[int]] = []
+    after = None
+    while page := list_tickets_by_deadline(agent, filters, after=after, limit=limit):
+        pages.append(ids(page))
+        after = DeadlineKey.from_token(DeadlineKey.of(page[-1]).token)
+    return pages
+
+
+@pytest.mark.django_db
+def test_deadline_order_puts_the_most_urgent_first_and_the_undated_last(live):
+    make_round_the_clock_policy(first_reply_minutes=60)  # normal priority only
+    admin = make_agent(role=Role.ADMIN)
+    later = live(make_ticket, at=AT + 2 * HOUR, tags=["zwrot"])
+    undated_high = live(make_ticket, priority=Priority.HIGH, at=AT)  # no target: no deadline
+    overdue = live(make_ticket, at=AT - 24 * HOUR, tags=["zwrot"])
+    tie_first = live(make_ticket, at=AT)
+    tie_second = live(make_ticket, at=AT, tags=["zwrot"])
+    waiting = live(make_ticket, at=AT - 2 * HOUR, tags=["zwrot"])
+    live(do_change_status, ticket=waiting, status=Status.PENDING, acting_user=None, at=AT)
+    solved = live(make_ticket, at=AT)
+    live(do_change_status, ticket=solved, status=Status.SOLVED, acting_user=None, at=AT)
+    unsolved = TicketFilters(statuses=[Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD])
+
+    found = list_tickets_by_deadline(admin, unsolved, after=None, limit=50)
+
+    assert [ticket.sla_due_at for ticket in found[:4]] == [
+        AT - 23 * HOUR,
+        AT + HOUR,
+        AT + HOUR,
+        AT + 3 * HOUR,
+    ]
+    expected = [overdue, tie_first, tie_second, later, undated_high, waiting]
+    assert ids(found) == ids(expected)
+    assert walk_by_deadline(admin, unsolved, 2) == [ids(expected[i : i + 2]) for i in (0, 2, 4)]
+    assert walk_by_deadline(admin, TicketFilters(), 4) == [
+        ids(expected[:4]),
+        ids([undated_high, waiting, solved]),
+    ]
+    assert walk_by_deadline(admin, TicketFilters(tag="zwrot"), 3) == [
+        ids([overdue, tie_second, later]),
+        ids([waiting]),
+    ]
+
+
+@pytest.mark.django_db
+def test_deadline_order_keeps_to_what_the_agent_may_see(queues):
+    found = list_tickets_by_deadline(queues["agent"], TicketFilters(), after=None, limit=50)
+
+    assert ids(found) == sorted(
+        [queues["own_team"].pk, queues["teamless"].pk, queues["assigned_to_agent"].pk]
+    )
+
+
+@pytest.mark.parametrize(
+    "token", ["", "none", "none_", "_5", "12_x", "x_12", "99999999999999999999999_1"]
+)
+def test_a_token_that_is_no_deadline_key_reads_as_none(token):
+    assert DeadlineKey.from_token(token) is None
+
+
+@given(
+    due_at=st.none() | st.datetimes(timezones=st.just(datetime.UTC)),
+    ticket_id=st.integers(1, 2**62),
+)
+def test_deadline_key_tokens_read_back_exactly(due_at, ticket_id):
+    key = DeadlineKey(due_at, ticket_id)
+
+    assert DeadlineKey.from_token(key.token) == key
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tickets=st.lists(
+        st.tuples(st.sampled_from(list(Status)), st.none() | st.integers(-3, 3)), max_size=10
+    ),
+    statuses=st.lists(st.sampled_from(list(Status)), unique=True, max_size=4),
+    limit=st.integers(1, 4),
+)
+def test_deadline_pages_hold_every_ticket_once_in_deadline_order(tickets, statuses, limit):
+    with transaction.atomic():
+        admin = make_agent(role=Role.ADMIN)
+        keys = []
+        for status, hours in tickets:
+            due_at = None if hours is None else AT + hours * HOUR
+            ticket = make_ticket()
+            # The status and deadline as actions and the SLA app would leave them.
+            Ticket.objects.filter(pk=ticket.pk).update(status=status, sla_due_at=due_at)
+            keys.append((status, DeadlineKey(due_at, ticket.pk)))
+        expected = sorted(
+            (key for status, key in keys if not statuses or status in statuses),
+            key=attrgetter("sort_key"),
+        )
+
+        pages = walk_by_deadline(admin, TicketFilters(statuses=statuses), limit)
+
+        assert [ticket_id for page in pages for ticket_id in page] == [
+            key.ticket_id for key in expected
+        ]
+        assert all(len(page) == limit for page in pages[:-1])
+        transaction.set_rollback(True)
+
+
+def plan_of_first_query(call) -> str:
+    """How the database runs the first query ``call`` sends, one plan line per line.
+
+    PostgreSQL is asked with sequential scans and sorts priced out, as on a big table: if the
+    plan still sorts, no index can give the order.
+    """
+    captured: list[tuple[str, object]] = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        call()
+    sql, params = captured[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "after"),
+    [
+        (Status.OPEN, None),
+        (Status.OPEN, DeadlineKey(AT, 10)),
+        (Status.SOLVED, DeadlineKey(None, 10)),
+    ],
+)
+def test_a_deadline_page_reads_the_deadline_index_in_order_without_sorting(status, after):
+    admin = make_agent(role=Role.ADMIN)
+    make_ticket()
+
+    plan = plan_of_first_query(
+        lambda: list_tickets_by_deadline(
+            admin, TicketFilters(statuses=[status]), after=after, limit=50
+        )
+    )
+
+    assert "ticket_status_sla_due_id" in plan
+    assert "TEMP B-TREE" not in plan  # SQLite's sort
+    assert "Sort" not in plan  # PostgreSQL's

@@ -1,10 +1,16 @@
 """The inbox: sign-in required, exact counts per view, paging, filters, languages, queries."""
 
+import datetime
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from okienko.accounts.choices import Role
-from okienko.testing.factories import make_agent, make_ticket
+from okienko.sla.actions import do_refresh_open_tickets
+from okienko.testing.factories import make_agent, make_round_the_clock_policy, make_ticket
 from okienko.tickets.actions import do_change_status
 from okienko.tickets.choices import Channel, Priority, Status
 
@@ -205,3 +211,104 @@ def test_inbox_queries_do_not_grow_with_tickets(
         response = agent_client.get("/inbox/")
 
     assert len(response.context["tickets"]) == ticket_count
+
+
+@pytest.fixture
+def deadlines(live, agent, orders_team):
+    """Open tickets of the agent's team whose first reply falls due an hour after they came in,
+    created out of deadline order, and one waiting on the customer (no running deadline)."""
+    make_round_the_clock_policy(first_reply_minutes=60)
+    now = timezone.now()
+    tickets = {
+        name: live(make_ticket, team=orders_team, at=now + datetime.timedelta(minutes=minutes))
+        for name, minutes in [("in_2_h", 60), ("overdue", -120), ("in_1_h", 0)]
+    }
+    tickets["waiting"] = live(make_ticket, team=orders_team, at=now)
+    live(do_change_status, ticket=tickets["waiting"], status=Status.PENDING, acting_user=agent)
+    return tickets
+
+
+@pytest.mark.django_db
+def test_the_inbox_sorts_by_deadline_most_urgent_first(agent_client, deadlines):
+    response = agent_client.get("/inbox/my_teams/", {"sort": "due"})
+
+    page = response.content.decode()
+    assert ids(response.context["tickets"]) == [
+        deadlines[name].pk for name in ["overdue", "in_1_h", "in_2_h", "waiting"]
+    ]
+    assert '<option value="due" selected>' in page
+    assert 'aria-sort="ascending"' in page
+    assert "sla sla-over" in page
+    assert 'href="?"' in page  # the "No." heading goes back to newest first
+
+
+@pytest.mark.django_db
+def test_sort_links_keep_the_filters_and_the_filters_keep_the_sort(agent_client, deadlines):
+    newest = agent_client.get("/inbox/my_teams/", {"priority": "normal"}).content.decode()
+    by_deadline = agent_client.get(
+        "/inbox/my_teams/", {"priority": "normal", "sort": "due"}
+    ).content.decode()
+
+    assert 'href="?priority=normal&amp;sort=due"' in newest
+    assert 'aria-sort="descending"' in newest
+    assert 'href="?priority=normal"' in by_deadline  # back to newest, same filter
+    assert 'href="?sort=due" class="button button--ghost"' in by_deadline  # clear filters only
+
+
+@pytest.mark.django_db
+def test_next_page_in_deadline_order_continues_after_the_last_ticket(agent_client, agent):
+    make_round_the_clock_policy(first_reply_minutes=60)
+    now = timezone.now()
+    tickets = [
+        make_ticket(assignee=agent, at=now - datetime.timedelta(minutes=n)) for n in range(52)
+    ]
+    do_refresh_open_tickets()
+    most_urgent_first = [ticket.pk for ticket in reversed(tickets)]
+
+    first = agent_client.get("/inbox/", {"priority": "normal", "sort": "due"})
+    token = first.context["next_after"]
+    second = agent_client.get("/inbox/", {"priority": "normal", "sort": "due", "after": token})
+
+    assert ids(first.context["tickets"]) == most_urgent_first[:50]
+    assert first.context["next_before"] is None
+    assert f'href="?priority=normal&amp;sort=due&amp;after={token}"' in first.content.decode()
+    assert ids(second.context["tickets"]) == most_urgent_first[50:]
+    assert second.context["next_after"] is None
+    assert not second.context["is_first_page"]
+
+
+@pytest.mark.django_db
+def test_a_bad_deadline_cursor_shows_the_first_page(agent_client, deadlines):
+    response = agent_client.get("/inbox/my_teams/", {"sort": "due", "after": "jutro_7"})
+
+    assert response.status_code == 200
+    assert response.context["is_first_page"]
+    assert ids(response.context["tickets"])[0] == deadlines["overdue"].pk
+
+
+@pytest.mark.django_db
+def test_sort_labels_follow_the_agents_language(orders_team, deadlines):
+    polish = make_agent(language="pl", teams=[orders_team])
+    client = Client()
+    client.force_login(polish)
+
+    page = client.get("/inbox/my_teams/").content.decode()
+
+    assert "Kolejność" in page
+    assert "Najnowsze najpierw" in page
+    assert "Termin (najpilniejsze najpierw)" in page
+
+
+@pytest.mark.django_db
+def test_deadline_order_costs_one_query_more_per_status_than_newest_first(
+    agent_client, agent, orders_team, deadlines
+):
+    agent_client.get("/inbox/my_teams/")  # the first visit sets the agent online once
+
+    with CaptureQueriesContext(connection) as newest:
+        agent_client.get("/inbox/my_teams/")
+    with CaptureQueriesContext(connection) as by_deadline:
+        agent_client.get("/inbox/my_teams/", {"sort": "due"})
+
+    # The page is not full of deadlines: the tickets without one are read too, status by status.
+    assert len(by_deadline) == len(newest) + 4
