@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anymail",
     "okienko.api",
     "okienko.workspace",
+    "okienko.portal",
     "ninja",
     "channels",
     "huey.contrib.djhuey",
@@ -197,6 +198,16 @@ MAX_ATTACHMENT_BYTES = int(_env("MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(_env("MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
 # How long an Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_TTL_HOURS = int(_env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+
+# Where agents reach this install, for links in e-mails (notifications, sign-in links).
+PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The customer portal signs customers in by e-mailed links: how long a link works, and how many
+# links one address and one client IP may ask for per window (counted in the cache).
+PORTAL_SIGN_IN_LINK_MINUTES = int(_env("PORTAL_SIGN_IN_LINK_MINUTES", "30"))
+PORTAL_SIGN_IN_PER_ADDRESS = int(_env("PORTAL_SIGN_IN_PER_ADDRESS", "5"))
+PORTAL_SIGN_IN_PER_IP = int(_env("PORTAL_SIGN_IN_PER_IP", "20"))
+PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
 
 # Outgoing mail of inboxes without SMTP settings of their own.
 EMAIL_HOST = _env("SMTP_HOST", "localhost")

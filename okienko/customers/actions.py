@@ -12,6 +12,7 @@ from okienko.core.events import publish_on_commit
 from okienko.customers.choices import DEFAULT_TIER_SLUG, DEFAULT_TIERS
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.customers.normalize import normalize_address, normalize_nip
+from okienko.customers.selectors import customer_with_identity
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def do_get_or_create_customer_by_identity(
     Safe under concurrency: two requests for the same new address end with one customer.
     """
     normalized = _normalized(kind, address)
-    existing = _customer_with_identity(kind, normalized)
+    existing = customer_with_identity(kind, normalized)
     if existing is not None:
         return existing, False
     try:
@@ -100,26 +101,11 @@ def do_get_or_create_customer_by_identity(
             acting_user=acting_user,
         )
     except Conflict:
-        existing = _customer_with_identity(kind, normalized)
+        existing = customer_with_identity(kind, normalized)
         if existing is None:
             raise
         return existing, False
     return customer, True
-
-
-def _customer_with_identity(kind: str, address: str) -> Customer | None:
-    identity = (
-        Identity.objects.select_related("customer", "customer__tier")
-        .filter(kind=kind, address=address)
-        .first()
-    )
-    if identity is None:
-        return None
-    customer = identity.customer
-    # A merged customer's identities moved to the target, but follow the chain all the same.
-    while customer.merged_into_id is not None:
-        customer = Customer.objects.select_related("tier").get(pk=customer.merged_into_id)
-    return customer
 
 
 def do_update_customer(

@@ -8,6 +8,7 @@ from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer, Identity, Organisation, Tier
+from okienko.customers.normalize import normalize_address
 
 
 def visible_customers(user: Agent) -> QuerySet[Customer]:
@@ -79,3 +80,36 @@ def email_addresses_of(customers: Sequence[Customer]) -> dict[int, str]:
     )
     # Ordered newest first so the oldest identity wins: it is the one they wrote from first.
     return {identity.customer_id: identity.address for identity in identities}
+
+
+def customer_with_identity(kind: str, address: str) -> Customer | None:
+    """Whose identity this is (followed to where the customer was merged); None when nobody's
+    or when ``address`` cannot be an address of this kind."""
+    try:
+        address = normalize_address(kind, address)
+    except ValueError:
+        return None
+    identity = (
+        Identity.objects.select_related("customer", "customer__tier")
+        .filter(kind=kind, address=address)
+        .first()
+    )
+    if identity is None:
+        return None
+    return _unmerged(identity.customer)
+
+
+def _unmerged(customer: Customer) -> Customer:
+    # A merged customer's identities moved to the target, but follow the chain all the same.
+    while customer.merged_into_id is not None:
+        customer = Customer.objects.select_related("tier").get(pk=customer.merged_into_id)
+    return customer
+
+
+def portal_customer(customer_id: int) -> Customer | None:
+    """The customer signed in to the portal under ``customer_id``, followed to where they were
+    merged; None when they are gone."""
+    customer = (
+        Customer.objects.select_related("tier", "organisation").filter(pk=customer_id).first()
+    )
+    return _unmerged(customer) if customer is not None else None

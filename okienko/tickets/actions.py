@@ -563,6 +563,36 @@ def do_change_status(
     return _set_status(ticket, status, acting_user=acting_user, rule=rule, at=at or timezone.now())
 
 
+# What a requester may do to their own ticket's status (in the portal): call it solved, or
+# reopen it once solved.
+CUSTOMER_STATUSES = (Status.SOLVED, Status.OPEN)
+
+
+@transaction.atomic
+def do_change_status_by_customer(
+    *, ticket: Ticket, status: str, at: datetime.datetime | None = None
+) -> bool:
+    """The requester marks their request solved (no fields required, unlike an agent) or reopens
+    a solved one; closed tickets stay closed. The history names the customer as the actor."""
+    _check_choice(status, CUSTOMER_STATUSES, "status")
+    if ticket.status == status:
+        return False
+    _refuse_if_closed(ticket)
+    if status == Status.OPEN and ticket.status != Status.SOLVED:
+        raise Conflict(f"Ticket #{ticket.pk} is not solved, so it cannot be reopened")
+    at = at or timezone.now()
+    return _change_field(
+        ticket,
+        "status",
+        status,
+        acting_user=None,
+        actor_kind=AuthorKind.CUSTOMER,
+        rule="",
+        at=at,
+        extra=_status_side_effects(ticket.status, status, at),
+    )
+
+
 def _set_status(
     ticket: Ticket, status: str, *, acting_user: Agent | None, rule: str, at: datetime.datetime
 ) -> bool:

@@ -19,6 +19,7 @@ from okienko.api.pagination import (
     next_cursor,
     next_deadline_cursor,
 )
+from okienko.core.downloads import safe_download
 from okienko.core.errors import InvalidInput
 from okienko.customers.selectors import access_customer
 from okienko.sla.selectors import attach_sla
@@ -282,13 +283,6 @@ def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
 @router.get("/attachments/{attachment_id}", summary="Download an attachment")
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = access_attachment(acting_agent(request), attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+    return safe_download(
+        attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
-    # Never let the browser render an uploaded file as a page of ours.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -41,7 +41,7 @@ class AgentPreferencesMiddleware:
 
 
 # Requests that are not an agent at work in the workspace: they do not keep anyone online.
-_NOT_WORKSPACE = ("/api/", "/admin/", "/static/", "/inbound/")
+_NOT_WORKSPACE = ("/api/", "/admin/", "/static/", "/inbound/", "/portal/")
 
 
 class AgentActivityMiddleware:
