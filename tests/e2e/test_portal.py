@@ -3,6 +3,7 @@ photo, see the agent's answer and reply; screenshots for the docs."""
 
 import datetime
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,13 @@ def test_a_customer_signs_in_by_link_submits_a_request_and_answers_the_agent(
     live_server, page, browser, settings, tasks_run_at_once
 ):
     settings.PUBLIC_URL = live_server.url
+    # Sign-in requests are counted in a cache of this test's own, not in a shared Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"portal-e2e-{uuid.uuid4().hex}",
+        }
+    }
     make_round_the_clock_policy(first_reply_minutes=4 * 60)
     make_category(name="Reklamacje")
     make_category(name="Dostawa")

@@ -1,8 +1,8 @@
 import re
+import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from okienko.portal.views import CUSTOMER_KEY
@@ -12,11 +12,15 @@ LINK = re.compile(r"http://\S+/portal/sign-in/(?P<token>[\w-]+)/")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate limits count in the cache, which outlives a test's database.
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_rate_limits(settings):
+    # Rate limits count in the cache, which outlives a test's database: each test counts in a
+    # cache of its own (flushing a shared Redis would drop others' keys and queued tasks).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"portal-test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from okienko.testing.factories import (
     make_round_the_clock_policy,
     make_ticket,
 )
-from okienko.tickets.actions import do_change_status, do_reply
+from okienko.tickets.actions import AttachmentInput, do_change_status, do_reply
 from okienko.tickets.choices import AuthorKind, Channel, EventKind, Status
 from okienko.tickets.models import Ticket, TicketEvent
 
@@ -253,3 +253,23 @@ def test_my_requests_take_a_fixed_number_of_queries(
         response = portal_client.get("/portal/requests/")
 
     assert response.content.decode().count('class="request-item"') == 5
+
+
+def test_a_request_page_takes_a_fixed_number_of_queries(
+    customer, portal_client, django_assert_num_queries
+):
+    agent = make_agent()
+    ticket = make_ticket(requester=customer, assignee=agent)
+    for number in range(4):
+        do_reply(
+            ticket=ticket,
+            text=f"Odpowiedź {number}",
+            attachments=[AttachmentInput(f"plik{number}.pdf", "application/pdf", b"%PDF")],
+            acting_user=agent,
+        )
+
+    # session, customer, ticket, SLA clocks, messages with authors, their attachments
+    with django_assert_num_queries(6):
+        response = portal_client.get(f"/portal/requests/{ticket.pk}/")
+
+    assert response.content.decode().count('class="message ') == 5

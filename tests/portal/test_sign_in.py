@@ -197,3 +197,16 @@ def test_signing_out_ends_the_portal_session(portal_client):
 
     assert response["Location"] == "/portal/sign-in/"
     assert after["Location"] == "/portal/sign-in/"
+
+
+def test_signing_out_of_the_portal_keeps_an_agent_in_the_same_browser_signed_in(customer):
+    browser = Client()
+    browser.force_login(make_agent())
+    session = browser.session
+    session[CUSTOMER_KEY] = customer.pk
+    session.save()
+
+    browser.post("/portal/sign-out/")
+
+    assert browser.get("/portal/requests/")["Location"] == "/portal/sign-in/"
+    assert browser.get("/inbox/").status_code == 200
