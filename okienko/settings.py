@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "okienko.sla",
     "okienko.routing",
     "okienko.automation",
+    "okienko.notifications",
+    "okienko.integrations",
     "anymail",
     "okienko.api",
     "okienko.workspace",
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "okienko.workspace.context_processors.presence_choices",
+                "okienko.workspace.context_processors.unread_notifications",
             ],
         },
     },
@@ -209,7 +212,12 @@ PORTAL_SIGN_IN_PER_ADDRESS = int(_env("PORTAL_SIGN_IN_PER_ADDRESS", "5"))
 PORTAL_SIGN_IN_PER_IP = int(_env("PORTAL_SIGN_IN_PER_IP", "20"))
 PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
 
-# Outgoing mail of inboxes without SMTP settings of their own.
+# Outbound webhooks are signed with this shared secret (HMAC-SHA256); unset, rules cannot call
+# webhooks, since a receiver could not tell our calls from anyone else's.
+WEBHOOK_SECRET = _env("WEBHOOK_SECRET", "")
+WEBHOOK_TIMEOUT_SECONDS = float(_env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+
+# Outgoing mail of inboxes without SMTP settings of their own, and of notifications to agents.
 EMAIL_HOST = _env("SMTP_HOST", "localhost")
 EMAIL_PORT = int(_env("SMTP_PORT", "25"))
 EMAIL_HOST_USER = _env("SMTP_USER", "")

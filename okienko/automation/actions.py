@@ -89,6 +89,14 @@ def _bump_version() -> None:
 @transaction.atomic
 def do_save_rule(*, data: RuleInput, rule: Rule | None = None) -> Rule:
     """Create a rule or replace ``rule``; conditions and operations are validated first."""
+    rule = built_rule(data, rule=rule)
+    save_unique(rule, taken=f"A rule named {rule.name!r} already exists")
+    _bump_version()
+    return rule
+
+
+def built_rule(data: RuleInput, *, rule: Rule | None = None) -> Rule:
+    """``data`` validated into ``rule`` (or a new, unsaved rule), e.g. to dry-run a draft."""
     name = data.name.strip()
     if not name:
         raise InvalidInput("A rule needs a name", errors={"name": ["empty"]})
@@ -111,8 +119,6 @@ def do_save_rule(*, data: RuleInput, rule: Rule | None = None) -> Rule:
     rule.match = data.match
     rule.conditions = normalise_conditions(data.conditions)
     rule.operations = normalise_operations(data.operations)
-    save_unique(rule, taken=f"A rule named {name!r} already exists")
-    _bump_version()
     return rule
 
 

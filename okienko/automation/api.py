@@ -52,7 +52,7 @@ def _rule_input(payload: RuleIn) -> actions.RuleInput:
 def vocabulary(request: HttpRequest) -> dict[str, Any]:
     acting_agent(request)
     return {
-        "fields": {name: spec.description for name, spec in FIELDS.items()},
+        "fields": {name: str(spec.description) for name, spec in FIELDS.items()},
         "operators": list(OPERATORS),
         "operations": list(OPERATIONS),
         "placeholders": list(PLACEHOLDERS),

@@ -9,6 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from okienko.core.errors import InvalidInput
 
 Facts = Mapping[str, Any]
@@ -17,29 +20,29 @@ Facts = Mapping[str, Any]
 @dataclass(frozen=True)
 class FieldSpec:
     kind: str  # "text", "choice", "number", "list", "boolean", "id"
-    description: str
+    description: Promise
 
 
 # What a rule can look at. Durations are in hours (business hours where the name says so).
 FIELDS: Mapping[str, FieldSpec] = {
-    "status": FieldSpec("choice", "ticket status"),
-    "priority": FieldSpec("choice", "ticket priority"),
-    "channel": FieldSpec("choice", "channel of origin"),
-    "team": FieldSpec("id", "team id (empty: none)"),
-    "assignee": FieldSpec("id", "assigned agent id (empty: none)"),
-    "category": FieldSpec("id", "category id"),
-    "tags": FieldSpec("list", "tag names"),
-    "tier": FieldSpec("choice", "customer tier slug"),
-    "language": FieldSpec("choice", "customer's language"),
-    "subject": FieldSpec("text", "subject"),
-    "message": FieldSpec("text", "text of the latest public message"),
-    "escalation_level": FieldSpec("number", "0 first line, 1 second line, 2 supervisor"),
-    "business_hours_now": FieldSpec("boolean", "the default business calendar is open now"),
-    "hours_since_created": FieldSpec("number", "hours since the ticket was opened"),
-    "hours_since_updated": FieldSpec("number", "hours since the last change"),
-    "hours_in_status": FieldSpec("number", "hours since the status last changed"),
-    "business_hours_in_status": FieldSpec("number", "business hours since the status changed"),
-    "hours_since_customer_message": FieldSpec("number", "hours since the customer last wrote"),
+    "status": FieldSpec("choice", _("ticket status")),
+    "priority": FieldSpec("choice", _("ticket priority")),
+    "channel": FieldSpec("choice", _("channel of origin")),
+    "team": FieldSpec("id", _("team id (empty: none)")),
+    "assignee": FieldSpec("id", _("assigned agent id (empty: none)")),
+    "category": FieldSpec("id", _("category id")),
+    "tags": FieldSpec("list", _("tag names")),
+    "tier": FieldSpec("choice", _("customer tier slug")),
+    "language": FieldSpec("choice", _("customer's language")),
+    "subject": FieldSpec("text", _("subject")),
+    "message": FieldSpec("text", _("text of the latest public message")),
+    "escalation_level": FieldSpec("number", _("0 first line, 1 second line, 2 supervisor")),
+    "business_hours_now": FieldSpec("boolean", _("the default business calendar is open now")),
+    "hours_since_created": FieldSpec("number", _("hours since the ticket was opened")),
+    "hours_since_updated": FieldSpec("number", _("hours since the last change")),
+    "hours_in_status": FieldSpec("number", _("hours since the status last changed")),
+    "business_hours_in_status": FieldSpec("number", _("business hours since the status changed")),
+    "hours_since_customer_message": FieldSpec("number", _("hours since the customer last wrote")),
 }
 
 
@@ -76,6 +79,18 @@ OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
     "less_than": _compare(lambda left, right: left < right),
     "is_empty": lambda actual, _expected: actual in (None, "", [], ()),
     "is_set": lambda actual, _expected: actual not in (None, "", [], ()),
+}
+OPERATOR_LABELS: Mapping[str, Promise] = {
+    "is": _("is"),
+    "is_not": _("is not"),
+    "in": _("is one of"),
+    "not_in": _("is none of"),
+    "contains": _("contains"),
+    "not_contains": _("does not contain"),
+    "greater_than": _("is greater than"),
+    "less_than": _("is less than"),
+    "is_empty": _("is empty"),
+    "is_set": _("is set"),
 }
 _LIST_OPERATORS = frozenset({"in", "not_in"})
 _VALUELESS = frozenset({"is_empty", "is_set"})

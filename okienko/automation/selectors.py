@@ -10,16 +10,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Agent
+from okienko.accounts.selectors import agents, teams
 from okienko.automation.conditions import hours_between
 from okienko.automation.models import Macro, Rule, RulesVersion
+from okienko.automation.operations import NOTIFY_TARGET_LABELS
 from okienko.core.errors import NotFound
-from okienko.customers.selectors import email_addresses_of
+from okienko.customers.selectors import email_addresses_of, tiers
 from okienko.sla.calendar import DEFAULT_CALENDAR, BusinessCalendar
 from okienko.sla.selectors import business_calendar, default_calendar, ticket_sla
+from okienko.tickets.choices import Channel, Priority, Status
 from okienko.tickets.models import Ticket
-from okienko.tickets.selectors import TicketSnapshot, ticket_snapshots
+from okienko.tickets.selectors import TicketSnapshot, categories, ticket_snapshots
 
 
 def _facts(
@@ -165,3 +169,26 @@ def access_macro(macro_id: int) -> Macro:
         return Macro.objects.get(pk=macro_id, is_active=True)
     except Macro.DoesNotExist as error:
         raise NotFound(f"Macro {macro_id} not found") from error
+
+
+def value_choices(name: str) -> list[tuple[str, str]] | None:
+    """The values a condition field or an operation parameter takes, as (value, label) for a
+    form's select; None where any text or number goes."""
+    enumerated = {"status": Status, "priority": Priority, "channel": Channel}
+    if name in enumerated:
+        return [(value, str(label)) for value, label in enumerated[name].choices]
+    if name in ("team", "team_id"):
+        return [(str(team.pk), team.name) for team in teams().prefetch_related(None)]
+    if name in ("assignee", "agent_id"):
+        return [(str(agent.pk), agent.name) for agent in agents().prefetch_related(None)]
+    if name == "category":
+        return [(str(category.pk), str(category)) for category in categories()]
+    if name == "tier":
+        return [(tier.slug, tier.name) for tier in tiers()]
+    if name == "language":
+        return list(settings.LANGUAGES)
+    if name == "business_hours_now":
+        return [("true", str(_("yes"))), ("false", str(_("no")))]
+    if name == "to":
+        return [(key, str(label)) for key, label in NOTIFY_TARGET_LABELS.items()]
+    return None

@@ -66,6 +66,10 @@ def access_organisation(user: Agent, organisation_id: int) -> Organisation:
         raise NotFound(f"Organisation {organisation_id} not found") from error
 
 
+def tiers() -> QuerySet[Tier]:
+    return Tier.objects.order_by("position", "name")
+
+
 def tier_by_slug(slug: str) -> Tier:
     try:
         return Tier.objects.get(slug=slug)

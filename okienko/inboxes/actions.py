@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput
 from okienko.core.events import publish_on_commit
+from okienko.core.retry import next_attempt_after
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
@@ -489,8 +490,6 @@ def _record_bounce(inbound: InboundMessage) -> Message | None:
 
 # Outbound: a public reply on an e-mail ticket becomes a delivery, sent by a task with retries.
 
-# Waits before each retry; after the last one the delivery has failed for good.
-RETRY_DELAYS = tuple(datetime.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
 # A sender claims a delivery for this long, so two workers never send it twice.
 SEND_LEASE = datetime.timedelta(minutes=10)
 DEFAULT_SIGNATURE = "{agent}\n{inbox}"
@@ -558,8 +557,8 @@ def do_send_delivery(*, delivery: Delivery) -> Delivery:
 
 
 def _delivery_failed(delivery: Delivery, error: str) -> None:
-    if delivery.attempts <= len(RETRY_DELAYS):
-        retry_at = timezone.now() + RETRY_DELAYS[delivery.attempts - 1]
+    retry_at = next_attempt_after(delivery.attempts, timezone.now())
+    if retry_at is not None:
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=retry_at, error=error)
         return
     with transaction.atomic():

@@ -315,6 +315,7 @@ _CLAIM_SQL = {
     Alert.BREACHED: _claim_sql("breached_at", "due_at"),
 }
 _ALERT_EVENT = {Alert.WARNING: EventKind.SLA_WARNING, Alert.BREACHED: EventKind.SLA_BREACHED}
+_BATCH_EVENT = {Alert.WARNING: "sla.warnings", Alert.BREACHED: "sla.breaches"}
 
 
 def _claim(alert: Alert, now: datetime.datetime, limit: int) -> list[SlaEvent]:
@@ -353,10 +354,12 @@ def do_sweep_sla(*, now: datetime.datetime | None = None, batch: int = 1000) -> 
             with transaction.atomic():
                 events = _claim(alert, now, batch)
                 do_record_sla_events(events)
-                if events and alert == Alert.BREACHED:
-                    # One event per batch too, for work done set-wise (escalation per team).
+                if events:
+                    # One event per batch too, for work done set-wise (escalation per team,
+                    # notifications, live pages).
                     ticket_ids = sorted({event.ticket_id for event in events})
-                    publish_on_commit("sla.breaches", ticket_ids=ticket_ids)
+                    alerts = [(event.ticket_id, event.field) for event in events]
+                    publish_on_commit(_BATCH_EVENT[alert], ticket_ids=ticket_ids, alerts=alerts)
             counts[alert] += len(events)
             if len(events) < batch:
                 break

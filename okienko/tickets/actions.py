@@ -524,7 +524,12 @@ def _change_field(
         new=new_value,
         rule=rule,
     ).save()
-    publish_on_commit("ticket.updated", ticket_id=ticket.pk, field=field)
+    publish_on_commit(
+        "ticket.updated",
+        ticket_id=ticket.pk,
+        field=field,
+        actor_id=acting_user.pk if acting_user else None,
+    )
     return True
 
 

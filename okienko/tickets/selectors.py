@@ -43,6 +43,21 @@ def _with_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+@dataclass(frozen=True)
+class TicketAudience:
+    """Who may see a ticket besides admins and supervisors: its team's agents (everyone when
+    it has no team) and its assignee."""
+
+    ticket_id: int
+    team_id: int | None
+    assignee_id: int | None
+
+
+def ticket_audiences(ticket_ids: Sequence[int]) -> list[TicketAudience]:
+    rows = Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "team_id", "assignee_id")
+    return [TicketAudience(*row) for row in rows]
+
+
 def access_ticket(user: Agent, ticket_id: int) -> Ticket:
     """The ticket, if ``user`` may see it; otherwise ``NotFound``, not revealing it exists."""
     try:
@@ -384,6 +399,10 @@ def latest_customer_message(ticket: Ticket) -> Message | None:
         .order_by("-id")
         .first()
     )
+
+
+def message_by_id(message_id: int) -> Message | None:
+    return Message.objects.filter(pk=message_id).first()
 
 
 def outbound_message(message_id: int) -> Message | None:

@@ -6,3 +6,10 @@ class WorkspaceConfig(AppConfig):
     name = "okienko.workspace"
     label = "workspace"
     verbose_name = _("Agent workspace")
+
+    def ready(self) -> None:
+        from okienko.core.events import subscribe
+        from okienko.workspace.live import BATCH_EVENTS, TICKET_EVENTS, announce_ticket_changes
+
+        for name in (*TICKET_EVENTS, *BATCH_EVENTS):
+            subscribe(name)(announce_ticket_changes)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from okienko.accounts.models import Agent, Team
 from okienko.accounts.selectors import assignable_agents, teams
 from okienko.automation.placeholders import gaps
+from okienko.notifications.selectors import Preference
 from okienko.tickets.actions import AttachmentInput
 from okienko.tickets.choices import Channel, Priority, Status
 from okienko.tickets.models import Ticket
@@ -181,3 +182,33 @@ class NewTicketForm(forms.Form):
         if minutes and self.cleaned_data["channel"] == Channel.PHONE:
             return _("Call duration: %(minutes)d min") % {"minutes": minutes} + "\n\n" + text
         return text
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of notification: in the workspace, by e-mail."""
+
+    def __init__(self, *args: Any, preferences: list[Preference], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.preferences = preferences
+        for preference in preferences:
+            self.fields[f"{preference.kind}-in_app"] = forms.BooleanField(
+                label=_("In the workspace"), required=False, initial=preference.in_app
+            )
+            self.fields[f"{preference.kind}-email"] = forms.BooleanField(
+                label=_("By e-mail"), required=False, initial=preference.email
+            )
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [
+            (preference.label, self[f"{preference.kind}-in_app"], self[f"{preference.kind}-email"])
+            for preference in self.preferences
+        ]
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        return {
+            preference.kind: (
+                self.cleaned_data[f"{preference.kind}-in_app"],
+                self.cleaned_data[f"{preference.kind}-email"],
+            )
+            for preference in self.preferences
+        }

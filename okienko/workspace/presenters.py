@@ -162,8 +162,11 @@ def _deadline(view: ClockView, now: datetime.datetime) -> Deadline:
         summary = _("paused, %(left)s left") % {"left": duration(remaining or 0)}
     elif remaining is not None and remaining < 0:
         state, summary = DeadlineState.OVER, _("%(late)s overdue") % {"late": duration(remaining)}
+    elif clock.breached_at is not None:
+        # The sweep that raised the breach is the authority, whatever this server's clock says.
+        state, summary = DeadlineState.OVER, str(_("overdue"))
     else:
-        near = clock.warn_at is not None and clock.warn_at <= now
+        near = clock.warned_at is not None or (clock.warn_at is not None and clock.warn_at <= now)
         state = DeadlineState.NEAR if near else DeadlineState.OK
         summary = _("%(left)s left") % {"left": duration(remaining or 0)}
     return Deadline(

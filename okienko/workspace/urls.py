@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.workspace import views
+from okienko.workspace import rule_views, views
 
 app_name = "workspace"
 
@@ -17,7 +17,19 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/properties/", views.update_properties, name="update_properties"),
     path("tickets/<int:ticket_id>/escalate/", views.escalate, name="escalate"),
     path("tickets/<int:ticket_id>/macro/", views.apply_macro, name="apply_macro"),
+    path("tickets/<int:ticket_id>/live/", views.ticket_live, name="ticket_live"),
     path("presence/", views.set_presence, name="presence"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.read_notifications, name="read_notifications"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.open_notification,
+        name="open_notification",
+    ),
     path("quarantine/", views.quarantine, name="quarantine"),
+    path("settings/rules/", rule_views.rule_list, name="rules"),
+    path("settings/rules/new/<slug:kind>/", rule_views.rule_edit, name="new_rule"),
+    path("settings/rules/<int:rule_id>/", rule_views.rule_edit, name="rule"),
+    path("settings/rules/<int:rule_id>/delete/", rule_views.rule_delete, name="delete_rule"),
     path("quarantine/<int:item_id>/reprocess/", views.reprocess, name="reprocess"),
 ]

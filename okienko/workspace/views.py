@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -30,6 +31,14 @@ from okienko.inboxes.selectors import (
     access_inbound_item,
     channel_details,
     list_inbound_items,
+)
+from okienko.notifications.actions import do_mark_read, do_save_preferences
+from okienko.notifications.choices import NotificationKind
+from okienko.notifications.selectors import (
+    access_notification,
+    describe,
+    preferences_of,
+    recent_notifications,
 )
 from okienko.routing.actions import do_escalate_ticket, do_set_presence
 from okienko.routing.choices import Presence
@@ -55,7 +64,12 @@ from okienko.tickets.selectors import (
     ticket_events,
     ticket_messages,
 )
-from okienko.workspace.forms import MessageForm, NewTicketForm, PropertiesForm
+from okienko.workspace.forms import (
+    MessageForm,
+    NewTicketForm,
+    NotificationPreferencesForm,
+    PropertiesForm,
+)
 from okienko.workspace.presenters import deadlines, history, next_deadline
 
 PAGE_SIZE = 50
@@ -412,3 +426,55 @@ def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(
         request, "workspace/ticket.html", _ticket_context(agent, ticket, message_form=form)
     )
+
+
+@login_required
+@require_GET
+def ticket_live(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The parts of an open ticket page that somebody else's change may have altered."""
+    agent = _agent(request)
+    ticket = _ticket_or_404(agent, ticket_id)
+    return render(request, "workspace/partials/_ticket_live.html", _ticket_context(agent, ticket))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The agent's recent notifications and their choice of how to be told."""
+    agent = _agent(request)
+    form = NotificationPreferencesForm(request.POST or None, preferences=preferences_of(agent))
+    if request.method == "POST" and form.is_valid():
+        do_save_preferences(agent, form.choices())
+        messages.success(request, _("Notification settings saved."))
+        return redirect("workspace:notifications")
+    context = {
+        "notifications": [(item, describe(item)) for item in recent_notifications(agent)],
+        "preferences_form": form,
+    }
+    return render(request, "workspace/notifications.html", context)
+
+
+@login_required
+@require_POST
+def read_notifications(request: HttpRequest) -> HttpResponse:
+    do_mark_read(_agent(request))
+    return redirect("workspace:notifications")
+
+
+@login_required
+@require_GET
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification to its ticket, marking it read."""
+    agent = _agent(request)
+    try:
+        notification = access_notification(agent, notification_id)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    do_mark_read(agent, [notification.pk])
+    if notification.ticket_id is not None:
+        return redirect("workspace:ticket", ticket_id=notification.ticket_id)
+    if notification.kind in (NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACHED):
+        # A digest of unassigned tickets: those tickets, most urgent first.
+        unassigned = reverse("workspace:inbox_view", args=[InboxView.UNASSIGNED])
+        return redirect(f"{unassigned}?sort={TicketOrder.DUE}")
+    return redirect("workspace:notifications")

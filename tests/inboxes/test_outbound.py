@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 
 from okienko.accounts.choices import Role
 from okienko.core.events import DomainEvent
+from okienko.core.retry import RETRY_DELAYS
 from okienko.inboxes.actions import (
-    RETRY_DELAYS,
     do_create_inbox,
     do_queue_email_delivery,
     do_send_delivery,

@@ -446,7 +446,9 @@ def test_reply_publishes_message_added_and_status_change(
                 "author_kind": "agent",
             },
         ),
-        DomainEvent("ticket.updated", {"ticket_id": ticket.pk, "field": "status"}),
+        DomainEvent(
+            "ticket.updated", {"ticket_id": ticket.pk, "field": "status", "actor_id": agent.pk}
+        ),
     ]
 
 
@@ -642,7 +644,9 @@ def test_change_publishes_ticket_updated(published, django_capture_on_commit_cal
         do_change_priority(ticket=ticket, priority=Priority.HIGH, acting_user=agent)
 
     assert published == [
-        DomainEvent("ticket.updated", {"ticket_id": ticket.pk, "field": "priority"})
+        DomainEvent(
+            "ticket.updated", {"ticket_id": ticket.pk, "field": "priority", "actor_id": agent.pk}
+        )
     ]
 
 

@@ -54,6 +54,12 @@ def test_durations_read_at_a_glance():
 
 
 def test_deadline_states(policy, live, agent):
+    # One instant for creating and reading: a slow machine must not shift "3 h 30 min left".
+    now = timezone.now()
+
+    def ago(**kwargs: float) -> datetime.datetime:
+        return now - timedelta(**kwargs)
+
     fresh = live(make_ticket, at=ago(minutes=30))
     near = live(make_ticket, at=ago(hours=3, minutes=30))
     over = live(make_ticket, at=ago(hours=5))
@@ -69,7 +75,6 @@ def test_deadline_states(policy, live, agent):
         status="solved",
         at=started + 2 * HOUR,
     )
-    now = timezone.now()
     with translation.override("en"):
         states = {
             ticket.pk: next_deadline(ticket_sla(ticket.pk, now=now), now)
@@ -128,3 +133,15 @@ def test_no_policy_is_said_plainly(db, agent_client):
     ticket = make_ticket()
     page = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert 'id="ticket-sla"' in page
+
+
+def test_a_breach_the_sweep_raised_shows_as_overdue_whatever_this_servers_clock_says(policy, live):
+    ticket = live(make_ticket, priority="normal")
+    now = timezone.now()
+    do_sweep_sla(now=now + 5 * HOUR)  # a sweep whose clock runs ahead of this server's
+
+    with translation.override("en"):
+        first_reply, resolution = deadlines(ticket_sla(ticket.pk, now=now), now)
+
+    assert (first_reply.state, first_reply.summary) == ("over", "overdue")
+    assert resolution.state == "ok"  # 5 h of 24: neither warned nor breached

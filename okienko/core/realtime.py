@@ -1,0 +1,80 @@
+"""The realtime publisher: tell the browsers watching something that it changed.
+
+Messages go to Channels groups (``ticket.<id>``, ``agent.<id>``, ``team.<id>``...). The in-memory
+channel layer of the embedded mode belongs to the web server's event loop, while changes commit in
+sync views and in Huey worker threads: those hand their messages to that loop thread-safely. With
+Redis any thread may send, on a loop of its own.
+"""
+
+import asyncio
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+_serving_loop: asyncio.AbstractEventLoop | None = None
+
+
+def bind_serving_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Remember the loop the WebSocket consumers of this process run on (set when one connects)."""
+    global _serving_loop  # noqa: PLW0603 - one loop per process, set by its consumers
+    _serving_loop = loop
+
+
+def send(group: str, message: dict[str, Any]) -> None:
+    """Deliver ``message`` (with a ``type`` naming the consumer's handler) to everyone in
+    ``group``; never raises, a browser that misses an update catches up on its next load."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    loop = _serving_loop
+    try:
+        if loop is not None and loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+            future.add_done_callback(_log_failure)
+        elif (current := _running_loop()) is not None:
+            # Sync code called from a running loop's own thread cannot wait for the send.
+            task = current.create_task(layer.group_send(group, message))
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
+        else:
+            async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        logger.exception("realtime message to %s failed", group)
+
+
+_pending: set[asyncio.Task[None]] = set()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _log_failure(future: Future[None]) -> None:
+    error = future.exception()
+    if error is not None:
+        logger.error("realtime message failed: %r", error)
+
+
+# The groups, named in one place for publishers and consumers alike.
+EVERY_TICKET = "tickets.all"
+TICKETS_WITHOUT_TEAM = "tickets.no-team"
+
+
+def ticket_group(ticket_id: int) -> str:
+    return f"ticket.{ticket_id}"
+
+
+def agent_group(agent_id: int) -> str:
+    return f"agent.{agent_id}"
+
+
+def team_group(team_id: int) -> str:
+    return f"team.{team_id}"

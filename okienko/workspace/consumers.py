@@ -1,0 +1,140 @@
+"""The workspace's WebSocket: live ticket changes, notifications and who else is on a ticket.
+
+One connection per open page, signed in through the session. The browser says which ticket it
+shows (``watch``, checked like any request for that ticket) and whether its agent is typing; the
+server pushes ticket ids that changed (the page fetches them over HTTP), notifications, and the
+other agents viewing or typing on the same ticket.
+"""
+
+import asyncio
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.urls import reverse
+
+from okienko.accounts.models import Agent
+from okienko.accounts.selectors import team_ids_of
+from okienko.core import realtime
+from okienko.core.errors import NotFound
+from okienko.tickets.selectors import access_ticket
+
+NOT_SIGNED_IN = 4401
+PRESENCE_STATES = ("joined", "viewing", "typing", "left")
+
+
+def _groups_of(agent: Agent) -> list[str]:
+    groups = [realtime.agent_group(agent.pk)]
+    if agent.sees_all_tickets:
+        return [*groups, realtime.EVERY_TICKET]
+    teams = [realtime.team_group(team_id) for team_id in team_ids_of(agent)]
+    return [*groups, *teams, realtime.TICKETS_WITHOUT_TEAM]
+
+
+def _may_watch(agent: Agent, ticket_id: int) -> bool:
+    try:
+        access_ticket(agent, ticket_id)
+    except NotFound:
+        return False
+    return True
+
+
+class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+    agent: Agent
+    joined: list[str]
+    watching: int | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if not isinstance(user, Agent) or not user.is_active:
+            await self.close(code=NOT_SIGNED_IN)
+            return
+        realtime.bind_serving_loop(asyncio.get_running_loop())
+        self.agent = user
+        self.joined = await database_sync_to_async(_groups_of)(user)
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        await self._stop_watching()
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        action = content.get("action")
+        if action == "watch":
+            await self._watch(content.get("ticket_id"))
+        elif action in PRESENCE_STATES and self.watching is not None:
+            await self._tell_watchers(action)
+
+    async def _watch(self, ticket_id: object) -> None:
+        await self._stop_watching()
+        if not isinstance(ticket_id, int) or not await database_sync_to_async(_may_watch)(
+            self.agent, ticket_id
+        ):
+            await self.send_json({"kind": "error", "reason": "no such ticket"})
+            return
+        self.watching = ticket_id
+        await self.channel_layer.group_add(realtime.ticket_group(ticket_id), self.channel_name)
+        await self._tell_watchers("joined")
+
+    async def _stop_watching(self) -> None:
+        if self.watching is None:
+            return
+        await self._tell_watchers("left")
+        await self.channel_layer.group_discard(
+            realtime.ticket_group(self.watching), self.channel_name
+        )
+        self.watching = None
+
+    async def _tell_watchers(self, state: str) -> None:
+        if self.watching is None:
+            return
+        await self.channel_layer.group_send(
+            realtime.ticket_group(self.watching),
+            {
+                "type": "ticket.presence",
+                "sender": self.channel_name,
+                "ticket_id": self.watching,
+                "agent_id": self.agent.pk,
+                "name": self.agent.name,
+                "state": state,
+            },
+        )
+
+    # Handlers of group messages (the ``type`` with dots as underscores).
+
+    async def tickets_changed(self, message: dict[str, Any]) -> None:
+        await self.send_json({"kind": "tickets", "ticket_ids": message["ticket_ids"]})
+
+    async def ticket_presence(self, message: dict[str, Any]) -> None:
+        # The same agent in a second tab is somebody else on the ticket too; only this very
+        # page is not.
+        if message["sender"] == self.channel_name or message["ticket_id"] != self.watching:
+            return
+        await self.send_json(
+            {
+                "kind": "presence",
+                "agent_id": message["agent_id"],
+                "name": message["name"],
+                "state": message["state"],
+            }
+        )
+
+    async def notification(self, message: dict[str, Any]) -> None:
+        notification_id = message["id"]
+        url = ""
+        if notification_id:
+            url = reverse("workspace:open_notification", args=[notification_id])
+        await self.send_json(
+            {
+                "kind": "notification",
+                "id": notification_id,
+                "text": message["text"],
+                "url": url,
+                "unread": message["unread"],
+            }
+        )

@@ -1,0 +1,52 @@
+"""Fan-out of ticket changes to the open workspace pages that show them.
+
+Only ticket ids travel over the WebSocket; a page that hears of a change fetches it again over
+HTTP, through the same permission checks as any other request. Each id goes to the groups of the
+people allowed to see the ticket (its team or everyone when it has none, its assignee, admins and
+supervisors) and to the watchers of the ticket itself.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from okienko.core import realtime
+from okienko.core.events import DomainEvent
+from okienko.tickets.selectors import ticket_audiences
+
+TICKET_EVENTS = (
+    "ticket.created",
+    "ticket.updated",
+    "ticket.message_added",
+    "ticket.escalated",
+    "ticket.merged",
+)
+# SLA alerts come in bursts of thousands: their batch events cost one query per batch.
+BATCH_EVENTS = ("sla.warnings", "sla.breaches")
+
+
+def _changed_ticket_ids(event: DomainEvent) -> list[int]:
+    payload = event.payload
+    if event.name == "ticket.merged":
+        return [payload["source_id"], payload["target_id"]]
+    if event.name in BATCH_EVENTS:
+        return list(payload["ticket_ids"])
+    return [payload["ticket_id"]]
+
+
+def announce_ticket_changes(event: DomainEvent) -> None:
+    """Subscriber of ticket events: one message per group that should hear of them."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    for audience in ticket_audiences(_changed_ticket_ids(event)):
+        ticket_id = audience.ticket_id
+        for group in _groups_of(audience.ticket_id, audience.team_id, audience.assignee_id):
+            groups[group].add(ticket_id)
+    for group, ticket_ids in groups.items():
+        realtime.send(group, {"type": "tickets.changed", "ticket_ids": sorted(ticket_ids)})
+
+
+def _groups_of(ticket_id: int, team_id: int | None, assignee_id: int | None) -> Iterable[str]:
+    yield realtime.EVERY_TICKET
+    yield realtime.ticket_group(ticket_id)
+    yield realtime.TICKETS_WITHOUT_TEAM if team_id is None else realtime.team_group(team_id)
+    if assignee_id is not None:
+        yield realtime.agent_group(assignee_id)

@@ -1,0 +1,90 @@
+"""Admin pages for automation rules: the list and the rule builder (no JSON to write)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from okienko.accounts.choices import Role
+from okienko.accounts.models import Agent
+from okienko.automation.actions import DryRun, built_rule, do_delete_rule, do_dry_run, do_save_rule
+from okienko.automation.choices import RuleKind
+from okienko.automation.models import Rule
+from okienko.automation.selectors import access_rule, rules
+from okienko.core.errors import InvalidInput, NotFound
+from okienko.tickets.selectors import access_ticket
+from okienko.workspace.rule_forms import RuleBuilder
+
+UNPROCESSABLE = 422
+
+
+def _admin(request: HttpRequest) -> Agent:
+    user = request.user
+    if not isinstance(user, Agent) or user.role != Role.ADMIN:
+        raise PermissionDenied(_("Only admins change automation rules."))
+    return user
+
+
+def _rule_or_404(rule_id: int) -> Rule:
+    try:
+        return access_rule(rule_id)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+
+
+@login_required
+@require_GET
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _admin(request)
+    ordered = rules().order_by("kind", "position", "name")
+    return render(request, "workspace/rules.html", {"rules": ordered})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, rule_id: int | None = None, kind: str = "") -> HttpResponse:
+    """Build a rule row by row; try it on a ticket (dry run) before saving it."""
+    agent = _admin(request)
+    rule = _rule_or_404(rule_id) if rule_id is not None else None
+    kind = rule.kind if rule is not None else kind
+    if kind not in RuleKind.values:
+        raise Http404
+    dry_run: DryRun | None = None
+    if request.method == "GET":
+        builder = RuleBuilder(rule=rule, kind=kind)
+    elif request.GET.get("redraw"):
+        add = request.POST.get("add", "")
+        builder = RuleBuilder.redrawn(request.POST, rule=rule, kind=kind, add=add)
+    else:
+        builder = RuleBuilder(request.POST, rule=rule, kind=kind)
+        if builder.is_valid():
+            try:
+                if "dry_run" in request.POST:
+                    ticket = access_ticket(agent, int(request.POST.get("ticket") or 0))
+                    dry_run = do_dry_run(rule=built_rule(builder.rule_input()), ticket=ticket)
+                else:
+                    saved = do_save_rule(data=builder.rule_input(), rule=rule)
+                    messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
+                    return redirect("workspace:rule", rule_id=saved.pk)
+            except InvalidInput as error:
+                builder.add_error(error.detail, error.errors)
+            except (NotFound, ValueError):
+                builder.form.add_error(None, _("There is no ticket with that number you may see."))
+    failed = request.method == "POST" and not request.GET.get("redraw") and not dry_run
+    context = {"builder": builder, "rule": rule, "kind": kind, "dry_run": dry_run}
+    return render(
+        request, "workspace/rule_form.html", context, status=UNPROCESSABLE if failed else 200
+    )
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    _admin(request)
+    rule = _rule_or_404(rule_id)
+    do_delete_rule(rule=rule)
+    messages.success(request, _("Rule “%(name)s” deleted.") % {"name": rule.name})
+    return redirect("workspace:rules")

@@ -1,0 +1,164 @@
+// The workspace kept live over one WebSocket: pages refresh what changed, notifications pop up,
+// agents on the same ticket see each other, and a reply being written survives a reload.
+(function () {
+  "use strict";
+
+  const RECONNECT_MAX_MS = 10000;
+  const REFRESH_DELAY_MS = 250;
+  const TYPING_EVERY_MS = 3000;
+  const TYPING_IDLE_MS = 5000;
+  const TOAST_MS = 8000;
+
+  const ticketMain = document.querySelector("[data-ticket-id]");
+  const ticketId = ticketMain ? Number(ticketMain.dataset.ticketId) : null;
+  const isInbox = document.querySelector("main.inbox-layout") !== null;
+  const draftKey = ticketId ? "okienko-draft-" + ticketId : null;
+
+  let socket = null;
+  let retryMs = 500;
+  let typing = false;
+  let lastTypingSent = 0;
+  let idleTimer = null;
+  const others = new Map(); // agent id -> {name, state}
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/workspace/");
+    socket.addEventListener("open", function () {
+      retryMs = 500;
+      document.body.dataset.live = "connected";
+      if (ticketId) send({ action: "watch", ticket_id: ticketId });
+    });
+    socket.addEventListener("message", function (event) {
+      const message = JSON.parse(event.data);
+      if (message.kind === "tickets") onTickets(message.ticket_ids);
+      else if (message.kind === "presence") onPresence(message);
+      else if (message.kind === "notification") onNotification(message);
+    });
+    socket.addEventListener("close", function () {
+      document.body.dataset.live = "disconnected";
+      others.clear();
+      showOthers();
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
+    });
+  }
+
+  // Changes: fetch the page's parts again over HTTP (the socket only says which tickets).
+  let refreshTimer = null;
+  function refreshSoon(refresh) {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, REFRESH_DELAY_MS);
+  }
+
+  function refreshTicket() {
+    htmx.ajax("GET", ticketMain.dataset.liveUrl, { target: "#thread", swap: "none" });
+  }
+
+  function refreshInbox() {
+    // Never pull the page from under an agent choosing filters; try again shortly.
+    if (document.activeElement && document.activeElement.closest("main form")) {
+      refreshSoon(refreshInbox);
+      return;
+    }
+    htmx.ajax("GET", location.href, { target: "#main", select: "#main", swap: "outerHTML" });
+  }
+
+  function onTickets(ids) {
+    if (ticketId && ids.indexOf(ticketId) !== -1) refreshSoon(refreshTicket);
+    else if (isInbox) refreshSoon(refreshInbox);
+  }
+
+  // Who else is on this ticket.
+  function onPresence(message) {
+    if (message.state === "left") others.delete(message.agent_id);
+    else others.set(message.agent_id, { name: message.name, state: message.state });
+    if (message.state === "joined") send({ action: typing ? "typing" : "viewing" });
+    showOthers();
+  }
+
+  function showOthers() {
+    const notice = document.getElementById("collision");
+    if (!notice) return;
+    const names = [];
+    others.forEach(function (other) {
+      names.push(other.state === "typing" ? other.name + " (" + notice.dataset.typing + "…)" : other.name);
+    });
+    notice.hidden = names.length === 0;
+    notice.textContent = names.length ? notice.dataset.also + " " + names.join(", ") : "";
+  }
+
+  function onComposerInput(event) {
+    const field = event.target;
+    if (!ticketId || field.name !== "text" || !field.closest("#composer")) return;
+    saveDraft(field.value);
+    const now = Date.now();
+    if (!typing || now - lastTypingSent > TYPING_EVERY_MS) {
+      typing = true;
+      lastTypingSent = now;
+      send({ action: "typing" });
+    }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () {
+      typing = false;
+      send({ action: "viewing" });
+    }, TYPING_IDLE_MS);
+  }
+
+  // Drafts: kept in this browser until the message is sent.
+  function saveDraft(text) {
+    try {
+      if (text) localStorage.setItem(draftKey, text);
+      else localStorage.removeItem(draftKey);
+    } catch (error) { /* storage full or denied: the draft lives only in the page */ }
+  }
+
+  function restoreDraft() {
+    const field = document.querySelector("#composer textarea[name=text]");
+    let saved = null;
+    try { saved = localStorage.getItem(draftKey); } catch (error) { return; }
+    if (field && saved && !field.value) field.value = saved;
+  }
+
+  function onRequestDone(event) {
+    const form = event.detail.elt;
+    if (!draftKey || !form || form.id !== "composer") return;
+    if (event.detail.successful) {
+      saveDraft("");
+      typing = false;
+      send({ action: "viewing" });
+    } else {
+      restoreDraft();
+    }
+  }
+
+  // Notifications: the count on the bell and a short toast linking to the ticket.
+  function onNotification(message) {
+    const count = document.querySelector("#bell .bell-count");
+    if (count) {
+      count.textContent = message.unread;
+      count.dataset.unread = message.unread;
+      count.hidden = !message.unread;
+    }
+    if (!message.text) return;
+    const toast = document.createElement("div");
+    toast.className = "toast";
+    const link = document.createElement(message.url ? "a" : "span");
+    link.textContent = message.text;
+    if (message.url) link.href = message.url;
+    toast.appendChild(link);
+    document.getElementById("toasts").appendChild(toast);
+    setTimeout(function () { toast.remove(); }, TOAST_MS);
+  }
+
+  if (draftKey) {
+    restoreDraft();
+    document.addEventListener("input", onComposerInput);
+    document.addEventListener("htmx:afterRequest", onRequestDone);
+  }
+  connect();
+})();
