@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "okienko.automation",
     "okienko.notifications",
     "okienko.integrations",
+    "okienko.feedback",
     "anymail",
     "okienko.api",
     "okienko.workspace",
@@ -211,6 +212,9 @@ PORTAL_SIGN_IN_LINK_MINUTES = int(_env("PORTAL_SIGN_IN_LINK_MINUTES", "30"))
 PORTAL_SIGN_IN_PER_ADDRESS = int(_env("PORTAL_SIGN_IN_PER_ADDRESS", "5"))
 PORTAL_SIGN_IN_PER_IP = int(_env("PORTAL_SIGN_IN_PER_IP", "20"))
 PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
+
+# Ask the requester of each solved ticket (once) how satisfied they are, by e-mail.
+CSAT_SURVEYS = _env("CSAT_SURVEYS", "on") == "on"
 
 # Outbound webhooks are signed with this shared secret (HMAC-SHA256); unset, rules cannot call
 # webhooks, since a receiver could not tell our calls from anyone else's.

@@ -17,5 +17,6 @@ class AutomationConfig(AppConfig):
             "ticket.message_added",
             "ticket.sla_warning",
             "ticket.sla_breached",
+            "ticket.csat_received",
         ):
             subscribe(name)(run_triggers)

@@ -16,6 +16,7 @@ class TriggerEvent(models.TextChoices):
     AGENT_MESSAGE = "agent_message", _("Reply from an agent")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    CSAT_RECEIVED = "csat_received", _("The customer rated the service")
 
 
 class Match(models.TextChoices):

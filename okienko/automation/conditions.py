@@ -37,6 +37,7 @@ FIELDS: Mapping[str, FieldSpec] = {
     "subject": FieldSpec("text", _("subject")),
     "message": FieldSpec("text", _("text of the latest public message")),
     "escalation_level": FieldSpec("number", _("0 first line, 1 second line, 2 supervisor")),
+    "csat_rating": FieldSpec("number", _("the customer's satisfaction rating (1-5)")),
     "business_hours_now": FieldSpec("boolean", _("the default business calendar is open now")),
     "hours_since_created": FieldSpec("number", _("hours since the ticket was opened")),
     "hours_since_updated": FieldSpec("number", _("hours since the last change")),

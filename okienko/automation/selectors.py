@@ -46,6 +46,7 @@ def _facts(
         "subject": ticket.subject,
         "message": snapshot.latest_public_text,
         "escalation_level": ticket.escalation_level,
+        "csat_rating": ticket.csat_rating,
         "business_hours_now": calendar.is_open(now),
         "hours_since_created": hours_between(ticket.created_at, now),
         "hours_since_updated": hours_between(ticket.updated_at, now),

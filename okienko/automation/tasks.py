@@ -11,6 +11,7 @@ _EVENTS = {
     "ticket.updated": TriggerEvent.TICKET_UPDATED,
     "ticket.sla_warning": TriggerEvent.SLA_WARNING,
     "ticket.sla_breached": TriggerEvent.SLA_BREACHED,
+    "ticket.csat_received": TriggerEvent.CSAT_RECEIVED,
 }
 _MESSAGES = {
     AuthorKind.CUSTOMER: TriggerEvent.CUSTOMER_MESSAGE,

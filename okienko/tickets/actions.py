@@ -684,6 +684,34 @@ def do_change_team(
     )
 
 
+CSAT_RATINGS = range(1, 6)
+
+
+@transaction.atomic
+def do_record_csat(
+    *, ticket: Ticket, rating: int, comment: str = "", at: datetime.datetime | None = None
+) -> None:
+    """The requester rated the service on this ticket (1-5), perhaps again: the latest rating
+    stays on the ticket, every answer in its history (with the comment)."""
+    if rating not in CSAT_RATINGS:
+        raise InvalidInput("A rating is 1 to 5", errors={"rating": [str(rating)]})
+    at = at or timezone.now()
+    old = ticket.csat_rating
+    Ticket.objects.filter(pk=ticket.pk).update(csat_rating=rating)
+    ticket.csat_rating = rating
+    _event(
+        ticket,
+        EventKind.CSAT_RECEIVED,
+        at=at,
+        acting_user=None,
+        actor_kind=AuthorKind.CUSTOMER,
+        field="csat_rating",
+        old=old,
+        new={"rating": rating, "comment": comment} if comment else rating,
+    ).save()
+    publish_on_commit("ticket.csat_received", ticket_id=ticket.pk, rating=rating)
+
+
 @transaction.atomic
 def do_escalate(
     *,

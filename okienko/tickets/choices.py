@@ -78,6 +78,7 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     ESCALATED = "escalated", _("Escalated")
+    CSAT_RECEIVED = "csat_received", _("Customer rated the service")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -123,6 +123,8 @@ class Ticket(models.Model):
         choices=EscalationLevel.choices, default=EscalationLevel.FIRST_LINE
     )
     escalation_count = models.PositiveIntegerField(default=0)
+    # The requester's latest answer to the satisfaction survey (1-5), for rules and reports.
+    csat_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
