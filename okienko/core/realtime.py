@@ -12,39 +12,56 @@ from concurrent.futures import Future
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
 _serving_loop: asyncio.AbstractEventLoop | None = None
 
 
-def bind_serving_loop(loop: asyncio.AbstractEventLoop) -> None:
+def bind_serving_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     """Remember the loop the WebSocket consumers of this process run on (set when one connects)."""
     global _serving_loop  # noqa: PLW0603 - one loop per process, set by its consumers
     _serving_loop = loop
 
 
+Message = tuple[str, dict[str, Any]]
+
+
 def send(group: str, message: dict[str, Any]) -> None:
     """Deliver ``message`` (with a ``type`` naming the consumer's handler) to everyone in
     ``group``; never raises, a browser that misses an update catches up on its next load."""
+    send_all([(group, message)])
+
+
+def send_all(messages: list[Message]) -> None:
+    """``send`` for several groups at once: one hand-over to an event loop for all of them."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
     loop = _serving_loop
+    if isinstance(layer, InMemoryChannelLayer) and loop is None:
+        # The in-memory layer reaches only this process's consumers, and none has connected:
+        # nobody could hear it (a worker or the bench), so it costs nothing.
+        return
     try:
         if loop is not None and loop.is_running():
-            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+            future = asyncio.run_coroutine_threadsafe(_group_send(layer, messages), loop)
             future.add_done_callback(_log_failure)
         elif (current := _running_loop()) is not None:
             # Sync code called from a running loop's own thread cannot wait for the send.
-            task = current.create_task(layer.group_send(group, message))
+            task = current.create_task(_group_send(layer, messages))
             _pending.add(task)
             task.add_done_callback(_pending.discard)
         else:
-            async_to_sync(layer.group_send)(group, message)
+            async_to_sync(_group_send)(layer, messages)
     except Exception:
-        logger.exception("realtime message to %s failed", group)
+        logger.exception("realtime messages to %s failed", [group for group, _ in messages])
+
+
+async def _group_send(layer: Any, messages: list[Message]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)
 
 
 _pending: set[asyncio.Task[None]] = set()

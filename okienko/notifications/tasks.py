@@ -81,8 +81,13 @@ def notify_sla_alerts(event: DomainEvent) -> None:
 
 def deliver_notifications(event: DomainEvent) -> None:
     """Push new notifications to the agents' open pages; queue the e-mails."""
-    for agent_id, summary in live_summaries(event.payload["shown"]).items():
-        realtime.send(realtime.agent_group(agent_id), {"type": "notification", **summary})
+    summaries = live_summaries(event.payload["shown"])
+    realtime.send_all(
+        [
+            (realtime.agent_group(agent_id), {"type": "notification", **summary})
+            for agent_id, summary in summaries.items()
+        ]
+    )
     for agent_id, notification_ids in event.payload["emailed"].items():
         send_notification_email(agent_id, notification_ids)
 

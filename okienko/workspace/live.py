@@ -40,8 +40,12 @@ def announce_ticket_changes(event: DomainEvent) -> None:
         ticket_id = audience.ticket_id
         for group in _groups_of(audience.ticket_id, audience.team_id, audience.assignee_id):
             groups[group].add(ticket_id)
-    for group, ticket_ids in groups.items():
-        realtime.send(group, {"type": "tickets.changed", "ticket_ids": sorted(ticket_ids)})
+    realtime.send_all(
+        [
+            (group, {"type": "tickets.changed", "ticket_ids": sorted(ticket_ids)})
+            for group, ticket_ids in groups.items()
+        ]
+    )
 
 
 def _groups_of(ticket_id: int, team_id: int | None, assignee_id: int | None) -> Iterable[str]:

@@ -35,7 +35,7 @@ def admin_sets_round_the_clock_policy(page, base_url: str, admin: Agent) -> None
     for weekday in range(7):
         page.fill(f"#id_day_{weekday}", "00:00-24:00")
     page.click("input[name=_save]")
-    page.get_by_text("Całodobowy").first.wait_for()
+    page.locator(".messagelist .success").wait_for()
 
     page.goto(f"{base_url}/admin/sla/policy/add/")
     page.fill("#id_name", "Pilne e-maile")

@@ -1,0 +1,47 @@
+"""The realtime publisher hands messages to the loop that can deliver them, and skips the work
+where nobody could hear them."""
+
+import asyncio
+import threading
+
+import pytest
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from okienko.core import realtime
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls: list[tuple[str, dict]] = []
+    layer = get_channel_layer()
+
+    async def record(group, message):
+        calls.append((group, message))
+
+    monkeypatch.setattr(layer, "group_send", record)
+    monkeypatch.setattr(realtime, "_serving_loop", None)
+    return calls
+
+
+def test_without_a_consumer_in_this_process_the_in_memory_layer_is_not_bothered(sent):
+    assert isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+    realtime.send_all([("agent.1", {"type": "x"}), ("team.2", {"type": "x"})])
+
+    assert sent == []
+
+
+def test_messages_go_to_the_serving_loop_in_one_hand_over(sent):
+    loop = asyncio.new_event_loop()
+    server = threading.Thread(target=loop.run_forever, daemon=True)
+    server.start()
+    realtime.bind_serving_loop(loop)
+    try:
+        realtime.send_all([("agent.1", {"type": "a"}), ("team.2", {"type": "b"})])
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0.05), loop).result(timeout=2)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        server.join(timeout=2)
+        realtime.bind_serving_loop(None)
+
+    assert sent == [("agent.1", {"type": "a"}), ("team.2", {"type": "b"})]
