@@ -3,7 +3,9 @@
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import Protocol
 
 import uvicorn
 from django.utils.module_loading import autodiscover_modules
@@ -12,6 +14,23 @@ from huey.contrib.djhuey import HUEY
 
 logger = logging.getLogger(__name__)
 ASGI_APP = "okienko.asgi:application"
+
+
+class EmbeddedService(Protocol):
+    """A long-running part of an app (an IMAP IDLE watcher) that ``okienko serve`` runs as
+    threads beside the web server; ``stop`` returns once its threads have ended."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+_embedded_services: dict[str, Callable[[], EmbeddedService]] = {}
+
+
+def register_embedded_service(name: str, factory: Callable[[], EmbeddedService]) -> None:
+    """Let ``okienko serve`` run this service; the scaled layout runs it as its own command."""
+    _embedded_services[name] = factory
 
 
 def _register_tasks() -> None:
@@ -31,9 +50,14 @@ def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
     _register_tasks()
     consumer = EmbeddedConsumer(HUEY, workers=queue_workers, worker_type="thread", periodic=True)
     consumer.start()
+    services = [factory() for factory in _embedded_services.values()]
     try:
+        for service in services:
+            service.start()
         uvicorn.run(ASGI_APP, host=host, port=port, lifespan="off", log_level="info")
     finally:
+        for service in reversed(services):
+            service.stop()
         consumer.stop(graceful=True)
 
 

@@ -7,10 +7,12 @@ quarantined + pending`` holds at every moment.
 """
 
 import datetime
+import enum
 import hashlib
 import logging
 import secrets
 import smtplib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +35,13 @@ from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import email_addresses_of
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id, normalise_email
-from okienko.inboxes.email.imap import FetchResult, ImapError, fetch_new_mail
+from okienko.inboxes.email.imap import (
+    FetchResult,
+    IdleUnsupported,
+    ImapError,
+    fetch_new_mail,
+    watch_mailbox,
+)
 from okienko.inboxes.email.outgoing import (
     OutgoingAttachment,
     OutgoingEmail,
@@ -659,11 +667,58 @@ def do_fetch_email(*, account: EmailAccount) -> FetchResult | None:
         result = fetch_new_mail(account, record=record, save_state=save_state)
     except ImapError as error:
         logger.warning("fetching %s failed: %s", inbox, error)
-        EmailAccount.objects.filter(pk=account.pk).update(
-            imap_last_error=str(error), imap_checked_at=timezone.now()
-        )
+        _mailbox_checked(account, error=str(error))
         return None
-    EmailAccount.objects.filter(pk=account.pk).update(
-        imap_last_error="", imap_checked_at=timezone.now()
-    )
+    _mailbox_checked(account)
     return result
+
+
+def _mailbox_checked(account: EmailAccount, *, error: str = "") -> None:
+    """Keep the outcome of a look at the mailbox (fetch or IDLE) on the account for admins."""
+    EmailAccount.objects.filter(pk=account.pk).update(
+        imap_last_error=error, imap_checked_at=timezone.now()
+    )
+
+
+class WatchEnd(enum.Enum):
+    """Why ``do_watch_email`` returned."""
+
+    STOPPED = "stopped"
+    IDLE_UNSUPPORTED = "idle unsupported"  # the mailbox is left to the periodic poll
+    FAILED = "failed"  # the error is on the account; try again after a while
+
+
+def do_watch_email(
+    *,
+    account: EmailAccount,
+    fetch: Callable[[EmailAccount], FetchResult | None],
+    stop: threading.Event,
+    renew_seconds: float,
+) -> WatchEnd:
+    """Hold an IMAP IDLE connection to the mailbox until ``stop`` is set, and ``fetch`` its new
+    mail as soon as the server announces it (and at every IDLE renewal, every
+    ``renew_seconds``, should an announcement have been missed).
+
+    ``fetch`` is the locked fetch the periodic poll runs (ledger first, resume point, then
+    acknowledge), so IDLE changes when mail is fetched, never how; it returns None when the
+    fetch failed or another fetch of the mailbox is running. A connection error is kept on the
+    account like a poll's; a server without IDLE is left to the poll.
+    """
+    try:
+        with watch_mailbox(account) as watch:
+            _mailbox_checked(account)
+            logger.info("watching %s with IMAP IDLE", account.inbox)
+            while not stop.is_set():
+                account.refresh_from_db(fields=["imap_uidvalidity", "imap_last_uid"])
+                if watch.has_unfetched(account) and fetch(account) is None:
+                    return WatchEnd.FAILED
+                if not watch.wait(renew_seconds=renew_seconds, stop=stop) and not stop.is_set():
+                    logger.debug("renewing IDLE on %s", account.inbox)
+    except IdleUnsupported as error:
+        logger.info("%s; %s is polled instead", error, account.inbox)
+        return WatchEnd.IDLE_UNSUPPORTED
+    except ImapError as error:
+        logger.warning("watching %s failed: %s", account.inbox, error)
+        _mailbox_checked(account, error=str(error))
+        return WatchEnd.FAILED
+    return WatchEnd.STOPPED

@@ -1,6 +1,7 @@
 """Reads for inboxes and the inbound ledger."""
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,6 +196,25 @@ def email_inbox_for(address: str) -> Inbox | None:
 def fetching_accounts() -> QuerySet[EmailAccount]:
     """E-mail accounts of active inboxes that fetch over IMAP."""
     return EmailAccount.objects.filter(inbox__is_active=True).exclude(imap_host="")
+
+
+# What an IMAP connection depends on: a watcher reconnects when one of these changes.
+_CONNECTION_FIELDS = (
+    "imap_host",
+    "imap_port",
+    "imap_security",
+    "imap_username",
+    "imap_password",
+    "imap_oauth_token",
+    "imap_folder",
+)
+
+
+def imap_connection_fingerprints() -> dict[int, str]:
+    """For each account ``fetching_accounts`` lists, a digest of its connection settings
+    (a digest, so a long-running watcher holds no passwords)."""
+    rows = fetching_accounts().values_list("id", *_CONNECTION_FIELDS)
+    return {row[0]: hashlib.sha256(repr(row[1:]).encode()).hexdigest() for row in rows}
 
 
 def email_account(account_id: int) -> EmailAccount | None:

@@ -12,6 +12,8 @@ from okienko.inboxes.actions import (
     do_queue_email_delivery,
     do_send_delivery,
 )
+from okienko.inboxes.email.imap import FetchResult
+from okienko.inboxes.models import EmailAccount
 from okienko.inboxes.selectors import (
     delivery_to_send,
     due_delivery_ids,
@@ -82,17 +84,23 @@ def queue_sending(event: DomainEvent) -> None:
     send_delivery(event.payload["delivery_id"])
 
 
+def fetch_email_exclusively(account: EmailAccount) -> FetchResult | None:
+    """Fetch the mailbox unless a fetch of it is running (the poll's or an IDLE watcher's);
+    None when it did not fetch (that, or a failure kept on the account)."""
+    try:
+        with HUEY.lock_task(f"fetch-email-{account.pk}"):
+            return do_fetch_email(account=account)
+    except TaskLockedException:
+        return None
+
+
 @db_task()
 def fetch_email(account_id: int) -> int:
     """Fetch one mailbox; a fetch of the same mailbox still running makes this one a no-op."""
     account = email_account(account_id)
     if account is None:
         return 0
-    try:
-        with HUEY.lock_task(f"fetch-email-{account_id}"):
-            result = do_fetch_email(account=account)
-    except TaskLockedException:
-        return 0
+    result = fetch_email_exclusively(account)
     return result.fetched if result else 0
 
 

@@ -3,7 +3,7 @@
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -46,12 +46,6 @@ def _dovecot_installed() -> None:
     # runs (dovecot_server raises), where scripts/test-preflight installs it.
     if not is_installed() and os.environ.get("OKIENKO_TEST_STRICT") != "1":
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
-
-
-@pytest.fixture
-def dovecot(tmp_path) -> Iterator[DovecotServer]:
-    with dovecot_server(tmp_path) as server:
-        yield server
 
 
 def make_account(server: DovecotServer, *, name: str = "Pomoc", **fields) -> EmailAccount:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -42,6 +43,8 @@ SEARCH_WINDOW = 50_000
 IDLE_RENEW_SECONDS = 25 * 60
 # An empty answer from idle_check this long before its timeout means the connection is gone.
 IDLE_SLACK_SECONDS = 0.1
+# A watcher's IDLE looks for a request to stop this often, so a shutdown takes about this long.
+IDLE_STOP_CHECK_SECONDS = 0.5
 # Passwords shorter than this are not masked in error texts: masking "ab" would garble them.
 MIN_MASKED_SECRET = 3
 
@@ -209,6 +212,86 @@ class _Mailbox:
                     return True
                 if time.monotonic() >= deadline:
                     return False
+
+
+class IdleUnsupported(ImapError):
+    """The server does not offer IDLE: its mailbox is left to the periodic poll."""
+
+
+class MailboxWatch:
+    """A read-only connection to an account's folder that waits for new mail with IDLE."""
+
+    def __init__(self, mailbox: _Mailbox, selected: dict[bytes, Any]) -> None:
+        self._mailbox = mailbox
+        self.selected = selected  # the server's answer to EXAMINE (EXISTS, UIDVALIDITY...)
+        uidvalidity = selected.get(b"UIDVALIDITY")
+        self.uidvalidity = None if uidvalidity is None else int(uidvalidity)
+
+    def has_unfetched(self, account: EmailAccount) -> bool:
+        """Whether the folder holds mail above the account's stored resume point."""
+        if account.imap_uidvalidity != self.uidvalidity:
+            return True
+        return next(self._mailbox.new_uids(account.imap_last_uid, None), None) is not None
+
+    def wait(self, *, renew_seconds: float, stop: threading.Event) -> bool:
+        """One IDLE of at most ``renew_seconds``: True as soon as the server announces mail
+        (EXISTS or RECENT), False when the time is up or ``stop`` is set. The caller issues the
+        next IDLE, so a long watch renews it every ``renew_seconds`` (RFC 2177: under 29 min).
+        """
+        client = self._mailbox.client
+        renew_at = time.monotonic() + renew_seconds
+        with self._mailbox.errors("waiting for new mail (IDLE)"):
+            client.idle()
+            arrived = False
+            try:
+                while not arrived and not stop.is_set():
+                    remaining = renew_at - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    step = min(remaining, IDLE_STOP_CHECK_SECONDS)
+                    started = time.monotonic()
+                    responses = client.idle_check(timeout=step)
+                    if not responses and time.monotonic() - started < step - IDLE_SLACK_SECONDS:
+                        # idle_check returns nothing early only when the socket is at EOF.
+                        raise ImapError(
+                            f"{self._mailbox.address} closed the connection during IDLE"
+                        )
+                    arrived = _mail_announced(responses)
+            except BaseException:
+                with suppress(IMAPClientError, OSError):
+                    client.idle_done()
+                raise
+            _text, late = client.idle_done()
+        return arrived or _mail_announced(late)
+
+
+@contextmanager
+def watch_mailbox(account: EmailAccount, *, connect_timeout: float = 30) -> Iterator[MailboxWatch]:
+    """A ``MailboxWatch`` on the account's folder, logged out when the block ends.
+
+    Raises ``IdleUnsupported`` when the server does not advertise IDLE, ``ImapError`` when the
+    mailbox cannot be used. The folder is opened read-only: watching changes nothing in it.
+    """
+    with _session(account, timeout=connect_timeout) as mailbox:
+        with mailbox.errors("reading capabilities"):
+            supports_idle = mailbox.client.has_capability("IDLE")
+        if not supports_idle:
+            raise IdleUnsupported(f"{mailbox.address} does not support IDLE")
+        # Read-only: waiting must not change the folder (not even its \Recent flags).
+        yield MailboxWatch(mailbox, mailbox.open(account.imap_folder, readonly=True))
+
+
+def _mail_announced(responses: list[tuple[Any, ...]]) -> bool:
+    """Whether untagged responses announce mail: any EXISTS, or RECENT above zero.
+
+    A false alarm costs one UID SEARCH, so no message counts are kept here.
+    """
+    return any(
+        len(response) >= 2
+        and isinstance(response[0], int)
+        and (response[1] == b"EXISTS" or (response[1] == b"RECENT" and response[0] > 0))
+        for response in responses
+    )
 
 
 def _new_mail_reported(responses: list[tuple[Any, ...]], exists: int) -> tuple[bool, int]:
@@ -386,16 +469,11 @@ def wait_for_new_mail(
     """Wait with IMAP IDLE until new mail arrives (True) or ``timeout`` seconds pass (False).
 
     Mail that arrived after the account's stored resume point but before the wait began counts
-    as new, so nothing waits for the next poll. Raises ``ImapError`` when the server does not
-    support IDLE (the caller then polls) or cannot be used.
+    as new, so nothing waits for the next poll. Raises ``IdleUnsupported`` when the server does
+    not support IDLE (the caller then polls), ``ImapError`` when it cannot be used.
     """
-    with _session(account, timeout=connect_timeout) as mailbox:
-        with mailbox.errors("reading capabilities"):
-            supports_idle = mailbox.client.has_capability("IDLE")
-        if not supports_idle:
-            raise ImapError(f"{mailbox.address} does not support IDLE")
-        # Read-only: waiting must not change the folder (not even its \Recent flags).
-        selected = mailbox.open(account.imap_folder, readonly=True)
+    with watch_mailbox(account, connect_timeout=connect_timeout) as watch:
+        mailbox, selected = watch._mailbox, watch.selected
         if mailbox.has_unfetched(selected):
             return True
         return mailbox.idle(timeout, int(selected.get(b"EXISTS", 0)))

@@ -18,6 +18,7 @@ from okienko.inboxes.actions import (
 from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id
 from okienko.inboxes.email.smtp_receiver import receiver
+from okienko.inboxes.email.watcher import RENEW_SECONDS, MailWatcher
 from okienko.inboxes.models import InboundItem, Inbox
 from okienko.inboxes.selectors import inbox_named
 
@@ -72,10 +73,22 @@ class Command(BaseCommand):
         receive.add_argument("--host", default="127.0.0.1")
         receive.add_argument("--port", type=int, default=2525)
         receive.add_argument("--lmtp", action="store_true", help="speak LMTP instead of SMTP")
+        watch = subcommands.add_parser(
+            "watch", help="fetch new mail the moment it arrives, with IMAP IDLE (run one)"
+        )
+        watch.add_argument(
+            "--renew-seconds",
+            type=float,
+            default=RENEW_SECONDS,
+            help=f"re-issue each IDLE after this long (default {RENEW_SECONDS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "receive":
             self._receive(options["host"], options["port"], lmtp=options["lmtp"])
+            return
+        if options["subcommand"] == "watch":
+            self._watch(options["renew_seconds"])
             return
         try:
             inbox = (
@@ -104,6 +117,15 @@ class Command(BaseCommand):
             pass
         finally:
             server.stop()
+
+    def _watch(self, renew_seconds: float) -> None:
+        watcher = MailWatcher(renew_seconds=renew_seconds)
+        self.stdout.write("Watching IMAP mailboxes with IDLE (Ctrl+C stops)")
+        self.stdout.flush()
+        signal.signal(signal.SIGTERM, lambda signum, frame: watcher.stop())
+        signal.signal(signal.SIGINT, lambda signum, frame: watcher.stop())
+        watcher.run()
+        self.stdout.write("Stopped watching")
 
     def _ingest(self, inbox: Inbox, paths: list[Path], *, as_json: bool) -> int:
         readable: list[tuple[Path, bytes]] = []
