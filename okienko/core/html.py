@@ -1,7 +1,10 @@
 """Sanitising of HTML that came from outside (mail bodies, API clients) before it is stored."""
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from html import unescape
+from urllib.parse import unquote
 
 import nh3
 
@@ -102,8 +105,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """Return ``html`` with scripts, event handlers, dangerous URLs and styles removed."""
+def _clean(
+    html: str,
+    attribute_filter: Callable[[str, str, str], str | None],
+    *,
+    link_target: dict[str, dict[str, str]] | None = None,
+) -> str:
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -111,9 +118,15 @@ def sanitize_html(html: str) -> str:
         clean_content_tags={"script", "style"},
         url_schemes=_ALLOWED_URL_SCHEMES,
         filter_style_properties=_ALLOWED_STYLE_PROPERTIES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=attribute_filter,
         link_rel="noopener noreferrer nofollow",
+        set_tag_attribute_values=link_target,
     )
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` with scripts, event handlers, dangerous URLs and styles removed."""
+    return _clean(html, _filter_attribute)
 
 
 _BLOCK_BREAKS = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote)\b[^>]*>")
@@ -126,3 +139,46 @@ def html_to_text(html: str) -> str:
     text = unescape(nh3.clean(with_breaks, tags=set(), clean_content_tags={"script", "style"}))
     lines = (line.strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+@dataclass(frozen=True)
+class DisplayedHtml:
+    """Stored (sanitised) HTML made ready to show: what it links to is known."""
+
+    html: str
+    remote_images_blocked: bool  # the mail has images on other servers, left out
+
+
+def html_for_display(
+    html: str, *, inline_images: Mapping[str, str], allow_remote_images: bool
+) -> DisplayedHtml:
+    """Sanitise stored HTML once more and point its images where the viewer may load them.
+
+    ``cid:`` images become the URL ``inline_images`` gives for their Content-ID (without
+    brackets), or are left without a source. Images on other servers (``http:``/``https:``)
+    lose their source unless ``allow_remote_images``: opening a mail must not tell its sender
+    that it was read. Pictures embedded as ``data:image/...`` stay.
+    """
+    blocked = False
+
+    def point_images(tag: str, attribute: str, value: str) -> str | None:
+        nonlocal blocked
+        kept = _filter_attribute(tag, attribute, value)
+        if kept is None or (tag, attribute) != ("img", "src"):
+            return kept
+        source = kept.strip()
+        scheme = source.split(":", 1)[0].lower() if ":" in source else ""
+        if scheme == "cid":
+            return inline_images.get(unquote(source[4:]).strip().strip("<>"))
+        if scheme == "data":
+            return kept
+        is_remote = scheme in {"http", "https"} or source.startswith("//")
+        if is_remote and allow_remote_images:
+            return kept
+        # A relative source would point at our own pages: it is no image of this mail's.
+        blocked = blocked or is_remote
+        return None
+
+    # Shown in a sandboxed frame: a link opens a new tab rather than replacing the frame.
+    cleaned = _clean(html, point_images, link_target={"a": {"target": "_blank"}})
+    return DisplayedHtml(html=cleaned, remote_images_blocked=blocked)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.workspace import rule_views, views
+from okienko.workspace import message_views, rule_views, views
 
 app_name = "workspace"
 
@@ -18,6 +18,16 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/escalate/", views.escalate, name="escalate"),
     path("tickets/<int:ticket_id>/macro/", views.apply_macro, name="apply_macro"),
     path("tickets/<int:ticket_id>/live/", views.ticket_live, name="ticket_live"),
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/formatted/",
+        message_views.message_formatted,
+        name="message_formatted",
+    ),
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/html/",
+        message_views.message_html,
+        name="message_html",
+    ),
     path("presence/", views.set_presence, name="presence"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.read_notifications, name="read_notifications"),

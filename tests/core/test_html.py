@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from okienko.core.html import html_to_text, sanitize_html
+from okienko.core.html import html_for_display, html_to_text, sanitize_html
 
 NOFOLLOW = 'rel="noopener noreferrer nofollow"'
 
@@ -230,3 +230,41 @@ def test_xss_corpus_leaves_nothing_that_can_run(testdata):
 
     assert len(vectors) == corpus["count"] == 99
     assert {key: value for key, value in survivors.items() if value} == {}
+
+
+# Showing stored HTML: inline images resolved, remote ones only on request
+
+INLINE = {"logo@sklep": "/api/v1/attachments/7"}
+
+
+@pytest.mark.parametrize(
+    ("html", "shown", "blocked"),
+    [
+        ('<img src="cid:logo@sklep" alt="L">', '<img src="/api/v1/attachments/7" alt="L">', False),
+        ('<img src="cid:%3Clogo@sklep%3E">', '<img src="/api/v1/attachments/7">', False),
+        ('<img src="cid:inny@sklep" alt="L">', '<img alt="L">', False),
+        ('<img src="https://t.example/o.png" alt="T">', '<img alt="T">', True),
+        ('<img src="HTTP://t.example/o.png">', "<img>", True),
+        ('<img src="//t.example/o.png">', "<img>", True),
+        ('<img src="obrazek.png">', "<img>", False),
+        ('<img src="data:image/png;base64,AAAA">', '<img src="data:image/png;base64,AAAA">', False),
+        ('<img src="javascript:alert(1)">', "<img>", False),
+        ('<p onclick="x()">a</p><script>alert(1)</script>', "<p>a</p>", False),
+    ],
+)
+def test_html_for_display_resolves_inline_images_and_blocks_remote_ones(html, shown, blocked):
+    displayed = html_for_display(html, inline_images=INLINE, allow_remote_images=False)
+
+    assert (displayed.html, displayed.remote_images_blocked) == (shown, blocked)
+
+
+def test_html_for_display_keeps_remote_images_when_allowed():
+    html = '<img src="https://t.example/o.png"><img src="//t.example/p.png"><a href="/x">a</a>'
+
+    displayed = html_for_display(html, inline_images={}, allow_remote_images=True)
+
+    assert displayed.html == (
+        '<img src="https://t.example/o.png"><img src="//t.example/p.png">'
+        f'<a href="/x" target="_blank" {NOFOLLOW}>a</a>'
+    )
+    assert displayed.remote_images_blocked is False
