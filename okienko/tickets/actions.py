@@ -19,7 +19,7 @@ from django.db.models import F, Field, Model, Subquery
 from django.utils import timezone
 
 from okienko.accounts.models import Agent, Team
-from okienko.core.errors import Conflict, DomainError, InvalidInput
+from okienko.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
 from okienko.customers.actions import do_get_or_create_customer_by_identity
@@ -33,9 +33,19 @@ from okienko.tickets.choices import (
     EventKind,
     Priority,
     Status,
+    ViewAudience,
 )
 from okienko.tickets.custom_fields import missing_fields_to_solve, validate_custom_fields
-from okienko.tickets.models import Attachment, Category, Message, Tag, Ticket, TicketEvent
+from okienko.tickets.models import (
+    Attachment,
+    Category,
+    Message,
+    SavedView,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+from okienko.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NOBODY, can_manage_saved_view
 
 MAX_TAG_LENGTH = 64
 
@@ -1041,3 +1051,83 @@ def do_record_sla_events(events: Sequence[SlaEvent]) -> None:
         publish_on_commit(
             f"ticket.{event.kind}", ticket_id=event.ticket_id, field=event.field, new=event.new
         )
+
+
+MAX_VIEW_TEXT = 200
+_VIEW_CHOICES = {
+    "statuses": Status.values,
+    "priorities": Priority.values,
+    "channels": Channel.values,
+}
+_VIEW_IDS = ("team_id", "category_id", "tier_id")
+
+
+def _clean_view_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters of a saved view in their stored shape, empty ones left out."""
+    unknown = set(filters) - {*_VIEW_CHOICES, *_VIEW_IDS, "assignee", "tag", "text"}
+    if unknown:
+        raise InvalidInput(f"Unknown filters {sorted(unknown)}")
+    cleaned: dict[str, Any] = {}
+    for key, allowed in _VIEW_CHOICES.items():
+        values = list(dict.fromkeys(filters.get(key) or ()))
+        for value in values:
+            _check_choice(value, allowed, key)
+        if values:
+            cleaned[key] = values
+    for key in _VIEW_IDS:
+        if filters.get(key) is not None:
+            cleaned[key] = int(filters[key])
+    assignee = str(filters.get("assignee") or "")
+    if assignee and assignee not in (ASSIGNEE_ME, ASSIGNEE_NOBODY) and not assignee.isdigit():
+        raise InvalidInput(f"{assignee!r} is not an assignee", errors={"assignee": [assignee]})
+    tag = str(filters.get("tag") or "").strip().lower()
+    text = str(filters.get("text") or "").strip()
+    if len(text) > MAX_VIEW_TEXT or len(tag) > MAX_TAG_LENGTH:
+        raise InvalidInput("The text or tag of a view is too long")
+    cleaned.update({key: value for key, value in [("assignee", assignee), ("tag", tag)] if value})
+    if text:
+        cleaned["text"] = text
+    return cleaned
+
+
+@transaction.atomic
+def do_save_view(
+    *,
+    view: SavedView | None,
+    name: str,
+    filters: dict[str, Any],
+    audience: str,
+    team: Team | None = None,
+    acting_user: Agent,
+) -> SavedView:
+    """Create a saved inbox view (``view`` None) or change one. An agent keeps views for
+    themselves (private: only they change them); only an admin shares one with everyone or with
+    a team, or changes a shared one."""
+    _check_choice(audience, ViewAudience.values, "audience")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A view needs a name", errors={"name": ["empty"]})
+    if view is not None and not can_manage_saved_view(acting_user, view):
+        raise PermissionDenied("Only its owner or an administrator changes this view")
+    if audience != ViewAudience.PERSONAL and not acting_user.is_staff:
+        raise PermissionDenied("Only administrators share views")
+    if audience == ViewAudience.TEAM and team is None:
+        raise InvalidInput("Choose the team to share the view with", errors={"team": ["empty"]})
+    is_new = view is None
+    view = view or SavedView()
+    view.owner = acting_user if audience == ViewAudience.PERSONAL else None
+    view.team = team if audience == ViewAudience.TEAM else None
+    view.name = name[:100]
+    view.filters = _clean_view_filters(filters)
+    if is_new:
+        view.save()
+    else:
+        view.save(update_fields=["owner", "team", "name", "filters"])
+    return view
+
+
+def do_delete_saved_view(*, view: SavedView, acting_user: Agent) -> None:
+    """Remove a saved view: the owner's own, or a shared one by an admin."""
+    if not can_manage_saved_view(acting_user, view):
+        raise PermissionDenied("Only its owner or an administrator removes this view")
+    view.delete()

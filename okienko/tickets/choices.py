@@ -26,6 +26,14 @@ class InboxView(models.TextChoices):
     SOLVED = "solved", _("Solved")
 
 
+class ViewAudience(models.TextChoices):
+    """Who a saved inbox view is for."""
+
+    PERSONAL = "personal", _("Only me")
+    EVERYONE = "everyone", _("Everyone")
+    TEAM = "team", _("One team")
+
+
 class TicketOrder(models.TextChoices):
     """How a ticket list is ordered: newest first, or by the nearest running SLA deadline
     (overdue first, tickets without a running deadline last)."""

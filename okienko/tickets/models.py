@@ -263,3 +263,45 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.field} on #{self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """An inbox view with stored filters: an agent's own (``owner`` set), or one an admin shares
+    with everyone (no owner, no team) or with one team (``team`` set).
+
+    ``filters`` holds the keys of ``tickets.selectors.SavedViewFilters``; references that were
+    deleted since simply match nothing.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="saved_views",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="saved_views"
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=True) | models.Q(team__isnull=True),
+                name="saved_view_personal_or_shared",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None

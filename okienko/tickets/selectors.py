@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
@@ -19,6 +19,7 @@ from okienko.tickets.models import (
     Category,
     CustomField,
     Message,
+    SavedView,
     Tag,
     Ticket,
     TicketEvent,
@@ -84,6 +85,8 @@ class TicketFilters:
     organisation_id: int | None = None
     category_id: int | None = None
     tag: str | None = None
+    tier_id: int | None = None
+    text: str = ""
     created_after: datetime.datetime | None = None
     created_before: datetime.datetime | None = None
 
@@ -106,6 +109,18 @@ def _condition(filters: TicketFilters) -> Q:
         condition &= Q(assignee_id=filters.assignee_id or None)
     if filters.team_ids is not None:
         condition &= Q(team_id__in=filters.team_ids) if filters.team_ids else Q(pk__in=[])
+    if filters.tier_id:
+        # The tier's customers as a subquery: a join would make every list and count read the
+        # customers table too.
+        tier_customers = Customer.objects.filter(tier_id=filters.tier_id).values("id")
+        condition &= Q(requester_id__in=tier_customers)
+    if text := filters.text.strip():
+        # "#10241" is a ticket number; other digits may be in the subject too (an order number).
+        number = text.removeprefix("#")
+        matches = Q(subject__icontains=text) if not text.startswith("#") else Q(pk__in=[])
+        if number.isdigit():
+            matches |= Q(pk=int(number))
+        condition &= matches
     return condition
 
 
@@ -267,11 +282,71 @@ def inbox_filters(user: Agent, view: str) -> TicketFilters:
     return _inbox_views(user, team_ids)[view]
 
 
-def inbox_counts(user: Agent) -> dict[str, int]:
-    """How many tickets ``user`` sees in each inbox view, counted in one aggregate query."""
-    views = _inbox_views(user, team_ids_of(user))
+def inbox_counts(user: Agent, saved: Sequence[SavedView] = ()) -> dict[str, int]:
+    """How many tickets ``user`` sees in each inbox view and in each of the ``saved`` views
+    (keyed ``saved-<id>``), counted in one aggregate query."""
+    views: dict[str, TicketFilters] = dict(_inbox_views(user, team_ids_of(user)))
+    views.update({f"saved-{view.pk}": saved_view_filters(user, view) for view in saved})
     return visible_tickets(user).aggregate(
-        **{view: Count("id", filter=_condition(filters)) for view, filters in views.items()}
+        **{view: Count("id", filter=_count_condition(filters)) for view, filters in views.items()}
+    )
+
+
+def _count_condition(filters: TicketFilters) -> Q:
+    # In an aggregate the tag is a correlated EXISTS: a join would count a ticket once per tag.
+    condition = _condition(filters)
+    if filters.tag:
+        tagged = TicketTag.objects.filter(ticket_id=OuterRef("pk"), tag__name=filters.tag)
+        condition &= Q(Exists(tagged))
+    return condition
+
+
+# Saved views: an agent's own, those shared with everyone, and those shared with their teams.
+
+
+def saved_views(user: Agent) -> QuerySet[SavedView]:
+    """The saved views ``user`` has in their inbox; admins also see every shared view, since
+    they manage them."""
+    shared = Q(owner__isnull=True) & (Q(team__isnull=True) | Q(team__in=user.teams.values("id")))
+    if user.is_staff:
+        shared = Q(owner__isnull=True)
+    return SavedView.objects.filter(Q(owner=user) | shared).select_related("team")
+
+
+def access_saved_view(user: Agent, view_id: int) -> SavedView:
+    try:
+        return saved_views(user).get(pk=view_id)
+    except SavedView.DoesNotExist as error:
+        raise NotFound(f"Saved view {view_id} not found") from error
+
+
+def can_manage_saved_view(user: Agent, view: SavedView) -> bool:
+    """Agents change their own views; shared views are the admins'."""
+    return view.owner_id == user.pk if view.owner_id is not None else user.is_staff
+
+
+# How a saved view names its assignee: a given agent's id, or one of these.
+ASSIGNEE_ME = "me"
+ASSIGNEE_NOBODY = "none"
+
+
+def saved_view_filters(user: Agent, view: SavedView) -> TicketFilters:
+    """The ticket filters a saved view stands for, as ``user`` sees it ("me" is the user)."""
+    data = view.filters
+    assignee = str(data.get("assignee") or "")
+    assignee_id = {ASSIGNEE_ME: user.pk, ASSIGNEE_NOBODY: 0}.get(assignee)
+    if assignee_id is None and assignee.isdigit():
+        assignee_id = int(assignee)
+    return TicketFilters(
+        statuses=tuple(data.get("statuses") or ()),
+        priorities=tuple(data.get("priorities") or ()),
+        channels=tuple(data.get("channels") or ()),
+        assignee_id=assignee_id,
+        team_id=data.get("team_id"),
+        category_id=data.get("category_id"),
+        tag=data.get("tag") or None,
+        tier_id=data.get("tier_id"),
+        text=data.get("text") or "",
     )
 
 

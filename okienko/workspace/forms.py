@@ -7,12 +7,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from okienko.accounts.models import Agent, Team
-from okienko.accounts.selectors import assignable_agents, teams
+from okienko.accounts.selectors import agents, assignable_agents, teams
 from okienko.automation.placeholders import gaps
+from okienko.customers.models import Tier
+from okienko.customers.selectors import tiers
 from okienko.notifications.selectors import Preference
 from okienko.tickets.actions import AttachmentInput
-from okienko.tickets.choices import Channel, Priority, Status
-from okienko.tickets.models import Ticket
+from okienko.tickets.choices import Channel, Priority, Status, ViewAudience
+from okienko.tickets.models import Category, SavedView, Ticket
+from okienko.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NOBODY, categories
 
 MAX_CALL_MINUTES = 600
 
@@ -211,4 +214,126 @@ class NotificationPreferencesForm(forms.Form):
                 self.cleaned_data[f"{preference.kind}-email"],
             )
             for preference in self.preferences
+        }
+
+
+def _narrow(field: forms.Field, queryset: Any) -> None:
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (narrows)
+    field.queryset = queryset
+
+
+def _checkboxes(label: Any, choices: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class SavedViewForm(forms.Form):
+    """A saved inbox view: its name, who it is for (admins share) and its filters."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    audience = forms.ChoiceField(
+        label=_("Who sees it"), choices=ViewAudience.choices, initial=ViewAudience.PERSONAL
+    )
+    shared_team = forms.ModelChoiceField(
+        label=_("Team it is shared with"), queryset=Team.objects.none(), required=False
+    )
+    statuses = _checkboxes(_("Status"), Status.choices)
+    priorities = _checkboxes(_("Priority"), Priority.choices)
+    channels = _checkboxes(_("Channel"), Channel.choices)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("any")
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=64, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("any")
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Customer tier"), queryset=Tier.objects.none(), required=False, empty_label=_("any")
+    )
+    text = forms.CharField(
+        label=_("Text in the subject, or #number"), max_length=200, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agent: Agent,
+        view: SavedView | None,
+        from_inbox: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if view is not None:
+            kwargs.setdefault("initial", self._initial_of(view))
+        elif from_inbox is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "priorities": from_inbox.getlist("priority"),
+                    "channels": from_inbox.getlist("channel"),
+                    "team": from_inbox.get("team"),
+                    "text": from_inbox.get("q", ""),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        team_queryset = teams().prefetch_related(None)
+        _narrow(self.fields["shared_team"], team_queryset)
+        _narrow(self.fields["team"], team_queryset)
+        _narrow(self.fields["category"], categories())
+        _narrow(self.fields["tier"], tiers())
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.ChoiceField)  # noqa: S101  (narrows)
+        assignee_field.choices = [
+            ("", _("anyone")),
+            (ASSIGNEE_ME, _("me (whoever opens the view)")),
+            (ASSIGNEE_NOBODY, _("nobody (unassigned)")),
+            *[(str(colleague.pk), colleague.name) for colleague in agents().prefetch_related(None)],
+        ]
+        if not agent.is_staff:
+            # Agents keep views for themselves; sharing is for admins.
+            del self.fields["audience"]
+            del self.fields["shared_team"]
+
+    @staticmethod
+    def _initial_of(view: SavedView) -> dict[str, Any]:
+        filters = view.filters
+        audience = ViewAudience.PERSONAL
+        if view.owner_id is None:
+            audience = ViewAudience.TEAM if view.team_id else ViewAudience.EVERYONE
+        return {
+            "name": view.name,
+            "audience": audience,
+            "shared_team": view.team_id,
+            "statuses": filters.get("statuses", []),
+            "priorities": filters.get("priorities", []),
+            "channels": filters.get("channels", []),
+            "team": filters.get("team_id"),
+            "assignee": filters.get("assignee", ""),
+            "tag": filters.get("tag", ""),
+            "category": filters.get("category_id"),
+            "tier": filters.get("tier_id"),
+            "text": filters.get("text", ""),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned.setdefault("audience", ViewAudience.PERSONAL)
+        if cleaned["audience"] == ViewAudience.TEAM and not cleaned.get("shared_team"):
+            self.add_error("shared_team", _("Choose the team to share the view with."))
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """The chosen filters in the shape ``do_save_view`` takes."""
+        data = self.cleaned_data
+        return {
+            "statuses": data["statuses"],
+            "priorities": data["priorities"],
+            "channels": data["channels"],
+            "team_id": data["team"].pk if data["team"] else None,
+            "assignee": data["assignee"],
+            "tag": data["tag"],
+            "category_id": data["category"].pk if data["category"] else None,
+            "tier_id": data["tier"].pk if data["tier"] else None,
+            "text": data["text"],
         }

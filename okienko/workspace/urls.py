@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.workspace import message_views, rule_views, views
+from okienko.workspace import inbox_views, message_views, rule_views, views
 
 app_name = "workspace"
 
@@ -9,8 +9,16 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workspace:inbox"), name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<slug:view>/", views.inbox, name="inbox_view"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<slug:view>/", inbox_views.inbox, name="inbox_view"),
+    path("inbox/saved/<int:saved_view_id>/", inbox_views.inbox, name="saved_inbox"),
+    path("inbox/views/new/", inbox_views.saved_view_edit, name="new_saved_view"),
+    path("inbox/views/<int:view_id>/", inbox_views.saved_view_edit, name="saved_view"),
+    path(
+        "inbox/views/<int:view_id>/delete/",
+        inbox_views.saved_view_delete,
+        name="delete_saved_view",
+    ),
     path("tickets/new/", views.new_ticket, name="new_ticket"),
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/messages/", views.post_message, name="post_message"),

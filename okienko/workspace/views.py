@@ -4,13 +4,12 @@ htmx requests get partials back (``HX-Request`` header); plain requests get whol
 page also works without JavaScript.
 """
 
-from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okienko.accounts.models import Agent
-from okienko.accounts.selectors import teams
 from okienko.automation.actions import do_apply_macro
 from okienko.automation.selectors import access_macro, macros
 from okienko.core.errors import DomainError, NotFound
@@ -42,25 +40,19 @@ from okienko.notifications.selectors import (
 )
 from okienko.routing.actions import do_escalate_ticket, do_set_presence
 from okienko.routing.choices import Presence
-from okienko.sla.selectors import attach_sla, sla_of, ticket_sla
+from okienko.sla.selectors import ticket_sla
 from okienko.tickets import actions
 from okienko.tickets.choices import (
     AuthorKind,
-    Channel,
     EscalationLevel,
     InboxView,
-    Priority,
     TicketOrder,
 )
 from okienko.tickets.models import Message, Ticket
 from okienko.tickets.selectors import (
-    DeadlineKey,
     TicketFilters,
     access_ticket,
-    inbox_counts,
-    inbox_filters,
     list_tickets,
-    list_tickets_by_deadline,
     ticket_events,
     ticket_messages,
 )
@@ -70,7 +62,7 @@ from okienko.workspace.forms import (
     NotificationPreferencesForm,
     PropertiesForm,
 )
-from okienko.workspace.presenters import deadlines, history, next_deadline
+from okienko.workspace.presenters import deadlines, history
 
 PAGE_SIZE = 50
 UNPROCESSABLE = 422
@@ -116,69 +108,6 @@ def _ticket_or_404(agent: Agent, ticket_id: int) -> Ticket:
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _choice_list(request: HttpRequest, key: str, allowed: list[str]) -> list[str]:
-    return [value for value in request.GET.getlist(key) if value in allowed]
-
-
-@login_required
-@require_GET
-def inbox(request: HttpRequest, view: str = InboxView.MINE) -> HttpResponse:
-    """One inbox view, newest first or most urgent first, a page at a time, with the counts of
-    every view."""
-    agent = _agent(request)
-    try:
-        view_filters = inbox_filters(agent, view)
-    except NotFound as error:
-        raise Http404(error.detail) from error
-    priorities = _choice_list(request, "priority", Priority.values)
-    channels = _choice_list(request, "channel", Channel.values)
-    team_id = _int_or_none(request.GET.get("team"))
-    filters = replace(view_filters, priorities=priorities, channels=channels, team_id=team_id)
-    by_deadline = request.GET.get("sort") == TicketOrder.DUE
-    before_id = _int_or_none(request.GET.get("before"))
-    after = DeadlineKey.from_token(request.GET.get("after", "")) if by_deadline else None
-    if by_deadline:
-        found = list_tickets_by_deadline(agent, filters, after=after, limit=PAGE_SIZE + 1)
-    else:
-        found = list_tickets(agent, filters, before_id=before_id, limit=PAGE_SIZE + 1)
-    tickets = found[:PAGE_SIZE]
-    has_next = len(found) > PAGE_SIZE
-    query = QueryDict(mutable=True)
-    query.setlist("priority", priorities)
-    query.setlist("channel", channels)
-    if team_id is not None:
-        query["team"] = str(team_id)
-    filters_only = query.urlencode()
-    if by_deadline:
-        query["sort"] = TicketOrder.DUE
-    counts = inbox_counts(agent)
-    attach_sla(tickets)
-    now = timezone.now()
-    context = {
-        "view": view,
-        "views": [(choice, label, counts[choice]) for choice, label in InboxView.choices],
-        "tickets": tickets,
-        "rows": [(ticket, next_deadline(sla_of(ticket, now=now), now)) for ticket in tickets],
-        "next_before": tickets[-1].pk if has_next and not by_deadline else None,
-        "next_after": DeadlineKey.of(tickets[-1]).token if has_next and by_deadline else None,
-        "is_first_page": after is None if by_deadline else before_id is None,
-        "filter_query": query.urlencode(),
-        "filters_only_query": filters_only,
-        "has_filters": bool(filters_only),
-        "order": TicketOrder.DUE if by_deadline else TicketOrder.NEWEST,
-        "orders": TicketOrder.choices,
-        "selected": {
-            "priorities": priorities,
-            "channels": channels,
-            "teams": query.getlist("team"),
-        },
-        "priorities": Priority.choices,
-        "channels": Channel.choices,
-        "teams": [(str(team.pk), team.name) for team in teams().prefetch_related(None)],
-    }
-    return render(request, "workspace/inbox.html", context)
 
 
 def _thread(agent: Agent, ticket: Ticket) -> list[tuple[Message, ChannelDetail | None]]:

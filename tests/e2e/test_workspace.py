@@ -165,7 +165,7 @@ def test_the_inbox_sorted_by_deadline_shows_the_most_urgent_first(live_server, p
     page.locator("th[aria-sort=ascending]").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "workspace-inbox-by-deadline.png"), full_page=True)
 
-    assert page.url.endswith("/inbox/my_teams/?priority=&channel=&team=&sort=due")
+    assert page.url.endswith("/inbox/my_teams/?q=&priority=&channel=&team=&sort=due")
     assert page.locator("td.cell-subject").all_inner_texts() == [
         "Reklamacja: pęknięty ekran telefonu",
         "Faktura VAT do zamówienia 10233",

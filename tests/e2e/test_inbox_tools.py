@@ -1,0 +1,72 @@
+"""The inbox's tools in a real browser: saved views, bulk actions, keyboard shortcuts."""
+
+from pathlib import Path
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
+from okienko.tickets.choices import Channel, Priority
+from tests.e2e.conftest import sign_in
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "okienko-demo-1"
+
+
+def _morning(team):
+    """A shop's morning queue: a few customers, a few channels, one urgent matter."""
+    zofia = make_customer(name="Zofia Wójcik", email="zofia.wojcik@poczta.example")
+    jan = make_customer(name="Jan Kowalski", email="jan.kowalski@poczta.example")
+    firm = make_customer(name="Hurtownia Ogrodnik", email="biuro@ogrodnik.example")
+    return [
+        make_ticket(requester=jan, subject="Faktura VAT do zamówienia 10233", team=team),
+        make_ticket(
+            requester=zofia,
+            subject="Zamówienie 10241 nie dotarło",
+            priority=Priority.URGENT,
+            team=team,
+        ),
+        make_ticket(
+            requester=firm,
+            subject="Reklamacja: pęknięty ekran telefonu",
+            channel=Channel.PHONE,
+            priority=Priority.HIGH,
+            team=team,
+        ),
+        make_ticket(requester=zofia, subject="Pytanie o termin dostawy", channel=Channel.CHAT),
+        make_ticket(
+            requester=jan,
+            subject="Zwrot butów – zły rozmiar",
+            channel=Channel.WEB_FORM,
+            priority=Priority.URGENT,
+            tags=["zwrot"],
+            team=team,
+        ),
+    ]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_saves_the_filters_as_a_view(live_server, page):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    _morning(team)
+
+    page.set_viewport_size({"width": 1360, "height": 860})
+    sign_in(page, live_server.url, agent.email, PASSWORD)
+    page.goto(f"{live_server.url}/inbox/all_open/")
+    page.get_by_label("Priorytet").select_option("urgent")
+    page.get_by_role("button", name="Filtruj").click()
+    page.get_by_role("link", name="Zapisz jako widok").click()
+    page.get_by_label("Nazwa").fill("Pilne zamówień")
+    page.locator("#id_team").select_option(label="Obsługa zamówień")
+    page.screenshot(path=str(SCREENSHOTS / "workspace-saved-view-form.png"), full_page=True)
+    page.get_by_role("button", name="Zapisz widok").click()
+    page.get_by_role("heading", name="Pilne zamówień").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-saved-view.png"), full_page=True)
+
+    assert page.locator(".view-link.is-current .count").inner_text() == "2"
+    assert page.locator("td.cell-subject").all_inner_texts() == [
+        "Zwrot butów – zły rozmiar",
+        "Zamówienie 10241 nie dotarło",
+    ]
