@@ -7,8 +7,9 @@ publishes a domain event after commit.
 
 import datetime
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import PurePosixPath
 from typing import Any, cast
 
@@ -45,7 +46,12 @@ from okienko.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from okienko.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NOBODY, can_manage_saved_view
+from okienko.tickets.selectors import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NOBODY,
+    access_ticket,
+    can_manage_saved_view,
+)
 
 MAX_TAG_LENGTH = 64
 
@@ -1131,3 +1137,73 @@ def do_delete_saved_view(*, view: SavedView, acting_user: Agent) -> None:
     if not can_manage_saved_view(acting_user, view):
         raise PermissionDenied("Only its owner or an administrator removes this view")
     view.delete()
+
+
+# Bulk actions: the same change to many tickets, each through the single-ticket actions.
+
+MAX_BULK_TICKETS = 200
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk action did to each ticket: changed, already as asked, or refused (why)."""
+
+    changed: list[int] = dataclass_field(default_factory=list)
+    unchanged: list[int] = dataclass_field(default_factory=list)
+    refused: dict[int, str] = dataclass_field(default_factory=dict)
+
+
+def _for_each_ticket(
+    ticket_ids: Sequence[int], acting_user: Agent, apply: Callable[[Ticket], bool]
+) -> BulkOutcome:
+    """Run ``apply`` on each ticket ``acting_user`` may see, each in its own transaction: one
+    refusal (a ticket out of reach, closed, changed meanwhile) leaves the others done."""
+    unique = list(dict.fromkeys(ticket_ids))
+    if len(unique) > MAX_BULK_TICKETS:
+        raise InvalidInput(f"At most {MAX_BULK_TICKETS} tickets at once")
+    outcome = BulkOutcome()
+    for ticket_id in unique:
+        try:
+            ticket = access_ticket(acting_user, ticket_id)
+            changed = apply(ticket)
+        except DomainError as error:
+            outcome.refused[ticket_id] = error.detail
+            continue
+        (outcome.changed if changed else outcome.unchanged).append(ticket_id)
+    return outcome
+
+
+def do_bulk_update(
+    *,
+    ticket_ids: Sequence[int],
+    changes: dict[str, Any],
+    add_tags: Sequence[str] = (),
+    acting_user: Agent,
+) -> BulkOutcome:
+    """Apply the same ``changes`` (as ``do_update_ticket`` takes them) and add ``add_tags`` to
+    each of the tickets; every change is recorded on its ticket like a change made by hand."""
+
+    def apply(ticket: Ticket) -> bool:
+        ticket_changes = dict(changes)
+        if add_tags:
+            current = [tag.name for tag in ticket.tags.all()]
+            ticket_changes["tags"] = [*current, *add_tags]
+        return bool(
+            do_update_ticket(ticket=ticket, changes=ticket_changes, acting_user=acting_user)
+        )
+
+    return _for_each_ticket(ticket_ids, acting_user, apply)
+
+
+def do_bulk_merge(*, ticket_ids: Sequence[int], target_id: int, acting_user: Agent) -> BulkOutcome:
+    """Merge each of the tickets into the ticket ``target_id`` (which the agent must see too);
+    the target itself, if listed, stays as it is."""
+    target = access_ticket(acting_user, target_id)
+
+    def apply(ticket: Ticket) -> bool:
+        if ticket.pk == target.pk:
+            return False
+        do_merge_tickets(source=ticket, target=target, acting_user=acting_user)
+        return True
+
+    return _for_each_ticket(ticket_ids, acting_user, apply)

@@ -337,3 +337,58 @@ class SavedViewForm(forms.Form):
             "tier_id": data["tier"].pk if data["tier"] else None,
             "text": data["text"],
         }
+
+
+class TicketIdsField(forms.Field):
+    """The numbers of the tickets ticked in a list."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"required": _("Select at least one ticket.")}
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return [int(item) for item in value or []]
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(_("Select tickets from the list.")) from error
+
+
+class BulkForm(forms.Form):
+    """One change to the tickets ticked in the inbox: the button pressed names the operation,
+    and only that operation's field counts."""
+
+    ASSIGN = "assign"
+    STATUS = "status"
+    PRIORITY = "priority"
+    TAG = "tag"
+    MERGE = "merge"
+    # The field each operation needs.
+    NEEDS = {ASSIGN: "assignee", STATUS: "status", PRIORITY: "priority", TAG: "tag"}
+
+    ticket = TicketIdsField()
+    operation = forms.ChoiceField(
+        choices=[
+            (ASSIGN, _("Assign")),
+            (STATUS, _("Set status")),
+            (PRIORITY, _("Set priority")),
+            (TAG, _("Add tag")),
+            (MERGE, _("Merge")),
+        ]
+    )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=64, required=False)
+    target = forms.IntegerField(label=_("Merge into ticket no."), min_value=1, required=False)
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.ChoiceField)  # noqa: S101  (narrows)
+        assignee_field.choices = assignees
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        needed = self.NEEDS.get(cleaned.get("operation", ""))
+        if needed and not cleaned.get(needed):
+            self.add_error(needed, _("Choose what to set."))
+        return cleaned

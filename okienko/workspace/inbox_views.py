@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okienko.accounts.models import Agent
-from okienko.accounts.selectors import teams
+from okienko.accounts.selectors import access_agent, assignable_agents, teams
 from okienko.core import errors
 from okienko.sla.selectors import attach_sla, sla_of
 from okienko.tickets import actions
@@ -31,11 +32,13 @@ from okienko.tickets.selectors import (
     saved_view_filters,
     saved_views,
 )
-from okienko.workspace.forms import SavedViewForm
+from okienko.workspace.forms import BulkForm, SavedViewForm
 from okienko.workspace.presenters import next_deadline
-from okienko.workspace.views import PAGE_SIZE, UNPROCESSABLE, _agent, _int_or_none
+from okienko.workspace.views import PAGE_SIZE, UNPROCESSABLE, _agent, _int_or_none, _local_path
 
 MAX_QUERY_TEXT = 200
+ASSIGN_TO_ME = "me"
+ASSIGN_TO_NOBODY = "none"
 
 
 def _choice_list(request: HttpRequest, key: str, allowed: list[str]) -> list[str]:
@@ -152,8 +155,18 @@ def inbox(
         "priorities": Priority.choices,
         "channels": Channel.choices,
         "teams": [(str(team.pk), team.name) for team in teams().prefetch_related(None)],
+        "bulk_form": BulkForm(assignees=_assignees(agent)),
     }
     return render(request, "workspace/inbox.html", context)
+
+
+def _assignees(agent: Agent) -> list[tuple[str, str]]:
+    """Whom ticked tickets may be given to: me, nobody, or a colleague."""
+    return [
+        (ASSIGN_TO_ME, _("me")),
+        (ASSIGN_TO_NOBODY, _("nobody (unassign)")),
+        *[(str(colleague.pk), colleague.name) for colleague in assignable_agents(None)],
+    ]
 
 
 def _narrowed(
@@ -219,3 +232,80 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
         raise PermissionDenied(error.detail) from error
     messages.success(request, _("View removed."))
     return redirect("workspace:inbox")
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One change to the tickets ticked in the inbox, each ticket through the same actions and
+    permission check as on its own page; the summary says what changed and what was refused."""
+    agent = _agent(request)
+    form = BulkForm(request.POST, assignees=_assignees(agent))
+    back = _local_path(request.POST.get("next", "")) or reverse("workspace:inbox")
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        outcome = _run_bulk(agent, data)
+    except errors.DomainError as error:
+        messages.error(request, error.detail)
+        return redirect(back)
+    _summarise(request, outcome)
+    return redirect(back)
+
+
+def _run_bulk(agent: Agent, data: dict) -> actions.BulkOutcome:
+    ticket_ids = data["ticket"]
+    operation = data["operation"]
+    if operation == BulkForm.MERGE:
+        # Into the ticket named, or else into the oldest ticked one.
+        target_id = data["target"] or min(ticket_ids)
+        return actions.do_bulk_merge(ticket_ids=ticket_ids, target_id=target_id, acting_user=agent)
+    if operation == BulkForm.TAG:
+        return actions.do_bulk_update(
+            ticket_ids=ticket_ids, changes={}, add_tags=[data["tag"]], acting_user=agent
+        )
+    field = BulkForm.NEEDS[operation]
+    value = data[field]
+    if operation == BulkForm.ASSIGN:
+        value = _assignee(agent, value)
+    return actions.do_bulk_update(ticket_ids=ticket_ids, changes={field: value}, acting_user=agent)
+
+
+def _assignee(agent: Agent, choice: str) -> Agent | None:
+    if choice == ASSIGN_TO_NOBODY:
+        return None
+    if choice == ASSIGN_TO_ME:
+        return agent
+    return access_agent(agent, int(choice))
+
+
+def _numbers(ticket_ids: list[int]) -> str:
+    return ", ".join(f"#{ticket_id}" for ticket_id in ticket_ids)
+
+
+def _summarise(request: HttpRequest, outcome: actions.BulkOutcome) -> None:
+    if outcome.changed:
+        count = len(outcome.changed)
+        messages.success(
+            request,
+            ngettext(
+                "Changed %(count)d ticket: %(numbers)s",
+                "Changed %(count)d tickets: %(numbers)s",
+                count,
+            )
+            % {"count": count, "numbers": _numbers(outcome.changed)},
+        )
+    if outcome.unchanged:
+        messages.info(
+            request,
+            _("Already as asked, left as they were: %(numbers)s")
+            % {"numbers": _numbers(outcome.unchanged)},
+        )
+    for ticket_id, reason in outcome.refused.items():
+        messages.warning(
+            request, _("Refused #%(number)d: %(reason)s") % {"number": ticket_id, "reason": reason}
+        )

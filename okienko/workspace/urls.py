@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/bulk/", inbox_views.bulk, name="bulk"),
     path("inbox/<slug:view>/", inbox_views.inbox, name="inbox_view"),
     path("inbox/saved/<int:saved_view_id>/", inbox_views.inbox, name="saved_inbox"),
     path("inbox/views/new/", inbox_views.saved_view_edit, name="new_saved_view"),

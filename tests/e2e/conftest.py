@@ -51,3 +51,16 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Hasło").fill(password)
     page.get_by_role("button", name="Zaloguj się").click()
     page.get_by_role("heading", name="Moje otwarte").wait_for()
+
+
+def phone_of(browser, page):
+    """A phone-sized browser context signed in as ``page`` is (its cookies), for screenshots of
+    the same pages as a phone shows them."""
+    return browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        locale="pl-PL",
+        timezone_id="Europe/Warsaw",
+        storage_state=page.context.storage_state(),
+    )

@@ -7,7 +7,7 @@ import pytest
 from okienko.accounts.choices import Role
 from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
 from okienko.tickets.choices import Channel, Priority
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
@@ -55,7 +55,7 @@ def test_an_agent_saves_the_filters_as_a_view(live_server, page):
     page.set_viewport_size({"width": 1360, "height": 860})
     sign_in(page, live_server.url, agent.email, PASSWORD)
     page.goto(f"{live_server.url}/inbox/all_open/")
-    page.get_by_label("Priorytet").select_option("urgent")
+    page.get_by_role("form", name="Filtry").get_by_label("Priorytet").select_option("urgent")
     page.get_by_role("button", name="Filtruj").click()
     page.get_by_role("link", name="Zapisz jako widok").click()
     page.get_by_label("Nazwa").fill("Pilne zamówień")
@@ -70,3 +70,46 @@ def test_an_agent_saves_the_filters_as_a_view(live_server, page):
         "Zwrot butów – zły rozmiar",
         "Zamówienie 10241 nie dotarło",
     ]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_ticks_tickets_and_changes_them_at_once(live_server, page, browser):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    colleague = make_agent(role=Role.AGENT, name="Marek Zieliński", teams=[team])
+    morning = _morning(team)
+
+    page.set_viewport_size({"width": 1360, "height": 860})
+    sign_in(page, live_server.url, agent.email, PASSWORD)
+    page.goto(f"{live_server.url}/inbox/unassigned/")
+    assert page.locator("#bulk").is_hidden()
+    page.get_by_label(f"Zaznacz zgłoszenie #{morning[1].pk}").check()
+    page.get_by_label(f"Zaznacz zgłoszenie #{morning[4].pk}").check()
+    assert page.locator("[data-selected-count]").inner_text() == "2"
+    page.get_by_label("Przypisz do").select_option(label="Marek Zieliński")
+    page.screenshot(path=str(SCREENSHOTS / "workspace-bulk-selection.png"), full_page=True)
+    page.get_by_role("button", name="Przypisz", exact=True).click()
+    page.get_by_text("Zmieniono 2 zgłoszenia").wait_for()
+
+    assert set(colleague.assigned_tickets.values_list("pk", flat=True)) == {
+        morning[1].pk,
+        morning[4].pk,
+    }
+    assert page.locator("td.cell-subject").count() == 3
+
+    page.get_by_label("Zaznacz wszystkie zgłoszenia na tej stronie").check()
+    assert page.locator("[data-selected-count]").inner_text() == "3"
+    page.get_by_role("form", name="Zmień zaznaczone zgłoszenia").get_by_label("Tag").fill("poranek")
+    page.get_by_role("button", name="Dodaj tag").click()
+    page.get_by_text("Zmieniono 3 zgłoszenia").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-bulk-summary.png"), full_page=True)
+
+    phone = phone_of(browser, page)
+    phone_page = phone.new_page()
+    phone_page.goto(f"{live_server.url}/inbox/all_open/")
+    phone_page.get_by_label(f"Zaznacz zgłoszenie #{morning[4].pk}").check()
+    phone_page.get_by_label(f"Zaznacz zgłoszenie #{morning[3].pk}").check()
+    phone_page.evaluate("window.scrollTo(0, 0)")
+    phone_page.screenshot(path=str(SCREENSHOTS / "workspace-bulk-phone.png"))
+    phone.close()

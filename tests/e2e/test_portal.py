@@ -20,6 +20,7 @@ from okienko.testing.factories import (
 from okienko.tickets.actions import do_reply
 from okienko.tickets.choices import Status
 from okienko.tickets.models import Ticket
+from tests.e2e.conftest import phone_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LINK = re.compile(r"(http://\S+/portal/sign-in/[\w-]+/)")
@@ -137,14 +138,7 @@ def test_a_customer_signs_in_by_link_submits_a_request_and_answers_the_agent(
     assert ticket.messages.order_by("id").last().text == "Jutro od 9 do 15, ul. Lipowa 3, Łódź."
     assert page.locator(".message").count() == 3
 
-    phone = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        locale="pl-PL",
-        timezone_id="Europe/Warsaw",
-        storage_state=page.context.storage_state(),
-    )
+    phone = phone_of(browser, page)
     phone_page = phone.new_page()
     phone_page.goto(f"{live_server.url}/portal/requests/")
     phone_page.get_by_role("heading", name="Moje zgłoszenia").wait_for()

@@ -16,6 +16,7 @@ from okienko.testing.factories import (
 )
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_reply
 from okienko.tickets.choices import Channel, Priority
+from tests.e2e.conftest import phone_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
@@ -103,14 +104,7 @@ def test_agent_signs_in_opens_a_ticket_and_replies(live_server, page, browser):
     assert page.get_by_label("Wiadomość", exact=True).input_value() == ""
     assert page.locator("#id_status").input_value() == "pending"
 
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        locale="pl-PL",
-        timezone_id="Europe/Warsaw",
-        storage_state=page.context.storage_state(),
-    )
+    phone = phone_of(browser, page)
     phone_page = phone.new_page()
     phone_page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     phone_page.get_by_text("dotrze jutro do 12:00").wait_for()

@@ -196,3 +196,18 @@ def test_counts_of_saved_views_come_with_the_standard_ones(people, django_assert
     assert counts[f"saved-{tagged.pk}"] == 2
     assert counts[f"saved-{urgent.pk}"] == 1
     assert counts["all_open"] == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("small_tier", [1000, 1])
+def test_a_tier_matches_alike_whether_its_customers_are_few_or_many(
+    people, monkeypatch, small_tier
+):
+    monkeypatch.setattr("okienko.tickets.selectors.SMALL_TIER", small_tier)
+    premium = Tier.objects.create(slug="premium-test", name="Premium")
+    tickets = [make_ticket(requester=make_customer(tier=premium)) for _ in range(2)]
+    make_ticket()
+    view = personal(people["agent"], tier_id=premium.pk)
+
+    assert listed(people["agent"], view) == sorted((ticket.pk for ticket in tickets), reverse=True)
+    assert inbox_counts(people["agent"], [view])[f"saved-{view.pk}"] == 2

@@ -60,8 +60,10 @@
   }
 
   function refreshInbox() {
-    // Never pull the page from under an agent choosing filters; try again shortly.
-    if (document.activeElement && document.activeElement.closest("main form")) {
+    // Never pull the page from under an agent choosing filters or ticking tickets; try again
+    // shortly.
+    const choosing = document.activeElement && document.activeElement.closest("main form");
+    if (choosing || document.querySelector("input[name=ticket]:checked")) {
       refreshSoon(refreshInbox);
       return;
     }
