@@ -7,6 +7,7 @@ import pytest
 from okienko.accounts.choices import Role
 from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
 from okienko.tickets.choices import Channel, Priority
+from okienko.tickets.models import Ticket
 from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -113,3 +114,49 @@ def test_an_agent_ticks_tickets_and_changes_them_at_once(live_server, page, brow
     phone_page.evaluate("window.scrollTo(0, 0)")
     phone_page.screenshot(path=str(SCREENSHOTS / "workspace-bulk-phone.png"))
     phone.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_works_the_queue_from_the_keyboard(live_server, page):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    morning = _morning(team)
+    newest_first = [ticket.pk for ticket in reversed(morning)]
+
+    page.set_viewport_size({"width": 1360, "height": 860})
+    sign_in(page, live_server.url, agent.email, PASSWORD)
+    page.goto(f"{live_server.url}/inbox/all_open/")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert page.locator("tr.is-focused .cell-number").inner_text() == f"#{newest_first[1]}"
+    page.keyboard.press("x")
+    assert page.locator("[data-selected-count]").inner_text() == "1"
+    page.keyboard.press("Shift+?")
+    page.get_by_role("dialog", name="Skróty klawiszowe").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-shortcuts.png"))
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/tickets/{newest_first[1]}/")
+
+    page.keyboard.press("n")
+    assert page.locator("#composer input[value=note]").is_checked()
+    page.keyboard.type("Klient dzwonił, paczka u sąsiada? Sprawdzam.")  # "a", "j", "k" typed
+    assert page.url.endswith(f"/tickets/{newest_first[1]}/")
+    assert page.get_by_label("Wiadomość", exact=True).input_value().endswith("Sprawdzam.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("a")
+    page.get_by_text("Zmieniono 1 zgłoszenie").wait_for()
+    assert Ticket.objects.get(pk=newest_first[1]).assignee == agent
+    assert page.locator("#assign-to-me").count() == 0
+
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/tickets/{newest_first[2]}/")
+    page.keyboard.press("r")
+    assert page.locator("#composer input[value=reply]").is_checked()
+    assert page.evaluate("document.activeElement.name") == "text"
+    page.keyboard.press("Escape")
+    page.keyboard.press("u")
+    page.wait_for_url("**/inbox/all_open/")
