@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -23,14 +24,16 @@ class IdentityInput:
 
 
 # Other domains that point at customers (tickets, messages...) move their rows on a merge and
-# return the ids they moved, so the merge record can tell what happened.
+# return the ids they moved, so the merge record can tell what happened; on an undo they move
+# those rows back.
 MergeHandler = Callable[..., list[int]]
-_merge_handlers: dict[str, MergeHandler] = {}
+UndoMergeHandler = Callable[..., None]
+_merge_handlers: dict[str, tuple[MergeHandler, UndoMergeHandler]] = {}
 
 
-def register_merge_handler(name: str, handler: MergeHandler) -> None:
+def register_merge_handler(name: str, handler: MergeHandler, undo: UndoMergeHandler) -> None:
     """Let another domain take part in customer merges; ``name`` keys the moved ids."""
-    _merge_handlers[name] = handler
+    _merge_handlers[name] = (handler, undo)
 
 
 def _normalized(kind: str, address: str) -> str:
@@ -173,7 +176,7 @@ def do_merge_customers(
     Identity.objects.filter(pk__in=moved_identity_ids).update(customer=target)
     moved: dict[str, list[int]] = {
         name: handler(source=source, target=target, acting_user=acting_user)
-        for name, handler in _merge_handlers.items()
+        for name, (handler, _undo) in _merge_handlers.items()
     }
     rows = Customer.objects.filter(pk=source.pk, merged_into__isnull=True).update(
         merged_into=target
@@ -190,6 +193,35 @@ def do_merge_customers(
     )
     publish_on_commit("customer.merged", source_id=source.pk, target_id=target.pk)
     return merge
+
+
+@transaction.atomic
+def do_undo_customer_merge(*, merge: CustomerMerge, acting_user: Agent | None) -> Customer:
+    """Undo a merge from its record: the identities and tickets that moved go back to the
+    source, which is a customer of its own again. Returns the source."""
+    source, target = merge.source, merge.target
+    if Customer.objects.filter(pk=target.pk, merged_into__isnull=False).exists():
+        raise Conflict("The target was merged into another customer since; undo that first")
+    at = timezone.now()
+    undone = CustomerMerge.objects.filter(pk=merge.pk, undone_at__isnull=True).update(
+        undone_at=at, undone_by=acting_user
+    )
+    if undone != 1:
+        raise Conflict("This merge was undone already")
+    rows = Customer.objects.filter(pk=source.pk, merged_into=target).update(merged_into=None)
+    if rows != 1:
+        raise Conflict("The customer was changed meanwhile")
+    source.merged_into = None
+    merge.undone_at, merge.undone_by = at, acting_user
+    # Only what is still where the merge put it: an identity removed since stays removed.
+    Identity.objects.filter(pk__in=merge.moved_identity_ids, customer=target).update(
+        customer=source
+    )
+    moved = {"tickets": merge.moved_ticket_ids}
+    for name, (_handler, undo) in _merge_handlers.items():
+        undo(source=source, target=target, moved_ids=moved.get(name, []), acting_user=acting_user)
+    publish_on_commit("customer.unmerged", source_id=source.pk, target_id=target.pk)
+    return source
 
 
 def do_create_organisation(

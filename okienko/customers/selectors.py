@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
 from okienko.customers.choices import IdentityKind
-from okienko.customers.models import Customer, Identity, Organisation, Tier
+from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.customers.normalize import normalize_address
 
 
@@ -44,8 +44,10 @@ def list_customers(
     before_id: int | None,
     limit: int,
 ) -> list[Customer]:
-    """One page of customers, newest first, after the keyset cursor ``before_id``."""
+    """One page of customers, newest first, after the keyset cursor ``before_id``; customers
+    merged into another are left out (their profile still opens, by number)."""
     customers = search_customers(user, query) if query.strip() else visible_customers(user)
+    customers = customers.filter(merged_into__isnull=True)
     if organisation_id is not None:
         customers = customers.filter(organisation_id=organisation_id)
     if tier_slug:
@@ -64,6 +66,44 @@ def access_organisation(user: Agent, organisation_id: int) -> Organisation:
         return visible_organisations(user).get(pk=organisation_id)
     except Organisation.DoesNotExist as error:
         raise NotFound(f"Organisation {organisation_id} not found") from error
+
+
+def list_organisations(
+    user: Agent, *, query: str = "", before_id: int | None, limit: int
+) -> list[Organisation]:
+    """One page of organisations by name (or NIP, or e-mail domain), newest first."""
+    organisations = visible_organisations(user)
+    if query := query.strip():
+        digits = query.replace("-", "").replace(" ", "")
+        matches = Q(name__icontains=query) | Q(domain__icontains=query)
+        if digits.isdigit():
+            matches |= Q(nip__startswith=digits)
+        organisations = organisations.filter(matches)
+    if before_id is not None:
+        organisations = organisations.filter(pk__lt=before_id)
+    return list(organisations.order_by("-id")[:limit])
+
+
+def organisation_members(user: Agent, organisation: Organisation) -> QuerySet[Customer]:
+    return visible_customers(user).filter(organisation=organisation, merged_into__isnull=True)
+
+
+def merges_of(user: Agent, customer: Customer) -> list[CustomerMerge]:
+    """The merges in force that involve the customer (merged into it, or it into another),
+    newest first: what its profile offers to undo."""
+    return list(
+        CustomerMerge.objects.filter(Q(target=customer) | Q(source=customer))
+        .filter(undone_at__isnull=True)
+        .select_related("source", "target", "acting_user")
+        .order_by("-id")
+    )
+
+
+def access_customer_merge(user: Agent, merge_id: int) -> CustomerMerge:
+    try:
+        return CustomerMerge.objects.select_related("source", "target").get(pk=merge_id)
+    except CustomerMerge.DoesNotExist as error:
+        raise NotFound(f"Customer merge {merge_id} not found") from error
 
 
 def tiers() -> QuerySet[Tier]:

@@ -972,17 +972,43 @@ def do_move_tickets_to_customer(
     *, source: Customer, target: Customer, acting_user: Agent | None
 ) -> list[int]:
     """Part of a customer merge: ``source``'s tickets and messages now belong to ``target``."""
-    at = timezone.now()
     ticket_ids = list(Ticket.objects.filter(requester=source).values_list("id", flat=True))
-    Ticket.objects.filter(pk__in=ticket_ids).update(requester=target, updated_at=at)
     Message.objects.filter(author_customer=source).update(author_customer=target)
+    _hand_tickets_over(
+        ticket_ids, source, target, kind=EventKind.REQUESTER_MERGED, acting_user=acting_user
+    )
+    return ticket_ids
+
+
+def do_return_tickets_to_customer(
+    *, source: Customer, target: Customer, moved_ids: Sequence[int], acting_user: Agent | None
+) -> None:
+    """Part of undoing a customer merge: the tickets that moved to ``target`` are ``source``'s
+    again, with the messages ``target`` is named the author of on them."""
+    ticket_ids = list(
+        Ticket.objects.filter(pk__in=moved_ids, requester=target).values_list("id", flat=True)
+    )
+    Message.objects.filter(ticket_id__in=ticket_ids, author_customer=target).update(
+        author_customer=source
+    )
+    _hand_tickets_over(
+        ticket_ids, target, source, kind=EventKind.FIELD_CHANGED, acting_user=acting_user
+    )
+
+
+def _hand_tickets_over(
+    ticket_ids: list[int], old: Customer, new: Customer, *, kind: str, acting_user: Agent | None
+) -> None:
+    """Give the tickets another requester, recorded in each ticket's history."""
+    at = timezone.now()
+    Ticket.objects.filter(pk__in=ticket_ids).update(requester=new, updated_at=at)
     TicketEvent.objects.bulk_create(
         TicketEvent(
             ticket_id=ticket_id,
-            kind=EventKind.REQUESTER_MERGED,
+            kind=kind,
             field="requester",
-            old_value=_label(source),
-            new_value=_label(target),
+            old_value=_label(old),
+            new_value=_label(new),
             actor_kind=_actor_kind(acting_user),
             actor_agent=acting_user,
             created_at=at,
@@ -991,7 +1017,6 @@ def do_move_tickets_to_customer(
     )
     for ticket_id in ticket_ids:
         publish_on_commit("ticket.updated", ticket_id=ticket_id, field="requester")
-    return ticket_ids
 
 
 def do_set_external_id(*, message: Message, external_id: str) -> bool:

@@ -9,6 +9,11 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from okienko.customers.actions import register_merge_handler
-        from okienko.tickets.actions import do_move_tickets_to_customer
+        from okienko.tickets.actions import (
+            do_move_tickets_to_customer,
+            do_return_tickets_to_customer,
+        )
 
-        register_merge_handler("tickets", do_move_tickets_to_customer)
+        register_merge_handler(
+            "tickets", do_move_tickets_to_customer, undo=do_return_tickets_to_customer
+        )

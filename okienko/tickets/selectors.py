@@ -370,6 +370,22 @@ def saved_view_filters(user: Agent, view: SavedView) -> TicketFilters:
     )
 
 
+def customer_timeline(
+    user: Agent, customer_id: int, *, before_id: int | None, limit: int
+) -> list[Message]:
+    """The customer's conversations across every channel, newest first, a page at a time:
+    the messages (internal notes too) of the tickets they asked that ``user`` may see."""
+    tickets = visible_tickets(user).filter(requester_id=customer_id).values("id")
+    messages = Message.objects.filter(ticket_id__in=tickets)
+    if before_id is not None:
+        messages = messages.filter(pk__lt=before_id)
+    return list(
+        messages.select_related("ticket", "author_agent", "author_customer")
+        .prefetch_related("attachments")
+        .order_by("-id")[:limit]
+    )
+
+
 def ticket_messages(user: Agent, ticket: Ticket) -> QuerySet[Message]:
     """The whole thread an agent sees: public messages and internal notes."""
     return (

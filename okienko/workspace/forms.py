@@ -217,7 +217,8 @@ class NotificationPreferencesForm(forms.Form):
         }
 
 
-def _narrow(field: forms.Field, queryset: Any) -> None:
+def narrow(field: forms.Field, queryset: Any) -> None:
+    """Give a model choice field its queryset (set per form, never at import)."""
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (narrows)
     field.queryset = queryset
 
@@ -278,10 +279,10 @@ class SavedViewForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         team_queryset = teams().prefetch_related(None)
-        _narrow(self.fields["shared_team"], team_queryset)
-        _narrow(self.fields["team"], team_queryset)
-        _narrow(self.fields["category"], categories())
-        _narrow(self.fields["tier"], tiers())
+        narrow(self.fields["shared_team"], team_queryset)
+        narrow(self.fields["team"], team_queryset)
+        narrow(self.fields["category"], categories())
+        narrow(self.fields["tier"], tiers())
         assignee_field = self.fields["assignee"]
         assert isinstance(assignee_field, forms.ChoiceField)  # noqa: S101  (narrows)
         assignee_field.choices = [

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.workspace import inbox_views, message_views, rule_views, views
+from okienko.workspace import customer_views, inbox_views, message_views, rule_views, views
 
 app_name = "workspace"
 
@@ -36,6 +36,29 @@ urlpatterns = [
         "tickets/<int:ticket_id>/messages/<int:message_id>/html/",
         message_views.message_html,
         name="message_html",
+    ),
+    path("customers/", customer_views.customers, name="customers"),
+    path("customers/<int:customer_id>/", customer_views.customer_page, name="customer"),
+    path("customers/<int:customer_id>/edit/", customer_views.customer_edit, name="customer_edit"),
+    path(
+        "customers/<int:customer_id>/identities/",
+        customer_views.identity_add,
+        name="identity_add",
+    ),
+    path(
+        "customers/<int:customer_id>/identities/<int:identity_id>/delete/",
+        customer_views.identity_remove,
+        name="identity_remove",
+    ),
+    path(
+        "customers/<int:customer_id>/merge/", customer_views.customer_merge, name="customer_merge"
+    ),
+    path("customers/merges/<int:merge_id>/undo/", customer_views.merge_undo, name="merge_undo"),
+    path("organisations/", customer_views.organisations, name="organisations"),
+    path(
+        "organisations/<int:organisation_id>/",
+        customer_views.organisation_page,
+        name="organisation",
     ),
     path("presence/", views.set_presence, name="presence"),
     path("notifications/", views.notifications, name="notifications"),

@@ -13,6 +13,7 @@ from okienko.customers.actions import (
     do_delete_customer,
     do_get_or_create_customer_by_identity,
     do_merge_customers,
+    do_undo_customer_merge,
     do_update_organisation,
 )
 from okienko.customers.choices import IdentityKind
@@ -423,3 +424,47 @@ def test_update_organisation_stores_the_normalised_nip():
     )
 
     assert Organisation.objects.get(pk=organisation.pk).nip == "1234563218"
+
+
+@pytest.mark.django_db
+def test_undoing_a_merge_gives_back_what_moved_and_nothing_else():
+    agent = make_agent()
+    source = make_customer(name="Anna (stary adres)", email="anna.stara@poczta.example")
+    target = make_customer(name="Anna Nowak", email="anna@poczta.example")
+    own = make_ticket(requester=target)
+    moved = make_ticket(requester=source, text="Z bardzo starego adresu.")
+    merge = do_merge_customers(source=source, target=target, acting_user=agent)
+    later = make_ticket(requester=target)  # written after the merge: stays with the target
+
+    returned = do_undo_customer_merge(merge=merge, acting_user=agent)
+
+    assert returned == source
+    source.refresh_from_db()
+    assert source.merged_into is None
+    assert dict(
+        Ticket.objects.filter(pk__in=[own.pk, moved.pk, later.pk]).values_list("pk", "requester_id")
+    ) == {
+        own.pk: target.pk,
+        moved.pk: source.pk,
+        later.pk: target.pk,
+    }
+    assert Message.objects.get(ticket=moved).author_customer == source
+    assert sorted(Identity.objects.filter(customer=source).values_list("address", flat=True)) == [
+        "anna.stara@poczta.example"
+    ]
+    with pytest.raises(Conflict):
+        do_undo_customer_merge(merge=merge, acting_user=agent)
+
+
+@pytest.mark.django_db
+def test_a_merge_is_not_undone_while_its_target_is_merged_further():
+    first, second, third = make_customer(), make_customer(), make_customer()
+    merge = do_merge_customers(source=first, target=second, acting_user=None)
+    do_merge_customers(source=second, target=third, acting_user=None)
+
+    with pytest.raises(Conflict):
+        do_undo_customer_merge(merge=merge, acting_user=None)
+
+    first.refresh_from_db()
+    assert first.merged_into == second
+    assert CustomerMerge.objects.filter(undone_at__isnull=False).count() == 0
