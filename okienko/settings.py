@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "okienko.notifications",
     "okienko.integrations",
     "okienko.feedback",
+    "okienko.search",
     "anymail",
     "okienko.api",
     "okienko.workspace",

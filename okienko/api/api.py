@@ -9,6 +9,7 @@ from okienko.automation.api import router as automation_router
 from okienko.customers.api import router as customers_router
 from okienko.inboxes.api import router as inboxes_router
 from okienko.routing.api import router as routing_router
+from okienko.search.api import router as search_router
 from okienko.sla.api import router as sla_router
 from okienko.tickets.api import router as tickets_router
 
@@ -27,3 +28,4 @@ api.add_router("", inboxes_router)
 api.add_router("", sla_router)
 api.add_router("", routing_router)
 api.add_router("", automation_router)
+api.add_router("", search_router)

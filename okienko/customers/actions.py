@@ -248,6 +248,7 @@ def do_create_organisation(
             organisation.save()
     except IntegrityError as error:
         raise Conflict(f"An organisation with NIP {organisation.nip} already exists") from error
+    publish_on_commit("organisation.created", organisation_id=organisation.pk)
     return organisation
 
 
@@ -268,6 +269,9 @@ def do_update_organisation(
             organisation.save(update_fields=list(changes))
     except IntegrityError as error:
         raise Conflict(f"An organisation with NIP {organisation.nip} already exists") from error
+    publish_on_commit(
+        "organisation.updated", organisation_id=organisation.pk, fields=sorted(changes)
+    )
     return organisation
 
 

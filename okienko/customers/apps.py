@@ -6,3 +6,10 @@ class CustomersConfig(AppConfig):
     name = "okienko.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from okienko.customers.search import CustomerDocuments, OrganisationDocuments
+        from okienko.search.registry import register
+
+        register(CustomerDocuments())
+        register(OrganisationDocuments())

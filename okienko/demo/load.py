@@ -37,6 +37,7 @@ from okienko.demo.plan import (
     plan_demo,
 )
 from okienko.demo.sla import write_sla
+from okienko.search.actions import do_reindex
 from okienko.tickets.actions import (
     do_add_customer_message,
     do_add_note,
@@ -132,6 +133,8 @@ def load_demo(
         now = now or timezone.now()
         plan = plan_demo(seed=seed, customers=customers, tickets=tickets, now=now)
         _write(plan, stdout, now)
+    # History publishes no events, so nothing indexed it as it was written.
+    do_reindex()
     return _summarise(plan, seconds=time.monotonic() - started)
 
 

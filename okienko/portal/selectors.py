@@ -6,7 +6,7 @@ Every lookup by an id from the browser goes through ``access_portal_*``; anythin
 ``NotFound``, so nobody learns that someone else's ticket exists.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from okienko.accounts.actions import token_digest
@@ -14,21 +14,12 @@ from okienko.core.errors import NotFound
 from okienko.customers.models import Customer
 from okienko.portal.models import SignInLink
 from okienko.tickets.models import Attachment, Message, Ticket
-
-
-def portal_tickets(customer: Customer) -> QuerySet[Ticket]:
-    """The tickets ``customer`` may see: their own, and every member's of their organisation
-    when it shares tickets; not those merged into another."""
-    condition = Q(requester=customer)
-    organisation = customer.organisation
-    if organisation is not None and organisation.is_shared_tickets:
-        condition |= Q(requester__organisation=organisation)
-    return Ticket.objects.filter(condition, merged_into__isnull=True)
+from okienko.tickets.selectors import customer_visible_tickets
 
 
 def list_portal_tickets(customer: Customer, *, before_id: int | None, limit: int) -> list[Ticket]:
     """One page of the customer's tickets, newest first, after the keyset cursor ``before_id``."""
-    tickets = portal_tickets(customer).select_related("assignee", "requester")
+    tickets = customer_visible_tickets(customer).select_related("assignee", "requester")
     if before_id is not None:
         tickets = tickets.filter(pk__lt=before_id)
     return list(tickets.order_by("-id")[:limit])
@@ -38,7 +29,7 @@ def access_portal_ticket(customer: Customer, ticket_id: int) -> Ticket:
     """The ticket, if ``customer`` may see it; otherwise ``NotFound``."""
     try:
         return (
-            portal_tickets(customer)
+            customer_visible_tickets(customer)
             .select_related("assignee", "requester", "category")
             .get(pk=ticket_id)
         )
@@ -62,7 +53,7 @@ def access_portal_attachment(customer: Customer, attachment_id: int) -> Attachme
         return Attachment.objects.get(
             pk=attachment_id,
             message__is_public=True,
-            message__ticket__in=portal_tickets(customer),
+            message__ticket__in=customer_visible_tickets(customer),
         )
     except Attachment.DoesNotExist as error:
         raise NotFound(f"Attachment {attachment_id} not found") from error

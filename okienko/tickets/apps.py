@@ -9,11 +9,14 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from okienko.customers.actions import register_merge_handler
+        from okienko.search.registry import register
         from okienko.tickets.actions import (
             do_move_tickets_to_customer,
             do_return_tickets_to_customer,
         )
+        from okienko.tickets.search import TicketDocuments
 
         register_merge_handler(
             "tickets", do_move_tickets_to_customer, undo=do_return_tickets_to_customer
         )
+        register(TicketDocuments())

@@ -38,6 +38,16 @@ def visible_tickets(user: Agent) -> QuerySet[Ticket]:
     )
 
 
+def customer_visible_tickets(customer: Customer) -> QuerySet[Ticket]:
+    """The tickets a customer may see (in the portal, in search): their own, and every
+    member's of their organisation when it shares tickets; not those merged into another."""
+    condition = Q(requester=customer)
+    organisation = customer.organisation
+    if organisation is not None and organisation.is_shared_tickets:
+        condition |= Q(requester__organisation=organisation)
+    return Ticket.objects.filter(condition, merged_into__isnull=True)
+
+
 def _with_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.select_related("requester", "assignee", "team", "category").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))

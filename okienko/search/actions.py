@@ -1,0 +1,129 @@
+"""Writes of the search index: (re)index objects of a registered type, rebuild everything."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from okienko.search.analysis import LANGUAGES, detect_language, text_terms
+from okienko.search.backends import backend
+from okienko.search.models import SearchDocument, SearchTerm
+from okienko.search.registry import DocumentText, document_type, document_types
+
+REINDEX_BATCH = 500
+_VOCABULARY_BATCH = 900
+# Longer "words" are encoded data (base64, hashes), not something a person types.
+MAX_TERM_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class _Terms:
+    language: str
+    title: list[str]
+    public: list[str]
+    internal: list[str]
+
+    def all(self) -> set[str]:
+        return {*self.title, *self.public, *self.internal}
+
+
+def _terms(text: DocumentText) -> _Terms:
+    language = text.language
+    if language not in LANGUAGES:
+        sample = " ".join([text.title, *text.public, *text.internal])
+        language = detect_language(sample, hint=text.language_hint)
+
+    def kept(texts: Sequence[str]) -> list[str]:
+        return [term for term in text_terms(texts, language) if len(term) <= MAX_TERM_LENGTH]
+
+    return _Terms(language, kept([text.title]), kept(text.public), kept(text.internal))
+
+
+def _add_to_vocabulary(terms: set[str]) -> None:
+    ordered = sorted(terms)
+    for start in range(0, len(ordered), _VOCABULARY_BATCH):
+        chunk = ordered[start : start + _VOCABULARY_BATCH]
+        known = set(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=term) for term in chunk if term not in known], ignore_conflicts=True
+        )
+
+
+@transaction.atomic
+def do_index_documents(doc_type: str, object_ids: Sequence[int]) -> int:
+    """Index these objects of ``doc_type`` as they are now; objects gone leave the index.
+    Returns how many documents were written."""
+    texts = document_type(doc_type).texts(object_ids)
+    existing = {
+        document.object_id: document
+        for document in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=object_ids)
+    }
+    now = timezone.now()
+    created: list[SearchDocument] = []
+    updated: list[SearchDocument] = []
+    vocabulary: set[str] = set()
+    for object_id, text in texts.items():
+        terms = _terms(text)
+        vocabulary |= terms.all()
+        document = existing.get(object_id) or SearchDocument(doc_type=doc_type, object_id=object_id)
+        document.language = terms.language
+        document.title_terms = " ".join(terms.title)
+        document.public_terms = " ".join(terms.public)
+        document.internal_terms = " ".join(terms.internal)
+        document.indexed_at = now
+        (updated if document.pk else created).append(document)
+    SearchDocument.objects.bulk_create(created)
+    SearchDocument.objects.bulk_update(
+        updated, ["language", "title_terms", "public_terms", "internal_terms", "indexed_at"]
+    )
+    gone = [object_id for object_id in existing if object_id not in texts]
+    SearchDocument.objects.filter(doc_type=doc_type, object_id__in=gone).delete()
+    _add_to_vocabulary(vocabulary)
+    return len(created) + len(updated)
+
+
+def do_remove_documents(doc_type: str, object_ids: Sequence[int]) -> None:
+    """Take these objects out of the index (e.g. an erased customer)."""
+    SearchDocument.objects.filter(doc_type=doc_type, object_id__in=object_ids).delete()
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(doc_type: str, done: int, total: int) -> None:
+    return None
+
+
+def do_reindex(doc_types: Sequence[str] = (), *, on_progress: Progress = _no_progress) -> int:
+    """Rebuild the index of ``doc_types`` (all registered types when empty) from the domain's
+    objects, in batches; search keeps answering meanwhile. ``on_progress(type, done, total)``
+    follows each batch. Returns how many documents were written."""
+    names = list(doc_types) or sorted(document_types())
+    kinds = [document_type(name) for name in names]
+    if not doc_types:
+        # A full rebuild also forgets terms no document holds any more.
+        SearchTerm.objects.all().delete()
+    written = 0
+    for kind in kinds:
+        objects = kind.objects()
+        total = objects.count()
+        done, last_id = 0, 0
+        on_progress(kind.name, done, total)
+        while True:
+            ids = list(
+                objects.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:REINDEX_BATCH]
+            )
+            if not ids:
+                break
+            written += do_index_documents(kind.name, ids)
+            done, last_id = done + len(ids), ids[-1]
+            on_progress(kind.name, done, total)
+        stale = SearchDocument.objects.filter(doc_type=kind.name).exclude(
+            object_id__in=objects.values("pk")
+        )
+        stale.delete()
+    backend().optimise()
+    return written

@@ -1,0 +1,55 @@
+"""SQLite FTS5: ``search_fts`` over the documents' terms, ranked by BM25 with the title
+weighing most; ``search_term_trigrams`` (FTS5's trigram tokenizer) over the vocabulary."""
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from okienko.search.analysis import QueryWord
+from okienko.search.backends import Backend
+
+# BM25 weights of title, public and internal terms.
+_WEIGHTS = "10.0, 2.0, 1.0"
+_PUBLIC_COLUMNS = "{title_terms public_terms}"
+
+
+def _word_expression(word: QueryWord) -> str:
+    alternatives = [f'"{term}"' for term in sorted(word.terms)]
+    if word.prefix:
+        alternatives.append(f'"{word.prefix}"*')
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+class SqliteBackend(Backend):
+    def expression(self, words: Sequence[QueryWord], *, include_internal: bool) -> str:
+        expression = " AND ".join(_word_expression(word) for word in words)
+        return expression if include_internal else f"{_PUBLIC_COLUMNS} : ({expression})"
+
+    def match_sql(self, condition: str) -> str:
+        return (
+            "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
+            " JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            f" WHERE search_fts MATCH %s AND ({condition})"
+            f" ORDER BY bm25(search_fts, {_WEIGHTS}), d.id DESC LIMIT %s OFFSET %s"
+        )
+
+    def similar_terms(self, word: str, *, limit: int) -> list[str]:
+        trigrams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+        if not trigrams:
+            return []
+        expression = " OR ".join(f'"{trigram}"' for trigram in trigrams)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.term FROM search_term_trigrams"
+                " JOIN search_searchterm t ON t.id = search_term_trigrams.rowid"
+                " WHERE search_term_trigrams MATCH %s ORDER BY search_term_trigrams.rank LIMIT %s",
+                [expression, limit],
+            )
+            return [term for (term,) in cursor.fetchall()]
+
+    def optimise(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            cursor.execute(
+                "INSERT INTO search_term_trigrams(search_term_trigrams) VALUES ('optimize')"
+            )

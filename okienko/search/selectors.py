@@ -1,0 +1,166 @@
+"""Reads: one search over every registered document type, scoped to what the searcher may see."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from django.utils.safestring import SafeString
+
+from okienko.accounts.models import Agent
+from okienko.core.errors import InvalidInput
+from okienko.search.analysis import QueryWord, analyse_query
+from okienko.search.backends import Hit, Scope, backend
+from okienko.search.models import SearchTerm
+from okienko.search.registry import Searcher, document_type, document_types
+from okienko.search.snippets import highlight, snippet
+
+MAX_QUERY_LENGTH = 200
+MAX_LIMIT = 50
+_SIMILAR_CANDIDATES = 200
+_CORRECTIONS_PER_WORD = 3
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One found object, with its title and snippet as safe HTML (the matched words marked)."""
+
+    doc_type: str
+    type_label: str
+    object_id: int
+    title: str
+    title_html: SafeString
+    snippet_html: SafeString
+    details: Mapping[str, str | int | None]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    # Words not in the index, with the similar terms searched for instead.
+    corrections: dict[str, list[str]]
+    # How many documents this page matched (hits can be fewer: objects deleted meanwhile).
+    matched: int
+
+
+def _allowed_distance(word: str) -> int:
+    if len(word) < 4:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def _corrected(word: QueryWord) -> tuple[QueryWord, list[str]]:
+    """The word with the vocabulary terms nearest to it (a misspelling's likely intent)."""
+    from rapidfuzz.distance import OSA
+
+    written = min(word.terms, key=len) if word.prefix == "" else word.prefix
+    allowed = _allowed_distance(written)
+    if not allowed:
+        return word, []
+    candidates = backend().similar_terms(written, limit=_SIMILAR_CANDIDATES)
+    scored = sorted(
+        (OSA.distance(written, term), term)
+        for term in candidates
+        if OSA.distance(written, term) <= allowed
+    )
+    if not scored:
+        return word, []
+    best = scored[0][0]
+    nearest = [term for distance, term in scored if distance == best][:_CORRECTIONS_PER_WORD]
+    return replace(word, terms=frozenset(nearest), prefix=""), nearest
+
+
+def _with_vocabulary(words: Sequence[QueryWord]) -> tuple[list[QueryWord], dict[str, list[str]]]:
+    """Keep the terms the index holds; a word with none is replaced by its nearest terms."""
+    every_term = set().union(*(word.terms for word in words))
+    known = set(SearchTerm.objects.filter(term__in=every_term).values_list("term", flat=True))
+    checked, corrections = [], {}
+    for word in words:
+        terms = word.terms & known
+        has_prefix = bool(word.prefix) and _vocabulary_has_prefix(word.prefix)
+        if terms or has_prefix:
+            checked.append(replace(word, terms=terms or word.terms))
+            continue
+        corrected, nearest = _corrected(word)
+        if nearest:
+            corrections[word.text] = nearest
+        checked.append(corrected)
+    return checked, corrections
+
+
+def _vocabulary_has_prefix(prefix: str) -> bool:
+    # A range rather than LIKE, so both databases read the unique index.
+    return SearchTerm.objects.filter(term__gte=prefix, term__lt=prefix + "\uffff").exists()
+
+
+def _scopes(
+    searcher: Searcher, doc_types: Sequence[str], filters: Mapping[str, str]
+) -> list[Scope]:
+    kinds = [document_type(name) for name in doc_types] or list(document_types().values())
+    scopes = []
+    for kind in kinds:
+        visible = kind.visible(searcher, kind.check_filters(filters))
+        if visible is not None:
+            # Nothing to restrict (an admin's tickets, the customer directory): no subquery.
+            scopes.append(Scope(kind.name, visible if visible.query.where else None))
+    return scopes
+
+
+def search(
+    searcher: Searcher,
+    query: str,
+    *,
+    doc_types: Sequence[str] = (),
+    filters: Mapping[str, str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """The objects matching ``query`` that ``searcher`` may see, best first.
+
+    Every word must match (in any inflected form, or as the nearest terms of the index when it
+    is misspelled); the last word also matches as a prefix, for search as you type.
+    """
+    query = query.strip()
+    if not query:
+        raise InvalidInput("Say what to search for", errors={"q": ["empty"]})
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidInput(f"The query is longer than {MAX_QUERY_LENGTH} characters")
+    scopes = _scopes(searcher, doc_types, filters or {})
+    words = analyse_query(query)
+    if not words or not scopes:
+        return SearchResults(query, [], {}, 0)
+    words, corrections = _with_vocabulary(words)
+    found = backend().match(
+        words,
+        scopes,
+        include_internal=isinstance(searcher, Agent),
+        limit=min(limit, MAX_LIMIT),
+        offset=offset,
+    )
+    return SearchResults(query, _hits(searcher, words, found), corrections, len(found))
+
+
+def _hits(searcher: Searcher, words: Sequence[QueryWord], found: Sequence[Hit]) -> list[SearchHit]:
+    ids_by_type: dict[str, list[int]] = {}
+    for hit in found:
+        ids_by_type.setdefault(hit.doc_type, []).append(hit.object_id)
+    sources = {
+        name: document_type(name).results(searcher, ids) for name, ids in ids_by_type.items()
+    }
+    hits = []
+    for hit in found:
+        source = sources[hit.doc_type].get(hit.object_id)
+        if source is None:
+            # Gone since it was indexed; the index catches up after the event.
+            continue
+        hits.append(
+            SearchHit(
+                doc_type=hit.doc_type,
+                type_label=str(document_type(hit.doc_type).label),
+                object_id=hit.object_id,
+                title=source.title,
+                title_html=highlight(source.title, words),
+                snippet_html=snippet(source.texts, words),
+                details=source.details,
+            )
+        )
+    return hits
