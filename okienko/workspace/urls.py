@@ -1,7 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.workspace import customer_views, inbox_views, message_views, rule_views, views
+from okienko.workspace import (
+    customer_views,
+    inbox_views,
+    message_views,
+    rule_views,
+    search_views,
+    views,
+)
 
 app_name = "workspace"
 
@@ -37,6 +44,8 @@ urlpatterns = [
         message_views.message_html,
         name="message_html",
     ),
+    path("search/", search_views.search_page, name="search"),
+    path("search/suggestions/", search_views.search_suggestions, name="search_suggestions"),
     path("customers/", customer_views.customers, name="customers"),
     path("customers/<int:customer_id>/", customer_views.customer_page, name="customer"),
     path("customers/<int:customer_id>/edit/", customer_views.customer_edit, name="customer_edit"),
