@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "okienko.workspace.middleware.AgentActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "okienko.core.middleware.NotFoundAsPageMiddleware",
 ]
 
 ROOT_URLCONF = "okienko.urls"

@@ -12,7 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("inbound/", include("anymail.urls")),
-    path("feedback/", include("okienko.feedback.urls")),
     path("portal/", include("okienko.portal.urls")),
     path("", include("okienko.workspace.urls")),
 ]

@@ -28,6 +28,7 @@ from okienko.automation.selectors import (
     facts_for,
     forget_rules,
     placeholder_values,
+    preview_reply,
 )
 from okienko.core.errors import DomainError, InvalidInput
 from okienko.core.persistence import save_unique
@@ -274,6 +275,10 @@ def do_save_macro(*, data: MacroInput, macro: Macro | None = None) -> Macro:
     return macro
 
 
+def do_delete_macro(*, macro: Macro) -> None:
+    macro.delete()
+
+
 @transaction.atomic
 def do_apply_macro(*, macro: Macro, ticket: Ticket, agent: Agent) -> Rendered:
     """Apply the macro's changes to the ticket as ``agent`` and return its reply, filled in, as
@@ -287,4 +292,4 @@ def do_apply_macro(*, macro: Macro, ticket: Ticket, agent: Agent) -> Rendered:
     except OperationFailed as error:
         raise InvalidInput(str(error)) from error
     ticket.refresh_from_db()
-    return render(macro.reply, placeholder_values(ticket, agent))
+    return preview_reply(macro.reply, ticket, agent)

@@ -17,6 +17,7 @@ from okienko.accounts.selectors import agents, teams
 from okienko.automation.conditions import hours_between
 from okienko.automation.models import Macro, Rule, RulesVersion
 from okienko.automation.operations import NOTIFY_TARGET_LABELS
+from okienko.automation.placeholders import Rendered, render
 from okienko.core.errors import NotFound
 from okienko.customers.selectors import email_addresses_of, tiers
 from okienko.sla.calendar import DEFAULT_CALENDAR, BusinessCalendar
@@ -165,11 +166,24 @@ def macros() -> Any:
     return Macro.objects.filter(is_active=True)
 
 
-def access_macro(macro_id: int) -> Macro:
+def all_macros() -> Any:
+    """Every macro, inactive ones too, for the admins who edit them."""
+    return Macro.objects.order_by("name")
+
+
+def access_macro(macro_id: int, *, active_only: bool = True) -> Macro:
+    """The macro; an inactive one only for editing (``active_only=False``)."""
+    found = Macro.objects.filter(is_active=True) if active_only else Macro.objects.all()
     try:
-        return Macro.objects.get(pk=macro_id, is_active=True)
+        return found.get(pk=macro_id)
     except Macro.DoesNotExist as error:
         raise NotFound(f"Macro {macro_id} not found") from error
+
+
+def preview_reply(template: str, ticket: Ticket, agent: Agent) -> Rendered:
+    """A reply template filled in for ``ticket`` as ``agent`` would send it, changing nothing;
+    the values it lacks stay visible as ``[?name]``."""
+    return render(template, placeholder_values(ticket, agent))
 
 
 def value_choices(name: str) -> list[tuple[str, str]] | None:

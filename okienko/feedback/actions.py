@@ -45,7 +45,7 @@ def do_send_csat_survey(ticket_id: int) -> CsatSurvey | None:
 
 
 def _survey_email(ticket: Ticket, email: str, token: str) -> EmailMessage:
-    link = f"{settings.PUBLIC_URL}{reverse('feedback:csat', args=[token])}"
+    link = f"{settings.PUBLIC_URL}{reverse('portal:csat', args=[token])}"
     lines = [
         _("Hello,"),
         "",

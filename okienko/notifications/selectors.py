@@ -95,45 +95,46 @@ def channels_for(agent_ids: Sequence[int], kind: str) -> dict[int, tuple[bool, b
     return {agent_id: chosen.get(agent_id, DEFAULT_CHANNELS[kind]) for agent_id in active}
 
 
-def responsible_agents(ticket_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Who answers for each ticket: its assignee; for an unassigned ticket, the supervisors of
-    its team, or every supervisor and admin when the team has none (or there is no team)."""
-    audiences = ticket_audiences(ticket_ids)
-    leads = Agent.objects.filter(is_active=True, role__in=[Role.SUPERVISOR, Role.ADMIN])
-    team_leads: dict[int, list[int]] = defaultdict(list)
+def ticket_leads(ticket_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Who leads on each ticket: the supervisors of its team, or every supervisor and admin when
+    the team has none (or there is no team)."""
+    leads = Agent.objects.filter(is_active=True, role__in=[Role.SUPERVISOR, Role.ADMIN]).order_by(
+        "pk"
+    )
+    team_leads: dict[int | None, list[int]] = defaultdict(list)
     for agent_id, team_id in leads.filter(role=Role.SUPERVISOR).values_list("pk", "teams"):
         if team_id is not None:
             team_leads[team_id].append(agent_id)
-    everyone = sorted(leads.values_list("pk", flat=True))
-    responsible = {}
+    everyone = list(leads.values_list("pk", flat=True))
+    return {
+        audience.ticket_id: team_leads.get(audience.team_id) or everyone
+        for audience in ticket_audiences(ticket_ids)
+    }
+
+
+def responsible_agents(ticket_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Who answers for each ticket: its assignee; for an unassigned ticket, its leads."""
+    audiences = ticket_audiences(ticket_ids)
+    unassigned = [audience.ticket_id for audience in audiences if audience.assignee_id is None]
+    responsible = ticket_leads(unassigned) if unassigned else {}
     for audience in audiences:
         if audience.assignee_id is not None:
             responsible[audience.ticket_id] = [audience.assignee_id]
-        elif audience.team_id is not None and team_leads[audience.team_id]:
-            responsible[audience.ticket_id] = team_leads[audience.team_id]
-        else:
-            responsible[audience.ticket_id] = everyone
     return responsible
 
 
 def notify_targets(ticket_id: int, to: str, *, agent_id: int | None = None) -> list[int]:
     """The agents an automation rule's "notify" reaches: whoever answers for the ticket, its
-    team's members, the supervisors (of its team, else all), or one agent who may see it."""
-    active = Agent.objects.filter(is_active=True).order_by("pk")
-    audiences = ticket_audiences([ticket_id])
-    if not audiences:
-        return []
-    team_id = audiences[0].team_id
+    team's members, its leads, or one agent who may see it."""
     if to == "responsible":
         return responsible_agents([ticket_id]).get(ticket_id, [])
-    if to == "team":
-        return list(active.filter(teams=team_id).values_list("pk", flat=True)) if team_id else []
     if to == "supervisors":
-        supervisors = active.filter(role=Role.SUPERVISOR)
-        of_team = list(supervisors.filter(teams=team_id).values_list("pk", flat=True))
-        return of_team or list(
-            active.filter(role__in=[Role.SUPERVISOR, Role.ADMIN]).values_list("pk", flat=True)
-        )
+        return ticket_leads([ticket_id]).get(ticket_id, [])
+    active = Agent.objects.filter(is_active=True).order_by("pk")
+    if to == "team":
+        audiences = ticket_audiences([ticket_id])
+        team_id = audiences[0].team_id if audiences else None
+        return list(active.filter(teams=team_id).values_list("pk", flat=True)) if team_id else []
     agent = active.filter(pk=agent_id).first() if agent_id is not None else None
     if agent is None or not visible_tickets(agent).filter(pk=ticket_id).exists():
         return []

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from okienko.portal import views
+from okienko.portal import survey_views, views
 
 app_name = "portal"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("requests/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("requests/<int:ticket_id>/solve/", views.mark_solved, name="solve"),
     path("requests/<int:ticket_id>/reopen/", views.reopen, name="reopen"),
+    path("feedback/<str:token>/", survey_views.csat, name="csat"),
     path("attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
 ]

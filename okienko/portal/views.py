@@ -12,7 +12,7 @@ from typing import Concatenate, ParamSpec
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,7 +67,7 @@ def _signed_in(request: HttpRequest) -> Customer | None:
     return portal_customer(customer_id)
 
 
-def _activate_language(request: HttpRequest, customer: Customer | None) -> None:
+def activate_language(request: HttpRequest, customer: Customer | None) -> None:
     """The language chosen in the portal, else the customer's, else the browser's."""
     chosen = request.session.get(LANGUAGE_KEY) or (customer.language if customer else "")
     language = chosen if chosen in dict(settings.LANGUAGES) else request.LANGUAGE_CODE
@@ -80,7 +80,7 @@ def public_page(view: PublicView[P]) -> PublicView[P]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        _activate_language(request, _signed_in(request))
+        activate_language(request, _signed_in(request))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -92,19 +92,12 @@ def customer_page(view: PortalView[P]) -> PublicView[P]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         customer = _signed_in(request)
-        _activate_language(request, customer)
+        activate_language(request, customer)
         if customer is None:
             return redirect("portal:sign_in")
         return view(request, customer, *args, **kwargs)
 
     return wrapped
-
-
-def _ticket_or_404(customer: Customer, ticket_id: int) -> Ticket:
-    try:
-        return access_portal_ticket(customer, ticket_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
 
 
 # Signing in and out
@@ -275,7 +268,7 @@ def _request_page(
 @require_GET
 def request_page(request: HttpRequest, customer: Customer, ticket_id: int) -> HttpResponse:
     """One request: its public conversation only, a reply form, mark solved or reopen."""
-    ticket = _ticket_or_404(customer, ticket_id)
+    ticket = access_portal_ticket(customer, ticket_id)
     return _request_page(request, customer, ticket, ReplyForm())
 
 
@@ -283,7 +276,7 @@ def request_page(request: HttpRequest, customer: Customer, ticket_id: int) -> Ht
 @require_POST
 def reply(request: HttpRequest, customer: Customer, ticket_id: int) -> HttpResponse:
     """Answer on the request; a solved or pending one opens again for the agents."""
-    ticket = _ticket_or_404(customer, ticket_id)
+    ticket = access_portal_ticket(customer, ticket_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -301,12 +294,12 @@ def reply(request: HttpRequest, customer: Customer, ticket_id: int) -> HttpRespo
         else:
             messages.success(request, _("Your reply was sent."))
             return redirect("portal:request", ticket_id=ticket.pk)
-    ticket = _ticket_or_404(customer, ticket_id)
+    ticket = access_portal_ticket(customer, ticket_id)
     return _request_page(request, customer, ticket, form, status=UNPROCESSABLE)
 
 
 def _change_status(request: HttpRequest, customer: Customer, ticket_id: int, status: str) -> None:
-    ticket = _ticket_or_404(customer, ticket_id)
+    ticket = access_portal_ticket(customer, ticket_id)
     try:
         do_change_status_by_customer(ticket=ticket, status=status)
     except DomainError:
@@ -338,10 +331,7 @@ def download_attachment(
     request: HttpRequest, customer: Customer, attachment_id: int
 ) -> FileResponse:
     """A file of a public message on one of the customer's requests, never shown as a page."""
-    try:
-        attachment = access_portal_attachment(customer, attachment_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
+    attachment = access_portal_attachment(customer, attachment_id)
     return safe_download(
         attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )

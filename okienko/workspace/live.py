@@ -3,7 +3,9 @@
 Only ticket ids travel over the WebSocket; a page that hears of a change fetches it again over
 HTTP, through the same permission checks as any other request. Each id goes to the groups of the
 people allowed to see the ticket (its team or everyone when it has none, its assignee, admins and
-supervisors) and to the watchers of the ticket itself.
+supervisors). Those groups reach every page that may show the ticket; the watchers' own group
+(``ticket.<id>``) is told too of a single change, which may have taken the ticket out of their
+reach (another team, another assignee), so the open page learns it at once.
 """
 
 from collections import defaultdict
@@ -36,9 +38,14 @@ def _changed_ticket_ids(event: DomainEvent) -> list[int]:
 def announce_ticket_changes(event: DomainEvent) -> None:
     """Subscriber of ticket events: one message per group that should hear of them."""
     groups: dict[str, set[int]] = defaultdict(set)
+    # An SLA batch changes no ticket's audience; its thousands of watcher groups would only
+    # repeat what the team groups carry.
+    tell_watchers = event.name not in BATCH_EVENTS
     for audience in ticket_audiences(_changed_ticket_ids(event)):
         ticket_id = audience.ticket_id
-        for group in _groups_of(audience.ticket_id, audience.team_id, audience.assignee_id):
+        if tell_watchers:
+            groups[realtime.ticket_group(ticket_id)].add(ticket_id)
+        for group in _audience_groups(audience.team_id, audience.assignee_id):
             groups[group].add(ticket_id)
     realtime.send_all(
         [
@@ -48,9 +55,8 @@ def announce_ticket_changes(event: DomainEvent) -> None:
     )
 
 
-def _groups_of(ticket_id: int, team_id: int | None, assignee_id: int | None) -> Iterable[str]:
+def _audience_groups(team_id: int | None, assignee_id: int | None) -> Iterable[str]:
     yield realtime.EVERY_TICKET
-    yield realtime.ticket_group(ticket_id)
     yield realtime.TICKETS_WITHOUT_TEAM if team_id is None else realtime.team_group(team_id)
     if assignee_id is not None:
         yield realtime.agent_group(assignee_id)

@@ -14,7 +14,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from okienko.accounts.models import Agent
-from okienko.core.errors import NotFound
 from okienko.core.html import DisplayedHtml, html_for_display
 from okienko.tickets.models import Message
 from okienko.tickets.selectors import access_message, access_ticket
@@ -28,11 +27,7 @@ def _message_or_404(request: HttpRequest, ticket_id: int, message_id: int) -> Me
     agent = request.user
     if not isinstance(agent, Agent):
         raise Http404
-    try:
-        ticket = access_ticket(agent, ticket_id)
-        message = access_message(agent, ticket, message_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
+    message = access_message(agent, access_ticket(agent, ticket_id), message_id)
     if not message.html:
         raise Http404
     return message

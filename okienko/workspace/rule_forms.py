@@ -1,4 +1,4 @@
-"""The rule builder: an automation rule as form rows instead of JSON.
+"""The rule and macro builders: automation rules and macros as form rows instead of JSON.
 
 Each condition row is field, operator and a value whose input suits the field (a list of teams,
 a yes/no, free text...); each operation row is a type and the inputs that type takes. The rows
@@ -10,13 +10,16 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from okienko.automation.actions import RuleInput
+from okienko.automation.actions import MacroInput, RuleInput
 from okienko.automation.choices import Match, RuleKind, TriggerEvent
 from okienko.automation.conditions import FIELDS, OPERATOR_LABELS
-from okienko.automation.models import Rule
+from okienko.automation.models import Macro, Rule
 from okienko.automation.operations import OPERATIONS
+from okienko.automation.placeholders import PLACEHOLDERS
 from okienko.automation.selectors import value_choices
 
 LIST_OPERATORS = ("in", "not_in")
@@ -209,36 +212,62 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-class RuleBuilder:
-    """The rule form with its condition and operation rows: bound to a submission, or filled
-    from a rule or from a draft being redrawn."""
+class MacroForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    reply = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=format_lazy(
+            _("Placeholders: {names}"),
+            names=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+        ),
+    )
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("macro", "Active"), required=False, initial=True
+    )
 
-    def __init__(
-        self,
-        data: Any = None,
-        *,
-        rule: Rule | None,
-        kind: str,
-        initial: dict[str, Any] | None = None,
-    ) -> None:
-        self.rule = rule
-        self.kind = kind
-        initial = initial or self._initial(rule)
-        self.form = RuleForm(data, initial=initial["rule"])
-        if kind == RuleKind.TRIGGER:
-            self.form.fields["event"].required = True
-        else:
-            del self.form.fields["event"]
-        # A submission stands on its own: rows compared with a rule's initial rows would count
-        # as unchanged, and unchanged extra rows as empty.
-        rows = {"conditions": None, "operations": None} if data is not None else initial
-        self.conditions = ConditionRows(data, initial=rows["conditions"], prefix="conditions")
-        self.operations = OperationRows(data, initial=rows["operations"], prefix="operations")
+
+ROW_SETS: dict[str, Any] = {"conditions": ConditionRows, "operations": OperationRows}
+
+
+def _new_row(part: str) -> dict[str, Any]:
+    if part == "conditions":
+        return {"field": next(iter(FIELDS)), "operator": "is"}
+    return {"type": next(iter(OPERATIONS))}
+
+
+class RowsBuilder:
+    """A settings form with rows of conditions and/or operations: bound to a submission, or
+    filled from a saved object or from a draft being redrawn (``initial``: the form's values
+    under ``form`` and each part's rows)."""
+
+    form_class: type[forms.Form]
+    parts: tuple[str, ...]
+
+    def __init__(self, data: Any, *, initial: dict[str, Any]) -> None:
+        self.form = self.form_class(data, initial=initial["form"])
+        # A submission stands on its own: rows compared with a saved object's initial rows
+        # would count as unchanged, and unchanged extra rows as empty.
+        self.rows = {
+            part: ROW_SETS[part](
+                data, initial=None if data is not None else initial[part], prefix=part
+            )
+            for part in self.parts
+        }
+
+    @property
+    def conditions(self) -> Any:
+        return self.rows["conditions"]
+
+    @property
+    def operations(self) -> Any:
+        return self.rows["operations"]
 
     @classmethod
-    def redrawn(cls, data: Any, *, rule: Rule | None, kind: str, add: str = "") -> "RuleBuilder":
-        """The draft as submitted, unvalidated, with inputs to suit each row's field or action
-        and an empty row more under ``add`` (``conditions`` or ``operations``)."""
+    def draft(cls, data: Any, *, add: str = "") -> dict[str, Any]:
+        """The submission as ``initial``, unvalidated, so that each row's inputs suit its field
+        or action, with an empty row more under ``add`` (one of ``parts``)."""
 
         def rows(prefix: str) -> list[dict[str, Any]]:
             found = []
@@ -252,24 +281,72 @@ class RuleBuilder:
                     if name.startswith(key)
                 }
                 found.append(row)
+            if add == prefix:
+                found.append(_new_row(prefix))
             return found
 
-        conditions, operations = rows("conditions"), rows("operations")
-        if add == "conditions":
-            conditions.append({"field": next(iter(FIELDS)), "operator": "is"})
-        elif add == "operations":
-            operations.append({"type": next(iter(OPERATIONS))})
-        rule_fields: dict[str, Any] = {name: data.get(name) for name in RuleForm.base_fields}
-        rule_fields["is_active"] = bool(data.get("is_active"))
-        draft = {"rule": rule_fields, "conditions": conditions, "operations": operations}
-        return cls(rule=rule, kind=kind, initial=draft)
+        fields = {
+            name: bool(data.get(name)) if isinstance(field, forms.BooleanField) else data.get(name)
+            for name, field in cls.form_class.base_fields.items()
+        }
+        return {"form": fields, **{part: rows(part) for part in cls.parts}}
+
+    def is_valid(self) -> bool:
+        valid = [self.form.is_valid(), *(rows.is_valid() for rows in self.rows.values())]
+        return all(valid)
+
+    def kept_rows(self, part: str) -> list[Any]:
+        return [row for row in self.rows[part] if not _deleted(row)]
+
+    def add_error(self, message: str, errors: dict[str, list[str]]) -> None:
+        """Show the action's refusal: on the row or field it names, else on the whole form."""
+        placed = False
+        for where, problems in errors.items():
+            if where in self.form.fields:
+                self.form.add_error(where, f"{message}: {', '.join(problems)}")
+                placed = True
+            for part in self.parts:
+                if where.startswith(f"{part}["):
+                    index = int(where[len(part) + 1 : where.index("]")])
+                    kept = self.kept_rows(part)
+                    if index < len(kept):
+                        kept[index].add_error(None, "; ".join(problems))
+                        placed = True
+        if not placed:
+            details = "; ".join(f"{key}: {', '.join(v)}" for key, v in errors.items())
+            self.form.add_error(None, f"{message}. {details}" if details else message)
+
+
+class RuleBuilder(RowsBuilder):
+    form_class = RuleForm
+    parts = ("conditions", "operations")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        rule: Rule | None,
+        kind: str,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.kind = kind
+        super().__init__(data, initial=initial or self._initial(rule))
+        if kind == RuleKind.TRIGGER:
+            self.form.fields["event"].required = True
+        else:
+            del self.form.fields["event"]
+
+    @classmethod
+    def redrawn(cls, data: Any, *, rule: Rule | None, kind: str, add: str = "") -> "RuleBuilder":
+        return cls(rule=rule, kind=kind, initial=cls.draft(data, add=add))
 
     @staticmethod
     def _initial(rule: Rule | None) -> dict[str, Any]:
         if rule is None:
-            return {"rule": {}, "conditions": [], "operations": [{"type": "add_tags"}]}
+            return {"form": {}, "conditions": [], "operations": [{"type": "add_tags"}]}
         return {
-            "rule": {
+            "form": {
                 "name": rule.name,
                 "description": rule.description,
                 "event": rule.event,
@@ -281,10 +358,6 @@ class RuleBuilder:
             "operations": [OperationRow.initial_of(o) for o in rule.operations],
         }
 
-    def is_valid(self) -> bool:
-        valid = [self.form.is_valid(), self.conditions.is_valid(), self.operations.is_valid()]
-        return all(valid)
-
     def rule_input(self) -> RuleInput:
         data = self.form.cleaned_data
         return RuleInput(
@@ -295,24 +368,44 @@ class RuleBuilder:
             match=data["match"],
             position=data["position"],
             is_active=data["is_active"],
-            conditions=[row.condition() for row in self.conditions if not _deleted(row)],
-            operations=[row.operation() for row in self.operations if not _deleted(row)],
+            conditions=[row.condition() for row in self.kept_rows("conditions")],
+            operations=[row.operation() for row in self.kept_rows("operations")],
         )
 
-    def add_error(self, message: str, errors: dict[str, list[str]]) -> None:
-        """Show the action's refusal: on the row it names, else on the whole form."""
-        placed = False
-        for where, problems in errors.items():
-            for rows, prefix in ((self.conditions, "conditions"), (self.operations, "operations")):
-                if where.startswith(f"{prefix}["):
-                    index = int(where[len(prefix) + 1 : where.index("]")])
-                    live = [row for row in rows if not _deleted(row)]
-                    if index < len(live):
-                        live[index].add_error(None, "; ".join(problems))
-                        placed = True
-        if not placed:
-            details = "; ".join(f"{key}: {', '.join(v)}" for key, v in errors.items())
-            self.form.add_error(None, f"{message}. {details}" if details else message)
+
+class MacroBuilder(RowsBuilder):
+    """A macro: its reply with placeholders and rows of the ticket changes it makes."""
+
+    form_class = MacroForm
+    parts = ("operations",)
+
+    def __init__(
+        self, data: Any = None, *, macro: Macro | None, initial: dict[str, Any] | None = None
+    ) -> None:
+        self.macro = macro
+        super().__init__(data, initial=initial or self._initial(macro))
+
+    @classmethod
+    def redrawn(cls, data: Any, *, macro: Macro | None, add: str = "") -> "MacroBuilder":
+        return cls(macro=macro, initial=cls.draft(data, add=add))
+
+    @staticmethod
+    def _initial(macro: Macro | None) -> dict[str, Any]:
+        if macro is None:
+            return {"form": {}, "operations": []}
+        return {
+            "form": {"name": macro.name, "reply": macro.reply, "is_active": macro.is_active},
+            "operations": [OperationRow.initial_of(o) for o in macro.operations],
+        }
+
+    def macro_input(self) -> MacroInput:
+        data = self.form.cleaned_data
+        return MacroInput(
+            name=data["name"],
+            reply=data["reply"],
+            is_active=data["is_active"],
+            operations=[row.operation() for row in self.kept_rows("operations")],
+        )
 
 
 def _deleted(row: forms.Form) -> bool:

@@ -1,4 +1,4 @@
-"""Admin pages for automation rules: the list and the rule builder (no JSON to write)."""
+"""Admin pages for automation rules and macros: the lists and the builders (no JSON to write)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +10,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
-from okienko.automation.actions import DryRun, built_rule, do_delete_rule, do_dry_run, do_save_rule
+from okienko.automation.actions import (
+    DryRun,
+    built_rule,
+    do_delete_macro,
+    do_delete_rule,
+    do_dry_run,
+    do_save_macro,
+    do_save_rule,
+)
 from okienko.automation.choices import RuleKind
-from okienko.automation.models import Rule
-from okienko.automation.selectors import access_rule, rules
+from okienko.automation.placeholders import Rendered
+from okienko.automation.selectors import (
+    access_macro,
+    access_rule,
+    all_macros,
+    preview_reply,
+    rules,
+)
 from okienko.core.errors import InvalidInput, NotFound
 from okienko.tickets.selectors import access_ticket
-from okienko.workspace.rule_forms import RuleBuilder
+from okienko.workspace.rule_forms import MacroBuilder, RuleBuilder
 
 UNPROCESSABLE = 422
 
@@ -24,15 +38,8 @@ UNPROCESSABLE = 422
 def _admin(request: HttpRequest) -> Agent:
     user = request.user
     if not isinstance(user, Agent) or user.role != Role.ADMIN:
-        raise PermissionDenied(_("Only admins change automation rules."))
+        raise PermissionDenied(_("Only admins change automation rules and macros."))
     return user
-
-
-def _rule_or_404(rule_id: int) -> Rule:
-    try:
-        return access_rule(rule_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
 
 
 @login_required
@@ -48,7 +55,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 def rule_edit(request: HttpRequest, rule_id: int | None = None, kind: str = "") -> HttpResponse:
     """Build a rule row by row; try it on a ticket (dry run) before saving it."""
     agent = _admin(request)
-    rule = _rule_or_404(rule_id) if rule_id is not None else None
+    rule = access_rule(rule_id) if rule_id is not None else None
     kind = rule.kind if rule is not None else kind
     if kind not in RuleKind.values:
         raise Http404
@@ -84,7 +91,57 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None, kind: str = "") 
 @require_POST
 def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     _admin(request)
-    rule = _rule_or_404(rule_id)
+    rule = access_rule(rule_id)
     do_delete_rule(rule=rule)
     messages.success(request, _("Rule “%(name)s” deleted.") % {"name": rule.name})
     return redirect("workspace:rules")
+
+
+@login_required
+@require_GET
+def macro_list(request: HttpRequest) -> HttpResponse:
+    _admin(request)
+    return render(request, "workspace/macros.html", {"macros": all_macros()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpResponse:
+    """Build a macro: its reply and the changes it makes; preview the reply on a ticket."""
+    agent = _admin(request)
+    macro = access_macro(macro_id, active_only=False) if macro_id is not None else None
+    preview: Rendered | None = None
+    if request.method == "GET":
+        builder = MacroBuilder(macro=macro)
+    elif request.GET.get("redraw"):
+        builder = MacroBuilder.redrawn(request.POST, macro=macro, add=request.POST.get("add", ""))
+    else:
+        builder = MacroBuilder(request.POST, macro=macro)
+        if builder.is_valid():
+            try:
+                if "preview" in request.POST:
+                    ticket = access_ticket(agent, int(request.POST.get("ticket") or 0))
+                    preview = preview_reply(builder.macro_input().reply, ticket, agent)
+                else:
+                    saved = do_save_macro(data=builder.macro_input(), macro=macro)
+                    messages.success(request, _("Macro “%(name)s” saved.") % {"name": saved.name})
+                    return redirect("workspace:macro", macro_id=saved.pk)
+            except InvalidInput as error:
+                builder.add_error(error.detail, error.errors)
+            except (NotFound, ValueError):
+                builder.form.add_error(None, _("There is no ticket with that number you may see."))
+    failed = request.method == "POST" and not request.GET.get("redraw") and not preview
+    context = {"builder": builder, "macro": macro, "preview": preview}
+    return render(
+        request, "workspace/macro_form.html", context, status=UNPROCESSABLE if failed else 200
+    )
+
+
+@login_required
+@require_POST
+def macro_delete(request: HttpRequest, macro_id: int) -> HttpResponse:
+    _admin(request)
+    macro = access_macro(macro_id, active_only=False)
+    do_delete_macro(macro=macro)
+    messages.success(request, _("Macro “%(name)s” deleted.") % {"name": macro.name})
+    return redirect("workspace:macros")

@@ -82,5 +82,9 @@ urlpatterns = [
     path("settings/rules/new/<slug:kind>/", rule_views.rule_edit, name="new_rule"),
     path("settings/rules/<int:rule_id>/", rule_views.rule_edit, name="rule"),
     path("settings/rules/<int:rule_id>/delete/", rule_views.rule_delete, name="delete_rule"),
+    path("settings/macros/", rule_views.macro_list, name="macros"),
+    path("settings/macros/new/", rule_views.macro_edit, name="new_macro"),
+    path("settings/macros/<int:macro_id>/", rule_views.macro_edit, name="macro"),
+    path("settings/macros/<int:macro_id>/delete/", rule_views.macro_delete, name="delete_macro"),
     path("quarantine/<int:item_id>/reprocess/", views.reprocess, name="reprocess"),
 ]

@@ -99,13 +99,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _ticket_or_404(agent: Agent, ticket_id: int) -> Ticket:
-    try:
-        return access_ticket(agent, ticket_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
-
-
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -149,7 +142,7 @@ def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any
 def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The ticket: header, thread, composer, properties, history and the customer."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     return render(request, "workspace/ticket.html", _ticket_context(agent, ticket))
 
 
@@ -167,7 +160,7 @@ def _after_ticket_post(
     if not failed and not _is_htmx(request):
         return redirect("workspace:ticket", ticket_id=ticket_id)
     # Re-read: the action changed the ticket, or rolled back and left it as it was.
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     shown_forms = {name: form for name, form in forms.items() if form.errors}
     template = f"workspace/partials/{partial}" if _is_htmx(request) else "workspace/ticket.html"
     context = _ticket_context(agent, ticket, **shown_forms)
@@ -179,7 +172,7 @@ def _after_ticket_post(
 def post_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Send a public reply (optionally setting the status) or add an internal note."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -211,7 +204,7 @@ def post_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def update_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Change status, priority, assignee or team; returns the re-rendered sidebar and header."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     form = PropertiesForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:
@@ -319,7 +312,7 @@ def _local_path(path: str) -> str:
 def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Hand the ticket one escalation level up (second line, then a supervisor)."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     try:
         level = do_escalate_ticket(ticket=ticket, acting_user=agent)
     except DomainError as error:
@@ -336,7 +329,7 @@ def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Apply a macro's changes and put its reply, filled in, into the composer to check."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     try:
         macro = access_macro(int(request.POST.get("macro") or 0))
         draft = do_apply_macro(macro=macro, ticket=ticket, agent=agent)
@@ -351,7 +344,7 @@ def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
             _("Fill in before sending: %(missing)s") % {"missing": ", ".join(draft.missing)},
         )
     form = MessageForm(initial={"kind": MessageForm.REPLY, "text": draft.text})
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     return render(
         request, "workspace/ticket.html", _ticket_context(agent, ticket, message_form=form)
     )
@@ -362,7 +355,7 @@ def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_live(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The parts of an open ticket page that somebody else's change may have altered."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     return render(request, "workspace/partials/_ticket_live.html", _ticket_context(agent, ticket))
 
 
@@ -395,10 +388,7 @@ def read_notifications(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification to its ticket, marking it read."""
     agent = _agent(request)
-    try:
-        notification = access_notification(agent, notification_id)
-    except NotFound as error:
-        raise Http404(error.detail) from error
+    notification = access_notification(agent, notification_id)
     do_mark_read(agent, [notification.pk])
     if notification.ticket_id is not None:
         return redirect("workspace:ticket", ticket_id=notification.ticket_id)

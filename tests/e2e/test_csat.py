@@ -21,8 +21,8 @@ def test_a_customer_rates_the_service_from_the_email(live_server, page):
     ticket = make_ticket(requester=customer, subject="Zwrot butów – zły rozmiar")
     do_reply(ticket=ticket, text="Zwrot przyjęty.", acting_user=make_agent(), status="solved")
     do_send_csat_survey(ticket.pk)
-    [survey_email] = [m for m in mail.outbox if "/feedback/csat/" in m.body]
-    [path] = re.findall(r"http://[^/\s]+(/feedback/csat/\S+/)\?rating=4", survey_email.body)
+    [survey_email] = [m for m in mail.outbox if "/portal/feedback/" in m.body]
+    [path] = re.findall(r"http://[^/\s]+(/portal/feedback/\S+/)\?rating=4", survey_email.body)
 
     page.set_viewport_size({"width": 390, "height": 760})
     page.goto(f"{live_server.url}{path}?rating=4")

@@ -13,9 +13,11 @@ from django.test import Client
 from okienko.accounts.choices import Role
 from okienko.asgi import application
 from okienko.core import realtime
+from okienko.core.events import DomainEvent
 from okienko.notifications.models import Notification
 from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
 from okienko.tickets.actions import do_add_customer_message, do_assign, do_change_priority
+from okienko.workspace.live import announce_ticket_changes
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -219,3 +221,25 @@ def test_a_worker_thread_hands_its_message_to_the_servers_event_loop(ola):
         await page.disconnect()
 
     run(scenario)
+
+
+def test_an_sla_batch_reaches_each_audience_group_once_and_no_watcher_group(
+    ola, orders, complaints, monkeypatch
+):
+    of_orders = [make_ticket(team=orders) for _ in range(3)]
+    of_complaints = make_ticket(team=complaints, assignee=ola)
+    sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "send_all", sent.append)
+    ids = sorted(ticket.pk for ticket in [*of_orders, of_complaints])
+
+    announce_ticket_changes(DomainEvent("sla.warnings", {"ticket_ids": ids, "metric": "x"}))
+    announce_ticket_changes(DomainEvent("ticket.updated", {"ticket_id": of_complaints.pk}))
+
+    batch, single = ({group: m["ticket_ids"] for group, m in messages} for messages in sent)
+    assert batch == {
+        realtime.EVERY_TICKET: ids,
+        realtime.team_group(orders.pk): sorted(ticket.pk for ticket in of_orders),
+        realtime.team_group(complaints.pk): [of_complaints.pk],
+        realtime.agent_group(ola.pk): [of_complaints.pk],
+    }
+    assert realtime.ticket_group(of_complaints.pk) in single

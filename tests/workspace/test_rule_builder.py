@@ -1,34 +1,14 @@
 """The rule builder: admins build automation rules from rows, never JSON, and try them first."""
 
 import pytest
-from django.test import Client
 
-from okienko.accounts.choices import Role
 from okienko.automation.actions import RuleInput, do_save_rule
 from okienko.automation.models import Rule
-from okienko.testing.factories import make_agent, make_ticket
+from okienko.testing.factories import make_ticket
 from okienko.workspace.rule_forms import ConditionRow, OperationRow
+from tests.workspace.conftest import rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(orders_team) -> Client:
-    admin = make_agent(role=Role.ADMIN, name="Ada Admin", teams=[orders_team])
-    client = Client()
-    client.force_login(admin)
-    return client
-
-
-def rows(prefix: str, items: list[dict[str, object]]) -> dict[str, object]:
-    data: dict[str, object] = {
-        f"{prefix}-TOTAL_FORMS": str(len(items)),
-        f"{prefix}-INITIAL_FORMS": "0",
-    }
-    for index, item in enumerate(items):
-        for key, value in item.items():
-            data[f"{prefix}-{index}-{key}"] = value
-    return data
 
 
 def submission(conditions, operations, **rule) -> dict[str, object]:

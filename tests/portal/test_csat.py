@@ -9,6 +9,7 @@ from django.test import Client
 
 from okienko.automation.actions import RuleInput, do_save_rule
 from okienko.feedback.models import CsatSurvey
+from okienko.portal.survey_views import SURVEY_REQUESTS_PER_WINDOW
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_change_status, do_reply
 from okienko.tickets.choices import EventKind, Status
@@ -34,12 +35,12 @@ def solve(live, ticket, agent):
 
 def surveys_sent() -> list:
     # The outbox also holds the agent's reply that solved the ticket.
-    return [email for email in mail.outbox if "/feedback/csat/" in email.body]
+    return [email for email in mail.outbox if "/portal/feedback/" in email.body]
 
 
 def survey_link() -> str:
     [email] = surveys_sent()
-    [link] = re.findall(r"(http://\S+/feedback/csat/\S+/)\?rating=5", email.body)
+    [link] = re.findall(r"(http://\S+/portal/feedback/\S+/)\?rating=5", email.body)
     return link.removeprefix("http://127.0.0.1:8000")
 
 
@@ -49,7 +50,7 @@ def test_a_solved_ticket_asks_its_requester_once_in_their_language(live, ticket,
     [email] = surveys_sent()
     assert email.to == ["zofia@poczta.example"]
     assert email.subject == f"Jak nam poszło? [#{ticket.pk}]"
-    assert email.body.count("/feedback/csat/") == 5
+    assert email.body.count("/portal/feedback/") == 5
     assert email.extra_headers["Auto-Submitted"] == "auto-generated"
     survey = CsatSurvey.objects.get()
     token = survey_link().split("/")[-2]
@@ -112,7 +113,7 @@ def test_bad_links_and_bad_ratings_are_refused(live, ticket, agent):
     solve(live, ticket, agent)
     client = Client()
 
-    assert client.get("/feedback/csat/nie-ma-takiego/").status_code == 404
+    assert client.get("/portal/feedback/nie-ma-takiego/").status_code == 404
     response = client.post(survey_link(), {"rating": "9"})
     assert response.status_code == 422
     assert CsatSurvey.objects.get().answered_at is None
@@ -134,3 +135,18 @@ def test_a_low_rating_sets_off_a_trigger(live, ticket, agent):
     live(with_callbacks.post, survey_link(), {"rating": "1", "comment": "Za długo."})
 
     assert list(ticket.tags.values_list("name", flat=True)) == ["niezadowolony"]
+
+
+def test_the_survey_page_is_rate_limited_per_client_address(live, ticket, agent):
+    solve(live, ticket, agent)
+    link = survey_link()
+    client = Client()
+    for _ in range(SURVEY_REQUESTS_PER_WINDOW):
+        assert client.get(link).status_code == 200
+
+    refused = client.get(link)
+    guessed = client.get("/portal/feedback/zgadywany-token/")
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3").get(link)
+
+    assert (refused.status_code, guessed.status_code, elsewhere.status_code) == (429, 429, 200)
+    assert CsatSurvey.objects.get().answered_at is None
