@@ -34,16 +34,22 @@ def send(group: str, message: dict[str, Any]) -> None:
     send_all([(group, message)])
 
 
+def anyone_may_listen() -> bool:
+    """False where no message could reach a browser: no channel layer, or the in-memory layer
+    (which reaches only this process's consumers) while none has connected (a worker, the
+    bench). Publishers check it before reading what to send."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    return not (isinstance(layer, InMemoryChannelLayer) and _serving_loop is None)
+
+
 def send_all(messages: list[Message]) -> None:
     """``send`` for several groups at once: one hand-over to an event loop for all of them."""
+    if not messages or not anyone_may_listen():
+        return
     layer = get_channel_layer()
-    if layer is None or not messages:
-        return
     loop = _serving_loop
-    if isinstance(layer, InMemoryChannelLayer) and loop is None:
-        # The in-memory layer reaches only this process's consumers, and none has connected:
-        # nobody could hear it (a worker or the bench), so it costs nothing.
-        return
     try:
         if loop is not None and loop.is_running():
             future = asyncio.run_coroutine_threadsafe(_group_send(layer, messages), loop)

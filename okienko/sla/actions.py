@@ -175,6 +175,28 @@ def _schedule_recompute() -> None:
     publish_on_commit("sla.policies_changed")
 
 
+# What a replay sets on a clock; the alerts (warned/breached) belong to the sweep.
+REPLAYED_FIELDS = (
+    "policy",
+    "target_seconds",
+    "business_hours",
+    "started_at",
+    "running_since",
+    "elapsed_seconds",
+    "due_at",
+    "warn_at",
+    "completed_at",
+    "outcome",
+    "late_by_seconds",
+)
+
+
+def _replayed_values(clock: Clock) -> tuple[object, ...]:
+    return tuple(
+        clock.policy_id if name == "policy" else getattr(clock, name) for name in REPLAYED_FIELDS
+    )
+
+
 def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
     """Replay the ticket's history under the policy matching it now and store its clocks, and
     the nearest deadline of the running ones on the ticket (``Ticket.sla_due_at``).
@@ -195,6 +217,7 @@ def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None
             clock = existing.pop((state.metric, state.cycle), None) or Clock(
                 ticket_id=ticket_id, metric=state.metric, cycle=state.cycle
             )
+            before = _replayed_values(clock)
             late_by = state.late_by_seconds
             clock.policy = policy
             clock.target_seconds = state.target_seconds
@@ -212,24 +235,14 @@ def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None
                 clock.outcome = Outcome.BREACHED
             else:
                 clock.outcome = Outcome.MET
+            if clock.pk is not None and _replayed_values(clock) != before:
+                # One plain UPDATE per changed clock: a change moves one or two of a ticket's
+                # clocks, and bulk_update's CASE expressions cost more than they save here.
+                clock.save(update_fields=REPLAYED_FIELDS)
             clocks.append(clock)
+        Clock.objects.bulk_create([clock for clock in clocks if clock.pk is None])
         if existing:
             Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
-        replay_fields = [
-            "policy",
-            "target_seconds",
-            "business_hours",
-            "started_at",
-            "running_since",
-            "elapsed_seconds",
-            "due_at",
-            "warn_at",
-            "completed_at",
-            "outcome",
-            "late_by_seconds",
-        ]
-        Clock.objects.bulk_update([clock for clock in clocks if clock.pk], replay_fields)
-        Clock.objects.bulk_create([clock for clock in clocks if not clock.pk])
         _store_nearest_deadline(ticket_id, clocks)
         new_policy_id = policy.pk if policy else None
         if new_policy_id != old_policy_id and (existing or clocks):

@@ -114,11 +114,43 @@ def _facts(history: TicketHistory) -> TicketFacts:
     )
 
 
-def matching_policy(facts: TicketFacts) -> Policy | None:
-    """The first active policy, in order, whose conditions the ticket meets."""
-    for policy in policies().filter(is_active=True):
-        if matches(policy.conditions, facts):
-            return policy
+@dataclass(frozen=True)
+class ActivePolicy:
+    """An active policy with its targets and its calendar's arithmetic, ready to replay."""
+
+    policy: Policy
+    calendar: BusinessCalendar
+
+
+# (fingerprint, policies): reloaded only when the fingerprint query sees another set of active
+# policies or a changed policy or calendar, so each replay pays one small query for them.
+_active: tuple[tuple[object, ...], list[ActivePolicy]] = ((), [])
+
+
+def active_policies() -> list[ActivePolicy]:
+    """The active policies in order, each with its calendar's arithmetic."""
+    global _active  # noqa: PLW0603 - a per-process cache, swapped whole
+    fingerprint = tuple(
+        Policy.objects.filter(is_active=True).values_list(
+            "pk", "updated_at", "calendar_id", "calendar__updated_at"
+        )
+    )
+    cached_fingerprint, cached = _active
+    if fingerprint == cached_fingerprint:
+        return cached
+    loaded = [
+        ActivePolicy(policy, business_calendar(policy.calendar))
+        for policy in policies().filter(is_active=True)
+    ]
+    _active = (fingerprint, loaded)
+    return loaded
+
+
+def matching_policy(facts: TicketFacts, active: Sequence[ActivePolicy]) -> ActivePolicy | None:
+    """The first of the active policies, in order, whose conditions the ticket meets."""
+    for candidate in active:
+        if matches(candidate.policy.conditions, facts):
+            return candidate
     return None
 
 
@@ -147,28 +179,29 @@ class TicketClocks:
 
 def replayed_clocks(ticket_id: int) -> TicketClocks:
     """Recompute a ticket's clocks from its history under the policy matching it now."""
-    if not policies().filter(is_active=True).exists():
+    active = active_policies()
+    if not active:
         # An install without SLA policies pays one query, not a read of the whole history.
         return TicketClocks(policy=None, calendar=None, states=[])
     history = ticket_history(ticket_id)
-    policy = matching_policy(_facts(history))
-    if policy is None:
+    matched = matching_policy(_facts(history), active)
+    if matched is None:
         return TicketClocks(policy=None, calendar=None, states=[])
+    policy = matched.policy
     targets = {
         Metric(target.metric): Target(target.minutes * 60, target.business_hours)
         for target in policy.targets.all()
         if target.priority == history.ticket.priority
     }
-    calendar = policy.calendar
     states = replay(
         created_at=history.ticket.created_at,
         initial_status=history.initial_status,
         steps=_steps(history),
         targets=targets,
-        calendar=business_calendar(calendar),
+        calendar=matched.calendar,
         warn_percent=policy.warn_percent,
     )
-    return TicketClocks(policy=policy, calendar=calendar, states=states)
+    return TicketClocks(policy=policy, calendar=policy.calendar, states=states)
 
 
 def first_reply_due(ticket_id: int) -> datetime.datetime | None:

@@ -37,6 +37,8 @@ def _changed_ticket_ids(event: DomainEvent) -> list[int]:
 
 def announce_ticket_changes(event: DomainEvent) -> None:
     """Subscriber of ticket events: one message per group that should hear of them."""
+    if not realtime.anyone_may_listen():
+        return
     groups: dict[str, set[int]] = defaultdict(set)
     # An SLA batch changes no ticket's audience; its thousands of watcher groups would only
     # repeat what the team groups carry.

@@ -229,6 +229,7 @@ def test_an_sla_batch_reaches_each_audience_group_once_and_no_watcher_group(
     of_orders = [make_ticket(team=orders) for _ in range(3)]
     of_complaints = make_ticket(team=complaints, assignee=ola)
     sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "anyone_may_listen", lambda: True)
     monkeypatch.setattr(realtime, "send_all", sent.append)
     ids = sorted(ticket.pk for ticket in [*of_orders, of_complaints])
 
