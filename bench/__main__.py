@@ -2,13 +2,16 @@
 
     python -m bench [--tickets N] [--database sqlite|postgres] [--actions-sample 2000]
                     [--http-sample 3000] [--http-concurrency 16] [--requests-per-filter 200]
-                    [--workers 2] [--sla-sample 500] [--automation-sample 500] [--keep]
+                    [--workers 2] [--sla-sample 500] [--automation-sample 500]
+                    [--search-messages-per-ticket 4] [--search-queries 300] [--keep]
     python -m bench serve-rss [--requests 200]
 
 Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
 http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
 filter, server RSS), sla (an SLA policy, clocks on every open ticket, the sweep and the replay),
-automation (200 active triggers: their evaluation and ``do_run_triggers`` per event), size.
+automation (200 active triggers: their evaluation and ``do_run_triggers`` per event), search
+(more messages per ticket, the index rebuilt, p50/p95 of one- to three-word Polish queries),
+size.
 """
 
 import argparse
@@ -61,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=500,
         help="events run through do_run_triggers per event kind, with and without a match",
+    )
+    parser.add_argument(
+        "--search-messages-per-ticket",
+        type=int,
+        default=4,
+        help="messages added to every ticket before the search index is rebuilt",
+    )
+    parser.add_argument(
+        "--search-queries", type=int, default=300, help="queries timed per kind of searcher"
     )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
@@ -175,6 +187,18 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             ],
             env,
         )
+        search = run_phase(
+            "search",
+            [
+                "--messages-per-ticket",
+                str(options.search_messages_per_ticket),
+                "--queries",
+                str(options.search_queries),
+                "--random-seed",
+                str(options.random_seed),
+            ],
+            env,
+        )
         db_size_mb = bench_env.size_mb()
         report: dict[str, Any] = {
             "database": options.database,
@@ -188,6 +212,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "list_latency_ms": http.pop("list_latency_ms"),
             "sla": sla,
             "automation": automation,
+            "search": search,
             "db_size_mb": db_size_mb,
             "server_rss_mb": http.pop("server_rss_mb"),
             "cpu_ms_per_request": {
@@ -202,6 +227,8 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
                 "ingest_sample": options.ingest_sample,
                 "sla_sample": options.sla_sample,
                 "automation_sample": options.automation_sample,
+                "search_messages_per_ticket": options.search_messages_per_ticket,
+                "search_queries": options.search_queries,
                 "http_concurrency": options.http_concurrency,
                 "requests_per_filter": options.requests_per_filter,
                 "workers": options.workers,

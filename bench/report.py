@@ -17,6 +17,8 @@ TARGET_INGEST_PER_S = {"postgres": 500, "sqlite": 300}
 # One SLA sweep over every open ticket's clocks, stated at a million tickets: the idle sweep that
 # runs every minute and the one that raises a burst of alerts.
 TARGET_SLA_SWEEP_S = 5
+# One- to three-word Polish queries, stated at a million messages on SQLite and PostgreSQL.
+TARGET_SEARCH_P95_MS = 100
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -46,6 +48,7 @@ def targets(report: dict[str, Any]) -> dict[str, bool]:
     """
     latencies = report.get("list_latency_ms", {})
     sla = report.get("sla", {})
+    search = report.get("search", {})
     return {
         f"create_http_per_s>={TARGET_CREATE_HTTP_PER_S}": (
             report.get("create_http_per_s", 0) >= TARGET_CREATE_HTTP_PER_S
@@ -62,6 +65,9 @@ def targets(report: dict[str, Any]) -> dict[str, bool]:
         ),
         f"sla_sweep_s<{TARGET_SLA_SWEEP_S}": bool(sla)
         and max(sla["sweep_idle_s"], sla["sweep_due_s"]) < TARGET_SLA_SWEEP_S,
+        f"search_p95_ms<{TARGET_SEARCH_P95_MS}": bool(search)
+        and max(search["latency_ms_supervisor"]["p95"], search["latency_ms_team_agent"]["p95"])
+        < TARGET_SEARCH_P95_MS,
     }
 
 

@@ -168,16 +168,35 @@ def query_terms(query_words: Sequence[QueryWord]) -> frozenset[str]:
     return frozenset().union(*(word.terms for word in query_words))
 
 
-def matching_spans(text: str, query_words: Sequence[QueryWord]) -> Iterator[tuple[int, int]]:
-    """Where in ``text`` the words matching the query are, as (start, end) offsets."""
-    terms = query_terms(query_words)
-    prefixes = tuple(word.prefix for word in query_words if word.prefix)
-    languages = LANGUAGES
-    for match in _WORD.finditer(text):
-        word = match.group()
-        folded = fold(word)
-        if (prefixes and folded.startswith(prefixes)) or folded in terms:
-            yield match.span()
-            continue
-        if any(word_terms(word, language) & terms for language in languages):
-            yield match.span()
+@functools.lru_cache(maxsize=200_000)
+def _word_forms(word: str) -> tuple[str, frozenset[str]]:
+    """A word's folded form and its terms in either language (a snippet does not know the
+    language of each message)."""
+    return fold(word), frozenset().union(*(word_terms(word, language) for language in LANGUAGES))
+
+
+class Matcher:
+    """Tells which words of a text match a query, remembering each word's answer: a snippet
+    reads many messages in which the same words recur."""
+
+    def __init__(self, query_words: Sequence[QueryWord]) -> None:
+        self._terms = query_terms(query_words)
+        self._prefixes = tuple(word.prefix for word in query_words if word.prefix)
+        self._known: dict[str, bool] = {}
+
+    def _matches(self, word: str) -> bool:
+        folded, terms = _word_forms(word)
+        if self._prefixes and folded.startswith(self._prefixes):
+            return True
+        return not self._terms.isdisjoint(terms)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where in ``text`` the words matching the query are, as (start, end) offsets."""
+        known = self._known
+        for match in _WORD.finditer(text):
+            word = match.group()
+            matched = known.get(word)
+            if matched is None:
+                matched = known[word] = self._matches(word)
+            if matched:
+                yield match.span()

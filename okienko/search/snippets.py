@@ -1,6 +1,6 @@
 """Highlighted titles and snippets: escaped text with the matching words in ``<mark>``.
 
-Matching is the index's own (``analysis.matching_spans``): "zamówieniem" is marked for the
+Matching is the index's own (``analysis.Matcher``): "zamówieniem" is marked for the
 query "zamówień". Everything but the marks is escaped, so a hit never injects markup.
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from okienko.search.analysis import QueryWord, matching_spans
+from okienko.search.analysis import Matcher, QueryWord
 
 SNIPPET_CHARACTERS = 180
 # A long thread is not read to its end for a snippet: the first texts that match do.
@@ -29,7 +29,7 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> SafeString:
 
 def highlight(text: str, words: Sequence[QueryWord]) -> SafeString:
     """The whole of ``text``, escaped, with the matching words marked."""
-    return _marked(text, list(matching_spans(text, words)))
+    return _marked(text, list(Matcher(words).spans(text)))
 
 
 def _window(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
@@ -56,9 +56,10 @@ def snippet(texts: Sequence[str], words: Sequence[QueryWord]) -> SafeString:
     """The part of the first text matching most of the query's words, escaped and marked;
     the beginning of the first text when none matches."""
     best: tuple[int, str, list[tuple[int, int]]] | None = None
+    matcher = Matcher(words)
     for text in texts[:MAX_TEXTS_READ]:
         flat = " ".join(text.split())
-        spans = list(matching_spans(flat, words))
+        spans = list(matcher.spans(flat))
         matched = len({flat[start:end].lower() for start, end in spans})
         if spans and (best is None or matched > best[0]):
             best = (matched, flat, spans)

@@ -41,6 +41,7 @@ TOP_LEVEL_KEYS = {
     "list_latency_ms",
     "sla",
     "automation",
+    "search",
     "db_size_mb",
     "server_rss_mb",
     "targets",
@@ -68,6 +69,10 @@ def test_bench_smoke_run_reports_every_measurement():
             "10",
             "--automation-sample",
             "10",
+            "--search-messages-per-ticket",
+            "2",
+            "--search-queries",
+            "20",
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -93,6 +98,11 @@ def test_bench_smoke_run_reports_every_measurement():
     assert all(summary["items"] > 0 for summary in report["list_latency_ms"].values())
     assert report["db_size_mb"] > 0
     assert report["server_rss_mb"] > 0
+    search = report["search"]
+    assert search["messages_added"] == 2 * search["indexed_tickets"]
+    assert search["queries"] == 20
+    assert search["latency_ms_supervisor"]["p95"] > 0
+    assert search["queries_with_hits"]["supervisor"] > 0
     sla = report["sla"]
     assert sla["clocks"] == 2 * sla["open_tickets"]
     assert sla["sweep_idle_alerts"] == 0
