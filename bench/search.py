@@ -168,7 +168,9 @@ def _timed(searcher: Any, texts: list[str]) -> tuple[dict[str, float], float]:
     return latency_summary(latencies), round(found / len(texts), 2)
 
 
-def measure(*, per_ticket: int, query_count: int, random_seed: int) -> dict[str, Any]:
+def measure(
+    *, per_ticket: int, query_count: int, random_seed: int, reindex: bool = True
+) -> dict[str, Any]:
     from django.db import connection
 
     from okienko.accounts.choices import Role
@@ -189,8 +191,8 @@ def measure(*, per_ticket: int, query_count: int, random_seed: int) -> dict[str,
             log(f"search: reindex {doc_type} {done}/{total}")
 
     started = time.monotonic()
-    documents = do_reindex(on_progress=on_progress)
-    reindex_seconds = time.monotonic() - started
+    documents = do_reindex(on_progress=on_progress) if reindex else 0
+    reindex_seconds = time.monotonic() - started if reindex else 0.0
     messages = Message.objects.count()
     # Unsaved: a supervisor sees every ticket, and the install stays as it was seeded.
     supervisor = Agent(role=Role.SUPERVISOR)
@@ -224,6 +226,11 @@ def main() -> None:
     parser.add_argument("--messages-per-ticket", type=int, default=4)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--random-seed", type=int, default=42)
+    parser.add_argument(
+        "--no-reindex",
+        action="store_true",
+        help="time the queries on the index as it is (with --messages-per-ticket 0)",
+    )
     options = parser.parse_args()
     setup_django()
     emit(
@@ -231,6 +238,7 @@ def main() -> None:
             per_ticket=options.messages_per_ticket,
             query_count=options.queries,
             random_seed=options.random_seed,
+            reindex=not options.no_reindex,
         )
     )
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
 from okienko.accounts.models import Agent
@@ -17,6 +18,8 @@ MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 50
 _SIMILAR_CANDIDATES = 200
 _CORRECTIONS_PER_WORD = 3
+_KEPT_START = 2
+_SAME_START_CANDIDATES = 20_000
 
 
 @dataclass(frozen=True)
@@ -48,24 +51,45 @@ def _allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def _corrected(word: QueryWord) -> tuple[QueryWord, list[str]]:
-    """The word with the vocabulary terms nearest to it (a misspelling's likely intent)."""
+def _same_start(written: str, allowed: int) -> list[str]:
+    # Few misspellings touch the first two letters: a range of the unique index, cheap even
+    # in a vocabulary of hundreds of thousands of terms.
+    start = written[:_KEPT_START]
+    return list(
+        SearchTerm.objects.filter(term__gte=start, term__lt=start + "\uffff")
+        .annotate(length=Length("term"))
+        .filter(length__gte=len(written) - allowed, length__lte=len(written) + allowed)
+        .values_list("term", flat=True)[:_SAME_START_CANDIDATES]
+    )
+
+
+def _nearest(written: str, candidates: list[str], allowed: int) -> list[str]:
     from rapidfuzz.distance import OSA
 
+    scored = sorted(
+        (distance, term)
+        for term in candidates
+        if (distance := OSA.distance(written, term, score_cutoff=allowed)) <= allowed
+    )
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [term for distance, term in scored if distance == best][:_CORRECTIONS_PER_WORD]
+
+
+def _corrected(word: QueryWord) -> tuple[QueryWord, list[str]]:
+    """The word with the vocabulary terms nearest to it (a misspelling's likely intent):
+    among terms that begin alike, else among those sharing trigrams with it."""
     written = min(word.terms, key=len) if word.prefix == "" else word.prefix
     allowed = _allowed_distance(written)
     if not allowed:
         return word, []
-    candidates = backend().similar_terms(written, limit=_SIMILAR_CANDIDATES)
-    scored = sorted(
-        (OSA.distance(written, term), term)
-        for term in candidates
-        if OSA.distance(written, term) <= allowed
-    )
-    if not scored:
+    nearest = _nearest(written, _same_start(written, allowed), allowed)
+    if not nearest:
+        similar = backend().similar_terms(written, limit=_SIMILAR_CANDIDATES)
+        nearest = _nearest(written, similar, allowed)
+    if not nearest:
         return word, []
-    best = scored[0][0]
-    nearest = [term for distance, term in scored if distance == best][:_CORRECTIONS_PER_WORD]
     return replace(word, terms=frozenset(nearest), prefix=""), nearest
 
 

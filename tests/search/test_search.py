@@ -270,3 +270,13 @@ def test_reindex_of_one_type_drops_objects_that_are_gone(shop, admin):
     call_command("search", "reindex", "--type", "ticket", "--no-progress", stdout=io.StringIO())
 
     assert not SearchDocument.objects.filter(object_id=999_999).exists()
+
+
+def test_a_very_common_query_lists_the_newest_first(indexed, admin, monkeypatch):
+    older = indexed(make_ticket, subject="Reklamacja butów", text="Podeszwa odpadła.")
+    newer = indexed(make_ticket, subject="Pytanie", text="Czy reklamacja jest możliwa?")
+    assert _tickets(admin, "reklamacja") == [older.pk, newer.pk]
+
+    monkeypatch.setattr("okienko.search.backends.MAX_RANKED_MATCHES", 1)
+
+    assert _tickets(admin, "reklamacja") == [newer.pk, older.pk]

@@ -25,12 +25,19 @@ class SqliteBackend(Backend):
         expression = " AND ".join(_word_expression(word) for word in words)
         return expression if include_internal else f"{_PUBLIC_COLUMNS} : ({expression})"
 
-    def match_sql(self, condition: str) -> str:
+    def count_sql(self) -> str:
+        return (
+            "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
+        )
+
+    def match_sql(self, condition: str, *, ranked: bool) -> str:
+        # Newest first walks the index backwards by rowid (the document's id) and stops early.
+        order = f"bm25(search_fts, {_WEIGHTS}), " if ranked else ""
         return (
             "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
             " JOIN search_searchdocument d ON d.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND ({condition})"
-            f" ORDER BY bm25(search_fts, {_WEIGHTS}), d.id DESC LIMIT %s OFFSET %s"
+            f" ORDER BY {order}search_fts.rowid DESC LIMIT %s OFFSET %s"
         )
 
     def similar_terms(self, word: str, *, limit: int) -> list[str]:
