@@ -50,3 +50,21 @@ def team_ids_of(agent: Agent) -> list[int]:
 
 def active_agent_by_email(email: str) -> Agent | None:
     return Agent.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def any_agent(agent_id: int) -> Agent | None:
+    """The agent, active or not (for the system reacting to a change of theirs)."""
+    return Agent.objects.filter(pk=agent_id).first()
+
+
+def all_agents() -> QuerySet[Agent]:
+    """Every agent, deactivated ones too, with their teams: the admin's list."""
+    return Agent.objects.prefetch_related("teams").order_by("-is_active", "name")
+
+
+def access_any_agent(user: Agent, agent_id: int) -> Agent:
+    """An agent, deactivated too, for an admin to manage."""
+    try:
+        return all_agents().get(pk=agent_id)
+    except Agent.DoesNotExist as error:
+        raise NotFound(f"Agent {agent_id} not found") from error

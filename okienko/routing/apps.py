@@ -9,8 +9,13 @@ class RoutingConfig(AppConfig):
 
     def ready(self) -> None:
         from okienko.core.events import subscribe
-        from okienko.routing.tasks import escalate_after_breaches, route_after_ticket_change
+        from okienko.routing.tasks import (
+            escalate_after_breaches,
+            offline_when_deactivated,
+            route_after_ticket_change,
+        )
 
         subscribe("ticket.created")(route_after_ticket_change)
         subscribe("ticket.updated")(route_after_ticket_change)
         subscribe("sla.breaches")(escalate_after_breaches)
+        subscribe("agent.deactivated")(offline_when_deactivated)

@@ -1,8 +1,15 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from okienko.accounts.selectors import any_agent
 from okienko.core.events import DomainEvent
-from okienko.routing.actions import do_escalate_after_breaches, do_mark_idle_agents, do_route_ticket
+from okienko.routing.actions import (
+    do_escalate_after_breaches,
+    do_mark_idle_agents,
+    do_route_ticket,
+    do_set_presence,
+)
+from okienko.routing.choices import Presence
 
 # Changes after which an unassigned ticket may need an agent.
 ROUTING_FIELDS = frozenset({"team", "assignee", "status"})
@@ -22,3 +29,10 @@ def route_after_ticket_change(event: DomainEvent) -> None:
 
 def escalate_after_breaches(event: DomainEvent) -> None:
     do_escalate_after_breaches(event.payload["ticket_ids"])
+
+
+def offline_when_deactivated(event: DomainEvent) -> None:
+    """A deactivated agent takes no tickets: offline, their open tickets go to colleagues."""
+    agent = any_agent(event.payload["agent_id"])
+    if agent is not None:
+        do_set_presence(agent=agent, presence=Presence.OFFLINE)

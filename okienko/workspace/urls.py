@@ -7,6 +7,7 @@ from okienko.workspace import (
     message_views,
     rule_views,
     search_views,
+    settings_views,
     views,
 )
 
@@ -78,6 +79,11 @@ urlpatterns = [
         name="open_notification",
     ),
     path("quarantine/", views.quarantine, name="quarantine"),
+    path("settings/agents/", settings_views.agent_list, name="settings_agents"),
+    path("settings/agents/new/", settings_views.agent_edit, name="settings_new_agent"),
+    path("settings/agents/<int:agent_id>/", settings_views.agent_edit, name="settings_agent"),
+    path("settings/teams/", settings_views.team_list, name="settings_teams"),
+    path("settings/teams/<int:team_id>/", settings_views.team_edit, name="settings_team"),
     path("settings/rules/", rule_views.rule_list, name="rules"),
     path("settings/rules/new/<slug:kind>/", rule_views.rule_edit, name="new_rule"),
     path("settings/rules/<int:rule_id>/", rule_views.rule_edit, name="rule"),

@@ -1,0 +1,81 @@
+"""Forms of the admin's settings pages: they parse and validate input; actions do the work."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from okienko.accounts.choices import Role
+from okienko.accounts.models import Agent, Team
+from okienko.accounts.selectors import teams
+from okienko.workspace.forms import narrow
+
+
+class AgentForm(forms.Form):
+    """An agent as the admin sets them up: a new one with a first password, or an existing
+    one's role, teams and whether they may sign in."""
+
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.AGENT)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="pl")
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    password = forms.CharField(
+        label=_("First password (tell it to the agent; they change it after signing in)"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+    )
+    is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
+
+    def __init__(self, *args: Any, agent: Agent | None, **kwargs: Any) -> None:
+        if agent is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": agent.name,
+                    "email": agent.email,
+                    "role": agent.role,
+                    "language": agent.language,
+                    "teams": [team.pk for team in agent.teams.all()],
+                    "is_active": agent.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        narrow(self.fields["teams"], teams().prefetch_related(None))
+        if agent is None:
+            del self.fields["is_active"]
+        else:
+            # The e-mail is the sign-in name; a password is the agent's own to change.
+            del self.fields["email"]
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+    def changes(self, agent: Agent) -> dict[str, Any]:
+        """What differs from ``agent`` as it is, for ``do_update_agent``."""
+        data = self.cleaned_data
+        changes = {
+            field: data[field]
+            for field in ("name", "role", "language", "is_active")
+            if data[field] != getattr(agent, field)
+        }
+        if {team.pk for team in data["teams"]} != {team.pk for team in agent.teams.all()}:
+            changes["teams"] = list(data["teams"])
+        return changes
+
+
+class NameForm(forms.Form):
+    """Just a name: a new team, or another name for one."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)

@@ -1,0 +1,47 @@
+"""The admin's settings in a real browser: a new agent in a team, a colleague deactivated."""
+
+from pathlib import Path
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.accounts.models import Agent
+from okienko.testing.factories import make_agent, make_team
+from tests.e2e.conftest import sign_in
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "okienko-demo-1"
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_admin_adds_an_agent_and_deactivates_another(live_server, page):
+    orders = make_team(name="Obsługa zamówień")
+    make_team(name="Reklamacje")
+    admin = make_agent(role=Role.ADMIN, name="Ada Admin", teams=[orders], password=PASSWORD)
+    leaving = make_agent(name="Piotr Odchodzący", teams=[orders])
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.get_by_role("link", name="Ustawienia").click()
+    page.get_by_role("link", name="Nowy konsultant").click()
+    page.get_by_label("Imię i nazwisko").fill("Marek Zieliński")
+    page.get_by_label("E-mail").fill("marek.zielinski@sklep.example")
+    page.get_by_label("Rola").select_option("supervisor")
+    page.get_by_label("Reklamacje").check()
+    page.get_by_label("Pierwsze hasło").fill("pierwsze-haslo-2026")
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-new-agent.png"), full_page=True)
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano konsultanta Marek Zieliński.").wait_for()
+
+    page.get_by_role("link", name="Piotr Odchodzący").click()
+    page.get_by_label("Aktywny (może się logować)").uncheck()
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano konsultanta Piotr Odchodzący.").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-agents.png"), full_page=True)
+
+    marek = Agent.objects.get(email="marek.zielinski@sklep.example")
+    assert (marek.role, [team.name for team in marek.teams.all()]) == ("supervisor", ["Reklamacje"])
+    leaving.refresh_from_db()
+    assert leaving.is_active is False
+    assert page.locator("tr.is-inactive .cell-subject").all_inner_texts() == ["Piotr Odchodzący"]
