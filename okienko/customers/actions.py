@@ -224,6 +224,29 @@ def do_undo_customer_merge(*, merge: CustomerMerge, acting_user: Agent | None) -
     return source
 
 
+def do_save_tier(
+    *, tier: Tier | None, name: str, slug: str = "", position: int, acting_user: Agent | None
+) -> Tier:
+    """Create a customer tier (``tier`` None) or rename and reorder one. The slug, which rules
+    and SLA policies may name, is set once and unique."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A tier needs a name", errors={"name": ["empty"]})
+    if tier is None:
+        tier = Tier(slug=slug.strip().lower())
+        if not tier.slug:
+            raise InvalidInput("A tier needs a slug", errors={"slug": ["empty"]})
+    tier.name, tier.position = name[:100], position
+    try:
+        with transaction.atomic():
+            tier.save()
+    except IntegrityError as error:
+        raise Conflict(
+            f"A tier {tier.slug!r} already exists", errors={"slug": ["taken"]}
+        ) from error
+    return tier
+
+
 def do_create_organisation(
     *,
     name: str,

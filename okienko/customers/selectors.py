@@ -110,6 +110,13 @@ def tiers() -> QuerySet[Tier]:
     return Tier.objects.order_by("position", "name")
 
 
+def access_tier(user: Agent, tier_id: int) -> Tier:
+    try:
+        return Tier.objects.get(pk=tier_id)
+    except Tier.DoesNotExist as error:
+        raise NotFound(f"Tier {tier_id} not found") from error
+
+
 def tier_by_slug(slug: str) -> Tier:
     try:
         return Tier.objects.get(slug=slug)

@@ -17,7 +17,7 @@ from okienko.sla.actions import (
     do_save_policy,
 )
 from okienko.sla.models import Policy
-from okienko.tickets.actions import do_create_ticket
+from okienko.tickets.actions import do_create_ticket, do_save_category, do_save_custom_field
 from okienko.tickets.choices import Channel
 from okienko.tickets.models import Category, CustomField, Ticket
 
@@ -86,8 +86,9 @@ def make_ticket(
 
 
 def make_category(*, name: str = "", parent: Category | None = None) -> Category:
-    """A ticket category; categories are admin data without an action of their own."""
-    return Category.objects.create(name=name or f"Kategoria {next(_sequence)}", parent=parent)
+    return do_save_category(
+        category=None, name=name or f"Kategoria {next(_sequence)}", parent=parent, acting_user=None
+    )
 
 
 def make_custom_field(
@@ -98,13 +99,14 @@ def make_custom_field(
     choices: Sequence[str] = (),
     is_required_to_solve: bool = False,
 ) -> CustomField:
-    """A ticket custom-field definition; admin data without an action of its own."""
-    return CustomField.objects.create(
+    return do_save_custom_field(
+        field=None,
         key=key,
         label=label or key,
         field_type=field_type,
-        choices=list(choices),
+        choices=choices,
         is_required_to_solve=is_required_to_solve,
+        acting_user=None,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Field, Model, Subquery
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from okienko.tickets.choices import (
     UNSOLVED_STATUSES,
     AuthorKind,
     Channel,
+    CustomFieldType,
     Direction,
     EventKind,
     Priority,
@@ -40,6 +41,7 @@ from okienko.tickets.custom_fields import missing_fields_to_solve, validate_cust
 from okienko.tickets.models import (
     Attachment,
     Category,
+    CustomField,
     Message,
     SavedView,
     Tag,
@@ -51,6 +53,7 @@ from okienko.tickets.selectors import (
     ASSIGNEE_NOBODY,
     access_ticket,
     can_manage_saved_view,
+    category_path,
 )
 
 MAX_TAG_LENGTH = 64
@@ -1232,3 +1235,69 @@ def do_bulk_merge(*, ticket_ids: Sequence[int], target_id: int, acting_user: Age
         return True
 
     return _for_each_ticket(ticket_ids, acting_user, apply)
+
+
+# What tickets are described with, as admins define it: categories, tags, custom fields.
+
+
+def do_save_category(
+    *, category: Category | None, name: str, parent: Category | None, acting_user: Agent | None
+) -> Category:
+    """Create a category or rename and move one; it never sits under itself or its own
+    subcategory, and names are unique under one parent."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A category needs a name", errors={"name": ["empty"]})
+    category = category or Category()
+    if category.pk is not None and parent is not None and category.pk in category_path(parent.pk):
+        raise InvalidInput(
+            "A category cannot sit under itself or its subcategory", errors={"parent": ["loop"]}
+        )
+    category.name, category.parent = name[:100], parent
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError as error:
+        raise Conflict(f"There is a category {name!r} there already") from error
+    return category
+
+
+def do_delete_unused_tag(*, tag: Tag, acting_user: Agent | None) -> None:
+    """Remove a tag no ticket carries (removing one in use would change tickets unrecorded)."""
+    if tag.ticket_links.exists():
+        raise Conflict(f"Tag {tag.name!r} is on tickets; remove it from them first")
+    tag.delete()
+
+
+def do_save_custom_field(
+    *,
+    field: CustomField | None,
+    label: str,
+    is_required_to_solve: bool,
+    choices: Sequence[str] = (),
+    key: str = "",
+    field_type: str = "",
+    acting_user: Agent | None,
+) -> CustomField:
+    """Define a ticket custom field, or change one's label, choices and whether it must be
+    filled in to solve. Its key and type are set once: the tickets' values depend on them."""
+    label = label.strip()
+    if not label:
+        raise InvalidInput("A field needs a label", errors={"label": ["empty"]})
+    if field is None:
+        _check_choice(field_type, CustomFieldType.values, "field_type")
+        field = CustomField(key=key.strip().lower(), field_type=field_type)
+    cleaned_choices = [choice.strip() for choice in choices if choice.strip()]
+    if field.field_type == CustomFieldType.CHOICE and not cleaned_choices:
+        raise InvalidInput("A choice field needs choices", errors={"choices": ["empty"]})
+    field.label = label[:100]
+    field.choices = cleaned_choices if field.field_type == CustomFieldType.CHOICE else []
+    field.is_required_to_solve = is_required_to_solve
+    try:
+        with transaction.atomic():
+            field.save()
+    except IntegrityError as error:
+        raise Conflict(
+            f"A field {field.key!r} exists already", errors={"key": ["taken"]}
+        ) from error
+    return field

@@ -442,6 +442,25 @@ def tags() -> QuerySet[Tag]:
     return Tag.objects.all()
 
 
+def tags_in_use() -> QuerySet[Tag]:
+    """Every tag with how many tickets carry it."""
+    return Tag.objects.annotate(ticket_count=Count("ticket_links")).order_by("name")
+
+
+def access_tag(user: Agent, tag_id: int) -> Tag:
+    try:
+        return Tag.objects.get(pk=tag_id)
+    except Tag.DoesNotExist as error:
+        raise NotFound(f"Tag {tag_id} not found") from error
+
+
+def access_custom_field(user: Agent, field_id: int) -> CustomField:
+    try:
+        return CustomField.objects.get(pk=field_id)
+    except CustomField.DoesNotExist as error:
+        raise NotFound(f"Custom field {field_id} not found") from error
+
+
 def custom_fields() -> QuerySet[CustomField]:
     return CustomField.objects.all()
 

@@ -11,6 +11,10 @@ from django.utils.translation import pgettext_lazy
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
 from okienko.accounts.selectors import teams
+from okienko.customers.models import Tier
+from okienko.tickets.choices import CustomFieldType
+from okienko.tickets.models import Category, CustomField
+from okienko.tickets.selectors import categories
 from okienko.workspace.forms import narrow
 
 
@@ -79,3 +83,71 @@ class NameForm(forms.Form):
     """Just a name: a new team, or another name for one."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
+
+
+class TierForm(forms.Form):
+    """A customer tier; its slug is set once."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    slug = forms.SlugField(label=_("Short name (in rules and SLA policies)"), max_length=50)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+
+    def __init__(self, *args: Any, instance: Tier | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault("initial", {"name": instance.name, "position": instance.position})
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            del self.fields["slug"]
+
+
+class CategoryForm(forms.Form):
+    """A ticket category, optionally under another."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    parent = forms.ModelChoiceField(
+        label=_("Under"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("— top level —"),
+    )
+
+    def __init__(self, *args: Any, instance: Category | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault("initial", {"name": instance.name, "parent": instance.parent_id})
+        super().__init__(*args, **kwargs)
+        others = categories().exclude(pk=instance.pk) if instance is not None else categories()
+        narrow(self.fields["parent"], others)
+
+
+class CustomFieldForm(forms.Form):
+    """A ticket custom field; its key and type are set once."""
+
+    label = forms.CharField(label=_("Label"), max_length=100)
+    key = forms.SlugField(label=_("Key (in the API and rules)"), max_length=64)
+    field_type = forms.ChoiceField(label=_("Type"), choices=CustomFieldType.choices)
+    choices = forms.CharField(
+        label=_("Choices, one per line (for the Choice type)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    is_required_to_solve = forms.BooleanField(
+        label=_("Must be filled in before the ticket is solved"), required=False
+    )
+
+    def __init__(self, *args: Any, instance: CustomField | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "label": instance.label,
+                    "choices": "\n".join(instance.choices),
+                    "is_required_to_solve": instance.is_required_to_solve,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            del self.fields["key"]
+            del self.fields["field_type"]
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from okienko.workspace import (
+    catalogue_views,
     customer_views,
     inbox_views,
     message_views,
@@ -84,6 +85,8 @@ urlpatterns = [
     path("settings/agents/<int:agent_id>/", settings_views.agent_edit, name="settings_agent"),
     path("settings/teams/", settings_views.team_list, name="settings_teams"),
     path("settings/teams/<int:team_id>/", settings_views.team_edit, name="settings_team"),
+    path("settings/tags/", catalogue_views.tag_list, name="settings_tags"),
+    path("settings/tags/<int:tag_id>/delete/", catalogue_views.tag_delete, name="delete_tag"),
     path("settings/rules/", rule_views.rule_list, name="rules"),
     path("settings/rules/new/<slug:kind>/", rule_views.rule_edit, name="new_rule"),
     path("settings/rules/<int:rule_id>/", rule_views.rule_edit, name="rule"),
@@ -93,4 +96,11 @@ urlpatterns = [
     path("settings/macros/<int:macro_id>/", rule_views.macro_edit, name="macro"),
     path("settings/macros/<int:macro_id>/delete/", rule_views.macro_delete, name="delete_macro"),
     path("quarantine/<int:item_id>/reprocess/", views.reprocess, name="reprocess"),
+    # After the named settings pages: tiers, categories and custom fields share one page shape.
+    path("settings/<slug:kind>/", catalogue_views.catalogue, name="settings_catalogue"),
+    path(
+        "settings/<slug:kind>/<int:item_id>/",
+        catalogue_views.catalogue,
+        name="settings_catalogue_item",
+    ),
 ]

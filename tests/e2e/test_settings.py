@@ -7,7 +7,7 @@ import pytest
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
 from okienko.testing.factories import make_agent, make_team
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
@@ -45,3 +45,30 @@ def test_an_admin_adds_an_agent_and_deactivates_another(live_server, page):
     leaving.refresh_from_db()
     assert leaving.is_active is False
     assert page.locator("tr.is-inactive .cell-subject").all_inner_texts() == ["Piotr Odchodzący"]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_admin_defines_a_custom_field(live_server, page, browser):
+    admin = make_agent(role=Role.ADMIN, name="Ada Admin", password=PASSWORD)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.get_by_role("link", name="Ustawienia").click()
+    page.get_by_role("link", name="Pola dodatkowe").click()
+    page.get_by_label("Etykieta").fill("Firma kurierska")
+    page.get_by_label("Klucz (w API i regułach)").fill("kurier")
+    page.get_by_label("Typ", exact=True).select_option("choice")
+    page.get_by_label("Opcje, po jednej w wierszu").fill("InPost\nDPD\nPoczta Polska")
+    page.get_by_label("Trzeba wypełnić przed rozwiązaniem zgłoszenia").check()
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano.").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-custom-fields.png"), full_page=True)
+
+    assert page.locator("td.cell-subject").all_inner_texts() == ["Firma kurierska"]
+    phone = phone_of(browser, page)
+    phone_page = phone.new_page()
+    phone_page.goto(f"{live_server.url}/settings/fields/")
+    phone_page.get_by_role("heading", name="Pola dodatkowe").wait_for()
+    phone_page.screenshot(path=str(SCREENSHOTS / "workspace-settings-phone.png"))
+    phone.close()
