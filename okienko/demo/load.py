@@ -48,12 +48,21 @@ from okienko.tickets.actions import (
     do_create_ticket,
     do_merge_tickets,
     do_reply,
+    do_save_category,
+    do_save_custom_field,
+    do_save_view,
     do_set_custom_fields,
     do_set_tags,
     do_update_ticket,
 )
-from okienko.tickets.choices import CustomFieldType, Status
-from okienko.tickets.models import Category, CustomField, Message, Ticket, TicketEvent
+from okienko.tickets.choices import (
+    UNSOLVED_STATUSES,
+    CustomFieldType,
+    Priority,
+    Status,
+    ViewAudience,
+)
+from okienko.tickets.models import Category, Message, Ticket, TicketEvent
 
 # Published on purpose: it is printed after loading so anyone can sign in to the demo.
 DEMO_PASSWORD = "okienko-demo"  # noqa: S105
@@ -208,13 +217,28 @@ def _write_people(plan: DemoPlan) -> _Loaded:
         )
         for key, name in shop.TEAM_NAMES.items()
     }
-    # Categories and custom fields are admin reference data with no actions of their own yet.
     categories = {
-        name: Category.objects.get_or_create(name=name, parent=None)[0] for name in shop.CATEGORIES
+        name: do_save_category(category=None, name=name, parent=None, acting_user=admin)
+        for name in shop.CATEGORIES
     }
-    CustomField.objects.get_or_create(
+    do_save_custom_field(
+        field=None,
         key=ORDER_NUMBER_FIELD,
-        defaults={"label": "Numer zamówienia", "field_type": CustomFieldType.TEXT},
+        label="Numer zamówienia",
+        field_type=CustomFieldType.TEXT,
+        is_required_to_solve=False,
+        acting_user=admin,
+    )
+    # A view every agent finds in their inbox, shared by the admin.
+    do_save_view(
+        view=None,
+        name="Pilne i wysokie",
+        filters={
+            "statuses": list(UNSOLVED_STATUSES),
+            "priorities": [Priority.URGENT, Priority.HIGH],
+        },
+        audience=ViewAudience.EVERYONE,
+        acting_user=admin,
     )
     tiers = {tier.slug: tier for tier in Tier.objects.all()}
     fallback_tier = default_tier()
