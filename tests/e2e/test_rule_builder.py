@@ -76,6 +76,7 @@ def test_an_admin_builds_a_macro_and_an_agent_applies_it(live_server, page):
 
     page.set_viewport_size({"width": 1280, "height": 1000})
     sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.get_by_role("link", name="Ustawienia").click()
     page.get_by_role("link", name="Automatyzacja").click()
     page.get_by_role("link", name="Makra").click()
     page.get_by_role("link", name="Nowe makro").click()

@@ -58,7 +58,7 @@ def test_an_admin_defines_a_custom_field(live_server, page, browser):
     page.get_by_role("link", name="Pola dodatkowe").click()
     page.get_by_label("Etykieta").fill("Firma kurierska")
     page.get_by_label("Klucz (w API i regułach)").fill("kurier")
-    page.get_by_label("Typ", exact=True).select_option("choice")
+    page.get_by_label("Rodzaj", exact=True).select_option("choice")
     page.get_by_label("Opcje, po jednej w wierszu").fill("InPost\nDPD\nPoczta Polska")
     page.get_by_label("Trzeba wypełnić przed rozwiązaniem zgłoszenia").check()
     page.get_by_role("button", name="Zapisz").click()
