@@ -99,3 +99,24 @@ def test_search_needs_a_signed_in_agent(client):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_results_page_queries_do_not_grow_with_the_hits(agent_client, live, tasks_run_at_once):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_results() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = agent_client.get("/search/?q=kurtka")
+        assert response.status_code == 200
+        return len(captured)
+
+    live(make_ticket, subject="Kurtka za mała", text="Kurtka nie pasuje.")
+    live(make_customer, name="Anna Kurtka")
+    queries_for_results()  # the first request of a session also records the agent's presence
+    one = queries_for_results()
+    for _ in range(5):
+        live(make_ticket, subject="Kurtka zimowa", text="Pytanie o kurtkę.")
+        live(make_customer, name="Jan Kurtka")
+
+    assert queries_for_results() == one
