@@ -108,10 +108,7 @@ def catalogue(request: HttpRequest, kind: str, item_id: int | None = None) -> Ht
     """The list of one kind of item with a form: a new item, or the item ``item_id``."""
     admin = _settings_admin(request)
     spec = _catalogue(kind)
-    try:
-        item = spec.access(admin, item_id) if item_id is not None else None
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
+    item = spec.access(admin, item_id) if item_id is not None else None
     form = spec.form(request.POST or None, instance=item)  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,11 +143,9 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tag_delete(request: HttpRequest, tag_id: int) -> HttpResponse:
     admin = _settings_admin(request)
+    tag = access_tag(admin, tag_id)
     try:
-        tag = access_tag(admin, tag_id)
         do_delete_unused_tag(tag=tag, acting_user=admin)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
     except errors.DomainError as error:
         messages.error(request, error.detail)
     else:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from okienko.core import errors
 from okienko.customers import actions
 from okienko.customers.actions import IdentityInput
 from okienko.customers.choices import IdentityKind
-from okienko.customers.models import Customer, Organisation
+from okienko.customers.models import Customer
 from okienko.customers.selectors import (
     access_customer,
     access_customer_merge,
@@ -41,20 +41,6 @@ from okienko.workspace.views import PAGE_SIZE, UNPROCESSABLE, _agent, _int_or_no
 
 TIMELINE_PAGE = 30
 CUSTOMER_TICKETS_SHOWN = 50
-
-
-def _customer_or_404(agent: Agent, customer_id: int) -> Customer:
-    try:
-        return access_customer(agent, customer_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
-
-
-def _organisation_or_404(agent: Agent, organisation_id: int) -> Organisation:
-    try:
-        return access_organisation(agent, organisation_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
 
 
 def _merger(request: HttpRequest) -> Agent:
@@ -122,7 +108,7 @@ def _profile_context(
 def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
     """A customer: details, identities, tickets and the conversation across channels."""
     agent = _agent(request)
-    customer = _customer_or_404(agent, customer_id)
+    customer = access_customer(agent, customer_id)
     return render(request, "workspace/customer.html", _profile_context(request, agent, customer))
 
 
@@ -135,7 +121,7 @@ def _failed(request: HttpRequest, agent: Agent, customer: Customer, **forms: Any
 @require_POST
 def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     agent = _agent(request)
-    customer = _customer_or_404(agent, customer_id)
+    customer = access_customer(agent, customer_id)
     form = CustomerForm(request.POST, customer=customer, organisations=visible_organisations(agent))
     if form.is_valid():
         try:
@@ -145,14 +131,14 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Customer saved."))
             return redirect("workspace:customer", customer_id=customer.pk)
-    return _failed(request, agent, _customer_or_404(agent, customer_id), customer_form=form)
+    return _failed(request, agent, access_customer(agent, customer_id), customer_form=form)
 
 
 @login_required
 @require_POST
 def identity_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     agent = _agent(request)
-    customer = _customer_or_404(agent, customer_id)
+    customer = access_customer(agent, customer_id)
     form = IdentityForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -174,11 +160,8 @@ def identity_add(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_POST
 def identity_remove(request: HttpRequest, customer_id: int, identity_id: int) -> HttpResponse:
     agent = _agent(request)
-    customer = _customer_or_404(agent, customer_id)
-    try:
-        identity = access_identity(agent, customer, identity_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
+    customer = access_customer(agent, customer_id)
+    identity = access_identity(agent, customer, identity_id)
     actions.do_remove_identity(identity=identity, acting_user=agent)
     messages.success(request, _("Address removed."))
     return redirect("workspace:customer", customer_id=customer.pk)
@@ -200,7 +183,7 @@ def _duplicate(agent: Agent, text: str) -> Customer | None:
 def customer_merge(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Merge a duplicate into this customer; the profile then offers to undo it."""
     agent = _merger(request)
-    customer = _customer_or_404(agent, customer_id)
+    customer = access_customer(agent, customer_id)
     form = MergeCustomerForm(request.POST)
     if form.is_valid():
         duplicate = _duplicate(agent, form.cleaned_data["duplicate"])
@@ -225,11 +208,9 @@ def customer_merge(request: HttpRequest, customer_id: int) -> HttpResponse:
 def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     """Undo a customer merge: the duplicate is a customer of its own again."""
     agent = _merger(request)
+    merge = access_customer_merge(agent, merge_id)
     try:
-        merge = access_customer_merge(agent, merge_id)
         source = actions.do_undo_customer_merge(merge=merge, acting_user=agent)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
     except errors.DomainError as error:
         messages.error(request, error.detail)
         return redirect("workspace:customer", customer_id=merge.target_id)
@@ -251,7 +232,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 def organisation_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """An organisation: its details (editable, NIP checked) and its people."""
     agent = _agent(request)
-    organisation = _organisation_or_404(agent, organisation_id)
+    organisation = access_organisation(agent, organisation_id)
     form = OrganisationForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,7 +244,7 @@ def organisation_page(request: HttpRequest, organisation_id: int) -> HttpRespons
         else:
             messages.success(request, _("Organisation saved."))
             return redirect("workspace:organisation", organisation_id=organisation.pk)
-        organisation = _organisation_or_404(agent, organisation_id)
+        organisation = access_organisation(agent, organisation_id)
     context = {
         "organisation": organisation,
         "members": list(organisation_members(agent, organisation)[:PAGE_SIZE]),

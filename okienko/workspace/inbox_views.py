@@ -45,13 +45,6 @@ def _choice_list(request: HttpRequest, key: str, allowed: list[str]) -> list[str
     return [value for value in request.GET.getlist(key) if value in allowed]
 
 
-def _saved_view_or_404(agent: Agent, view_id: int) -> SavedView:
-    try:
-        return access_saved_view(agent, view_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
-
-
 @dataclass(frozen=True)
 class ViewLink:
     """One entry of the inbox's list of views."""
@@ -99,10 +92,7 @@ def inbox(
         view_filters = saved_view_filters(agent, current)
         view = f"saved-{current.pk}"
     else:
-        try:
-            view_filters = inbox_filters(agent, view)
-        except errors.NotFound as error:
-            raise Http404(error.detail) from error
+        view_filters = inbox_filters(agent, view)
     priorities = _choice_list(request, "priority", Priority.values)
     channels = _choice_list(request, "channel", Channel.values)
     team_id = _int_or_none(request.GET.get("team"))
@@ -191,7 +181,7 @@ def _narrowed(
 def saved_view_edit(request: HttpRequest, view_id: int | None = None) -> HttpResponse:
     """Define a saved view, or change one. A new view starts from the inbox's filters bar."""
     agent = _agent(request)
-    view = _saved_view_or_404(agent, view_id) if view_id is not None else None
+    view = access_saved_view(agent, view_id) if view_id is not None else None
     if view is not None and not can_manage_saved_view(agent, view):
         raise PermissionDenied(_("Only its owner or an administrator changes this view."))
     if request.method == "POST":
@@ -225,7 +215,7 @@ def saved_view_edit(request: HttpRequest, view_id: int | None = None) -> HttpRes
 @require_POST
 def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     agent = _agent(request)
-    view = _saved_view_or_404(agent, view_id)
+    view = access_saved_view(agent, view_id)
     try:
         actions.do_delete_saved_view(view=view, acting_user=agent)
     except errors.PermissionDenied as error:

@@ -4,7 +4,7 @@ Admins only: everyone else gets 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,13 +25,6 @@ def _settings_admin(request: HttpRequest) -> Agent:
         raise PermissionDenied(_("Only admins change the settings.")) from error
 
 
-def _agent_or_404(admin: Agent, agent_id: int) -> Agent:
-    try:
-        return access_any_agent(admin, agent_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
-
-
 @login_required
 @require_GET
 def agent_list(request: HttpRequest) -> HttpResponse:
@@ -44,7 +37,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
 def agent_edit(request: HttpRequest, agent_id: int | None = None) -> HttpResponse:
     """A new agent (with a first password), or an agent's role, teams and activity."""
     admin = _settings_admin(request)
-    agent = _agent_or_404(admin, agent_id) if agent_id is not None else None
+    agent = access_any_agent(admin, agent_id) if agent_id is not None else None
     form = AgentForm(request.POST or None, agent=agent)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,10 +88,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     """Another name for a team (its members are chosen on each agent's page)."""
     admin = _settings_admin(request)
-    try:
-        team = access_team(admin, team_id)
-    except errors.NotFound as error:
-        raise Http404(error.detail) from error
+    team = access_team(admin, team_id)
     form = NameForm(request.POST or None, initial={"name": team.name})
     if request.method == "POST" and form.is_valid():
         try:

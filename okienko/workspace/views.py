@@ -272,10 +272,9 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reprocess(request: HttpRequest, item_id: int) -> HttpResponse:
     agent = _agent(request)
+    found = access_inbound_item(agent, item_id)
     try:
-        item = do_reprocess_inbound(item=access_inbound_item(agent, item_id), acting_user=agent)
-    except NotFound as error:
-        raise Http404(str(error)) from error
+        item = do_reprocess_inbound(item=found, acting_user=agent)
     except DomainError as error:
         messages.warning(request, str(error))
         return redirect("workspace:quarantine")
