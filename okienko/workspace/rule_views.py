@@ -1,5 +1,7 @@
 """Admin pages for automation rules and macros: the lists and the builders (no JSON to write)."""
 
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,6 +31,7 @@ from okienko.automation.selectors import (
     rules,
 )
 from okienko.core.errors import InvalidInput, NotFound
+from okienko.tickets.models import Ticket
 from okienko.tickets.selectors import access_ticket
 from okienko.workspace.rule_forms import MacroBuilder, RuleBuilder
 
@@ -40,6 +43,30 @@ def _admin(request: HttpRequest) -> Agent:
     if not isinstance(user, Agent) or user.role != Role.ADMIN:
         raise PermissionDenied(_("Only admins change automation rules and macros."))
     return user
+
+
+Builder = TypeVar("Builder", RuleBuilder, MacroBuilder)
+
+
+def _builder(request: HttpRequest, builder_class: type[Builder], **saved: Any) -> Builder:
+    """The builder as saved (GET), as a draft redrawn to suit its rows, or as submitted."""
+    if request.method == "GET":
+        return builder_class(**saved)
+    if request.GET.get("redraw"):
+        add = request.POST.get("add", "")
+        return builder_class.redrawn(request.POST, add=add, **saved)
+    return builder_class(request.POST, **saved)
+
+
+def _is_submission(request: HttpRequest) -> bool:
+    """A POST to save or try, not one that only redraws the rows."""
+    return request.method == "POST" and not request.GET.get("redraw")
+
+
+def _ticket_to_try(request: HttpRequest, agent: Agent) -> Ticket:
+    """The ticket a draft is tried on; NotFound or ValueError when it is not one the agent may
+    see."""
+    return access_ticket(agent, int(request.POST.get("ticket") or 0))
 
 
 @login_required
@@ -60,27 +87,21 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None, kind: str = "") 
     if kind not in RuleKind.values:
         raise Http404
     dry_run: DryRun | None = None
-    if request.method == "GET":
-        builder = RuleBuilder(rule=rule, kind=kind)
-    elif request.GET.get("redraw"):
-        add = request.POST.get("add", "")
-        builder = RuleBuilder.redrawn(request.POST, rule=rule, kind=kind, add=add)
-    else:
-        builder = RuleBuilder(request.POST, rule=rule, kind=kind)
-        if builder.is_valid():
-            try:
-                if "dry_run" in request.POST:
-                    ticket = access_ticket(agent, int(request.POST.get("ticket") or 0))
-                    dry_run = do_dry_run(rule=built_rule(builder.rule_input()), ticket=ticket)
-                else:
-                    saved = do_save_rule(data=builder.rule_input(), rule=rule)
-                    messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
-                    return redirect("workspace:rule", rule_id=saved.pk)
-            except InvalidInput as error:
-                builder.add_error(error.detail, error.errors)
-            except (NotFound, ValueError):
-                builder.form.add_error(None, _("There is no ticket with that number you may see."))
-    failed = request.method == "POST" and not request.GET.get("redraw") and not dry_run
+    builder = _builder(request, RuleBuilder, rule=rule, kind=kind)
+    if _is_submission(request) and builder.is_valid():
+        try:
+            if "dry_run" in request.POST:
+                ticket = _ticket_to_try(request, agent)
+                dry_run = do_dry_run(rule=built_rule(builder.rule_input()), ticket=ticket)
+            else:
+                saved = do_save_rule(data=builder.rule_input(), rule=rule)
+                messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
+                return redirect("workspace:rule", rule_id=saved.pk)
+        except InvalidInput as error:
+            builder.add_error(error.detail, error.errors)
+        except (NotFound, ValueError):
+            builder.form.add_error(None, _("There is no ticket with that number you may see."))
+    failed = _is_submission(request) and not dry_run
     context = {"builder": builder, "rule": rule, "kind": kind, "dry_run": dry_run}
     return render(
         request, "workspace/rule_form.html", context, status=UNPROCESSABLE if failed else 200
@@ -111,26 +132,21 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
     agent = _admin(request)
     macro = access_macro(macro_id, active_only=False) if macro_id is not None else None
     preview: Rendered | None = None
-    if request.method == "GET":
-        builder = MacroBuilder(macro=macro)
-    elif request.GET.get("redraw"):
-        builder = MacroBuilder.redrawn(request.POST, macro=macro, add=request.POST.get("add", ""))
-    else:
-        builder = MacroBuilder(request.POST, macro=macro)
-        if builder.is_valid():
-            try:
-                if "preview" in request.POST:
-                    ticket = access_ticket(agent, int(request.POST.get("ticket") or 0))
-                    preview = preview_reply(builder.macro_input().reply, ticket, agent)
-                else:
-                    saved = do_save_macro(data=builder.macro_input(), macro=macro)
-                    messages.success(request, _("Macro “%(name)s” saved.") % {"name": saved.name})
-                    return redirect("workspace:macro", macro_id=saved.pk)
-            except InvalidInput as error:
-                builder.add_error(error.detail, error.errors)
-            except (NotFound, ValueError):
-                builder.form.add_error(None, _("There is no ticket with that number you may see."))
-    failed = request.method == "POST" and not request.GET.get("redraw") and not preview
+    builder = _builder(request, MacroBuilder, macro=macro)
+    if _is_submission(request) and builder.is_valid():
+        try:
+            if "preview" in request.POST:
+                ticket = _ticket_to_try(request, agent)
+                preview = preview_reply(builder.macro_input().reply, ticket, agent)
+            else:
+                saved = do_save_macro(data=builder.macro_input(), macro=macro)
+                messages.success(request, _("Macro “%(name)s” saved.") % {"name": saved.name})
+                return redirect("workspace:macro", macro_id=saved.pk)
+        except InvalidInput as error:
+            builder.add_error(error.detail, error.errors)
+        except (NotFound, ValueError):
+            builder.form.add_error(None, _("There is no ticket with that number you may see."))
+    failed = _is_submission(request) and not preview
     context = {"builder": builder, "macro": macro, "preview": preview}
     return render(
         request, "workspace/macro_form.html", context, status=UNPROCESSABLE if failed else 200
