@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "okienko.integrations",
     "okienko.feedback",
     "okienko.search",
+    "okienko.kb",
     "anymail",
     "okienko.api",
     "okienko.workspace",

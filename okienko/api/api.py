@@ -8,6 +8,7 @@ from okienko.api.problems import register_problem_handlers
 from okienko.automation.api import router as automation_router
 from okienko.customers.api import router as customers_router
 from okienko.inboxes.api import router as inboxes_router
+from okienko.kb.api import router as kb_router
 from okienko.routing.api import router as routing_router
 from okienko.search.api import router as search_router
 from okienko.sla.api import router as sla_router
@@ -16,7 +17,7 @@ from okienko.tickets.api import router as tickets_router
 api = NinjaAPI(
     title="Okienko API",
     version="1",
-    description="Tickets, customers and organisations of an Okienko helpdesk.",
+    description="Tickets, customers, organisations and the knowledge base of an Okienko helpdesk.",
     auth=[TokenAuth(), AgentSessionAuth()],
     urls_namespace="api-v1",
 )
@@ -29,3 +30,4 @@ api.add_router("", sla_router)
 api.add_router("", routing_router)
 api.add_router("", automation_router)
 api.add_router("", search_router)
+api.add_router("", kb_router)

@@ -42,6 +42,12 @@ def _decode_number(cursor: str, expected_prefix: str) -> int:
     return number
 
 
+def check_limit(limit: int) -> None:
+    """Refuse a page size outside 1..MAX_PAGE_SIZE."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+
+
 def encode_cursor(last_id: int) -> str:
     return _encode("id", str(last_id))
 

@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
-from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
+from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, next_cursor
 from okienko.core.errors import InvalidInput
 from okienko.customers import actions
 from okienko.customers.schemas import (
@@ -36,11 +36,6 @@ from okienko.tickets.selectors import TicketFilters, list_tickets
 router = Router(tags=["customers"])
 
 
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
-
-
 @router.get("/customers", response=CustomerPage, summary="List or search customers")
 def list_customers_endpoint(
     request: HttpRequest,
@@ -50,7 +45,7 @@ def list_customers_endpoint(
     cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
-    _check_limit(limit)
+    check_limit(limit)
     customers = list_customers(
         acting_agent(request),
         query=q,
@@ -166,7 +161,7 @@ def customer_tickets(
     cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
-    _check_limit(limit)
+    check_limit(limit)
     agent = acting_agent(request)
     customer = access_customer(agent, customer_id)
     tickets = list_tickets(
@@ -250,7 +245,7 @@ def organisation_customers(
     cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
-    _check_limit(limit)
+    check_limit(limit)
     agent = acting_agent(request)
     organisation = access_organisation(agent, organisation_id)
     customers = list_customers(

@@ -8,8 +8,8 @@ from ninja import Router, Status
 from okienko.accounts.choices import Role
 from okienko.accounts.selectors import access_team
 from okienko.api.auth import acting_agent
-from okienko.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, next_cursor
-from okienko.core.errors import InvalidInput, PermissionDenied
+from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, next_cursor
+from okienko.core.errors import PermissionDenied
 from okienko.inboxes import actions
 from okienko.inboxes.choices import InboundStatus
 from okienko.inboxes.models import InboundItem, Inbox
@@ -48,8 +48,7 @@ def list_inbound(
     cursor: str | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    check_limit(limit)
     items = list_inbound_items(
         acting_agent(request),
         status=status,

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning on my ticket")
     SLA_BREACHED = "sla_breached", _("SLA breach on my ticket")
     RULE = "rule", _("Automation rule")
+    ARTICLE_REVIEW = "article_review", _("An article of mine is due for review")
 
 
 # (in the workspace, by e-mail) for an agent who has not chosen otherwise: e-mail only for
@@ -22,4 +23,5 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     NotificationKind.SLA_WARNING: (True, False),
     NotificationKind.SLA_BREACHED: (True, True),
     NotificationKind.RULE: (True, True),
+    NotificationKind.ARTICLE_REVIEW: (True, True),
 }

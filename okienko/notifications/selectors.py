@@ -237,7 +237,16 @@ def describe(notification: Notification) -> str:
             "ticket": subject,
             "target": metric,
         }
+    if kind == NotificationKind.ARTICLE_REVIEW:
+        return _("Article due for review: %(title)s") % {"title": review_article(notification)[1]}
     return f"{subject}: {notification.detail}" if subject else notification.detail
+
+
+def review_article(notification: Notification) -> tuple[int | None, str]:
+    """(article id, title) of an article-review notification, kept in its detail as
+    ``"<id>:<title>"`` (notifications refer to tickets only)."""
+    article_id, _colon, title = notification.detail.partition(":")
+    return (int(article_id) if article_id.isdigit() else None), title
 
 
 def live_summaries(new_ids: Mapping[int, Sequence[int]]) -> dict[int, dict[str, Any]]:

@@ -9,6 +9,10 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
 from okienko.customers.actions import IdentityInput, do_create_customer
 from okienko.customers.models import Customer
+from okienko.kb.actions import do_create_article, do_save_category, do_take_article_to
+from okienko.kb.documents import CategoryInput
+from okienko.kb.models import Article
+from okienko.kb.models import Category as KbCategory
 from okienko.sla.actions import (
     CalendarInput,
     PolicyInput,
@@ -125,3 +129,36 @@ def make_round_the_clock_policy(*, first_reply_minutes: int, name: str = "Całą
             targets=[TargetInput("normal", "first_reply", first_reply_minutes)],
         )
     )
+
+
+def make_kb_category(*, name: str = "", slug: str = "", **fields: Any) -> KbCategory:
+    number = next(_sequence)
+    return do_save_category(
+        data=CategoryInput(slug=slug or f"kategoria-{number}", name=name or f"Kategoria {number}")
+    )
+
+
+def make_article(
+    *,
+    title: str = "",
+    body: str = "Treść artykułu.",
+    language: str = "pl",
+    category: KbCategory | None = None,
+    status: str = "published",
+    visibility: str = "public",
+    acting_user: Agent | None = None,
+    **fields: Any,
+) -> Article:
+    """An article written by ``acting_user`` (else an admin) and taken to ``status`` through
+    the workflow by an admin."""
+    editor = make_agent(role=Role.ADMIN)
+    article = do_create_article(
+        title=title or f"Artykuł {next(_sequence)}",
+        body=body,
+        language=language,
+        category=category if category is not None else make_kb_category(),
+        visibility=visibility,
+        acting_user=acting_user or editor,
+        **fields,
+    )
+    return do_take_article_to(article=article, status=status, acting_user=editor)

@@ -13,7 +13,7 @@ from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
 from okienko.api.pagination import (
     DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    check_limit,
     decode_cursor,
     decode_deadline_cursor,
     next_cursor,
@@ -110,8 +110,7 @@ def _ticket_body(ticket: Any) -> dict[str, Any]:
     "/tickets", response=TicketPage, summary="List tickets, newest first or most urgent first"
 )
 def list_tickets_endpoint(request: HttpRequest, query: Query[TicketListQuery]) -> dict[str, Any]:
-    if not 1 <= query.limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    check_limit(query.limit)
     filters = TicketFilters(
         statuses=query.status,
         priorities=query.priority,
