@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from okienko.api.api import api
+from okienko.portal import help_views
 
 admin.site.site_header = _("Okienko: administration")
 admin.site.site_title = _("Okienko")
@@ -13,5 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("inbound/", include("anymail.urls")),
     path("portal/", include("okienko.portal.urls")),
+    path("help/", include("okienko.portal.help_urls")),
+    path("sitemap.xml", help_views.sitemap, name="sitemap"),
     path("", include("okienko.workspace.urls")),
 ]

@@ -13,3 +13,18 @@ def safe_download(file: FieldFile, *, filename: str, content_type: str) -> FileR
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Shown inline (an article's picture); anything else is a download. No SVG: it can hold script.
+INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def image_or_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """A raster image shown inline, with the same protective headers; any other file as
+    ``safe_download`` serves it."""
+    if content_type not in INLINE_IMAGE_TYPES:
+        return safe_download(file, filename=filename, content_type=content_type)
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

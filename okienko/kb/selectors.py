@@ -3,6 +3,7 @@ its language fallback, versions and their differences, what is due for review.""
 
 import datetime
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
 from okienko.kb.choices import ArticleStatus, Visibility
 from okienko.kb.documents import ArticleDocument, CategoryInput
+from okienko.kb.markdown import linked_slugs, plain_text, render
 from okienko.kb.models import (
     Article,
     ArticleAttachment,
@@ -189,6 +191,33 @@ def linkable_articles(slugs: list[str], language: str, *, public_only: bool) -> 
         if current is None or article.language == language:
             found[article.slug] = article
     return found
+
+
+def _links(
+    body: str, language: str, *, public_only: bool, url_for: Callable[[Article], str]
+) -> Callable[[str], tuple[str, str] | None]:
+    """What each ``[[slug]]`` of ``body`` leads to: (url, title) of an article the reader may
+    see, found in one query, or None."""
+    found = linkable_articles(linked_slugs(body), language, public_only=public_only)
+
+    def link_for(slug: str) -> tuple[str, str] | None:
+        article = found.get(slug)
+        return (url_for(article), article.title) if article is not None else None
+
+    return link_for
+
+
+def body_html(
+    body: str, language: str, *, public_only: bool, url_for: Callable[[Article], str]
+) -> str:
+    """The Markdown ``body`` of an article in ``language`` as sanitised HTML."""
+    return render(body, _links(body, language, public_only=public_only, url_for=url_for))
+
+
+def body_text(article: Article, *, url_for: Callable[[Article], str]) -> str:
+    """The article as plain text for a reply, its links to public articles as addresses."""
+    links = _links(article.body, article.language, public_only=True, url_for=url_for)
+    return plain_text(article.body, links)
 
 
 def reply_picker(agent: Agent, query: str, *, limit: int = 8) -> list[Article]:

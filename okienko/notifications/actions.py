@@ -118,6 +118,9 @@ def _notification_email(agent: Agent, notifications: list[Notification]) -> Emai
         if notification.ticket_id is not None:
             path = reverse("workspace:ticket", args=[notification.ticket_id])
             lines.append(f"{settings.PUBLIC_URL}{path}")
+        elif notification.kind == NotificationKind.ARTICLE_REVIEW:
+            path = reverse("workspace:open_notification", args=[notification.pk])
+            lines.append(f"{settings.PUBLIC_URL}{path}")
         lines.append("")
     if len(notifications) == 1:
         subject = describe(notifications[0])

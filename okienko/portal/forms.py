@@ -110,3 +110,19 @@ class ReplyForm(_AttachmentsForm):
         if not cleaned.get("text") and not self._uploads():
             raise forms.ValidationError(_("Write a reply or attach a file."))
         return cleaned
+
+
+class ArticleFeedbackForm(forms.Form):
+    """ "Did this help?" under a help-center article."""
+
+    helpful = forms.ChoiceField(
+        label=_("Did this article help?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What was missing?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

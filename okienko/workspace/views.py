@@ -37,6 +37,7 @@ from okienko.notifications.selectors import (
     describe,
     preferences_of,
     recent_notifications,
+    review_article,
 )
 from okienko.routing.actions import do_escalate_ticket, do_set_presence
 from okienko.routing.choices import Presence
@@ -391,6 +392,10 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     do_mark_read(agent, [notification.pk])
     if notification.ticket_id is not None:
         return redirect("workspace:ticket", ticket_id=notification.ticket_id)
+    if notification.kind == NotificationKind.ARTICLE_REVIEW:
+        article_id, _title = review_article(notification)
+        if article_id is not None:
+            return redirect("workspace:kb_article", article_id=article_id)
     if notification.kind in (NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACHED):
         # A digest of unassigned tickets: those tickets, most urgent first.
         unassigned = reverse("workspace:inbox_view", args=[InboxView.UNASSIGNED])
