@@ -26,6 +26,7 @@ from okienko.customers.actions import (
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer, Organisation, Tier
 from okienko.demo import shop
+from okienko.demo.knowledge import write_help_center
 from okienko.demo.lifecycle import Step, StepKind
 from okienko.demo.people import ADMIN_EMAIL, TIER_BUSINESS, AgentPlan
 from okienko.demo.plan import (
@@ -141,7 +142,7 @@ def load_demo(
         _refuse_unless_empty()
         now = now or timezone.now()
         plan = plan_demo(seed=seed, customers=customers, tickets=tickets, now=now)
-        _write(plan, stdout, now)
+        _write(plan, stdout, now, seed)
     # History publishes no events, so nothing indexed it as it was written.
     do_reindex()
     return _summarise(plan, seconds=time.monotonic() - started)
@@ -170,7 +171,7 @@ class _Loaded:
     tickets: dict[int, Ticket] = field(default_factory=dict)
 
 
-def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime) -> None:
+def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime, seed: int) -> None:
     def say(line: str) -> None:
         if stdout is not None:
             stdout.write(f"{line}\n")
@@ -189,6 +190,8 @@ def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime) -> Non
         say(f"  tickets: {total}/{total}")
     say("  SLA: calendar, policies and each ticket's deadlines")
     write_sla(sorted(ticket.pk for ticket in loaded.tickets.values()), now=now)
+    articles = write_help_center(admin=loaded.agents[ADMIN_EMAIL], seed=seed)
+    say(f"  help center: {articles} articles")
 
 
 def _write_people(plan: DemoPlan) -> _Loaded:

@@ -364,9 +364,10 @@ def do_add_attachment(
 # Readers
 
 
-def do_record_view(*, article: Article) -> None:
-    """Count one reading of the article (an atomic increment, no read-then-write)."""
-    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+def do_record_view(*, article: Article, views: int = 1) -> None:
+    """Count readings of the article (one, or a batch of ``views`` from elsewhere) as an
+    atomic increment, no read-then-write."""
+    Article.objects.filter(pk=article.pk).update(views=F("views") + views)
 
 
 @transaction.atomic

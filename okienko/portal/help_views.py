@@ -68,8 +68,14 @@ def help_page(view: HelpView[P]) -> HelpView[P]:
     return wrapped
 
 
-def _context(language: str, **extra: Any) -> dict[str, Any]:
-    return {"brand": brand(), "language": language, "languages": settings.LANGUAGES, **extra}
+def _context(language: str, switch: Callable[[str], str], **extra: Any) -> dict[str, Any]:
+    """What every help-center page shows; ``switch(code)`` is this page in language ``code``."""
+    return {
+        "brand": brand(),
+        "language": language,
+        "language_links": [(code, switch(code)) for code, _name in settings.LANGUAGES],
+        **extra,
+    }
 
 
 def _category_entry(category: Category, language: str, articles: list[Article]) -> dict[str, Any]:
@@ -96,6 +102,7 @@ def home(request: HttpRequest, language: str) -> HttpResponse:
     ]
     context = _context(
         language,
+        lambda code: reverse("help:home", args=[code]),
         sections=sections,
         popular=popular_articles(language),
         alternates=[(code, reverse("help:home", args=[code])) for code, _n in settings.LANGUAGES],
@@ -109,6 +116,7 @@ def category_page(request: HttpRequest, language: str, slug: str) -> HttpRespons
     category, articles = help_center_category(language, slug)
     context = _context(
         language,
+        lambda code: reverse("help:category", args=[code, slug]),
         section=_category_entry(category, language, articles),
         alternates=[
             (code, reverse("help:category", args=[code, slug])) for code, _n in settings.LANGUAGES
@@ -125,6 +133,7 @@ def _article_page(
     translations = public_translations(article)
     context = _context(
         language,
+        lambda code: reverse("help:article", args=[code, article.slug]),
         article=article,
         body=body_html(article.body, article.language, public_only=True, url_for=article_url),
         category_name=category_name,

@@ -1,0 +1,100 @@
+"""The help center and the knowledge-base editor in a real browser: a customer on a phone
+finds an article and says it helped; a supervisor edits an article with the live preview and
+publishes it. Screenshots for the docs."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from okienko.accounts.choices import Role
+from okienko.demo.knowledge import write_help_center
+from okienko.kb.choices import ArticleStatus
+from okienko.kb.models import Article
+from okienko.testing.factories import make_agent, make_article
+from tests.e2e.conftest import sign_in
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "haslo-testowe-123"
+
+
+@pytest.fixture
+def own_cache(settings):
+    # Feedback is counted in a cache of this test's own, not in a shared Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"help-e2e-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_customer_finds_an_article_on_a_phone(live_server, page, own_cache):
+    write_help_center(admin=make_agent(role=Role.ADMIN), seed=1)
+
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(f"{live_server.url}/help/")
+    page.get_by_role("heading", name="W czym możemy pomóc?").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "help-center-home.png"), full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.get_by_role("link", name="Zwroty", exact=True).click()
+    page.get_by_role("heading", name="Zwroty").wait_for()
+    page.get_by_role("link", name="Jak zwrócić towar kupiony w sklepie").click()
+    page.get_by_role("heading", name="Jak zwrócić towar kupiony w sklepie").wait_for()
+    assert page.url.endswith("/help/pl/articles/jak-zwrocic-towar/")
+    assert page.get_by_text("Procedura przyjęcia zwrotu").count() == 0  # internal stays hidden
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(SCREENSHOTS / "help-center-article-phone.png"), full_page=True)
+
+    page.get_by_text("Tak", exact=True).click()
+    page.get_by_role("button", name="Wyślij").click()
+    page.get_by_text("Dziękujemy za opinię!").wait_for()
+    article = Article.objects.get(language="pl", slug="jak-zwrocic-towar")
+    assert (article.helpful_count, article.views) >= (1, 1)
+
+    # The language switch leads to the English translation of the same article.
+    page.get_by_role("navigation", name="Język").get_by_role("link", name="EN").click()
+    page.get_by_role("heading", name="How to return an item").wait_for()
+    assert page.url.endswith("/help/en/articles/how-to-return-an-item/")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_supervisor_edits_with_preview_and_publishes(live_server, page):
+    editor = make_agent(role=Role.SUPERVISOR, name="Katarzyna Nowak", password=PASSWORD)
+    article = make_article(
+        title="Zwrot w paczkomacie",
+        slug="zwrot-w-paczkomacie",
+        body="Nadaj paczkę w paczkomacie.",
+        status=ArticleStatus.DRAFT,
+        acting_user=editor,
+    )
+
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    sign_in(page, live_server.url, editor.email, PASSWORD)
+    page.get_by_role("link", name="Baza wiedzy").click()
+    page.get_by_role("link", name="Zwrot w paczkomacie").click()
+    body = page.get_by_label("Treść (Markdown)")
+    body.fill(
+        "Nadaj paczkę w **dowolnym** paczkomacie InPost.\n\n"
+        "1. Wygeneruj kod zwrotu na koncie.\n2. Wpisz kod na ekranie paczkomatu.\n"
+    )
+    page.locator("#preview strong", has_text="dowolnym").wait_for()
+    page.locator("#preview ol li").nth(1).wait_for()
+    page.get_by_label("Co się zmieniło").fill("kroki nadania")
+    page.screenshot(path=str(SCREENSHOTS / "kb-editor.png"), full_page=True)
+    page.get_by_role("button", name="Zapisz", exact=True).click()
+    page.get_by_text("Zapisano.").wait_for()
+    page.get_by_role("button", name="Wyślij do przeglądu").click()
+    page.get_by_role("button", name="Opublikuj").click()
+    page.get_by_text("Status: Opublikowany.").wait_for()
+
+    article.refresh_from_db()
+    assert (article.status, article.version) == (ArticleStatus.PUBLISHED, 2)
+    page.goto(f"{live_server.url}/help/pl/articles/zwrot-w-paczkomacie/")
+    page.get_by_text("Wpisz kod na ekranie paczkomatu.").wait_for()
