@@ -9,7 +9,13 @@ from ninja import Router, Status
 from okienko.accounts.selectors import access_agent
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
-from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, next_cursor
+from okienko.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    check_limit,
+    decode_cursor,
+    decode_offset_cursor,
+    next_cursor,
+)
 from okienko.core.errors import PermissionDenied
 from okienko.kb import actions
 from okienko.kb.actions import EDITOR_ROLES
@@ -26,6 +32,7 @@ from okienko.kb.schemas import (
     DiffLineOut,
     VersionOut,
 )
+from okienko.kb.search import ArticleDocuments
 from okienko.kb.selectors import (
     ArticleFilters,
     access_article,
@@ -36,6 +43,9 @@ from okienko.kb.selectors import (
     list_articles,
     version_diff,
 )
+from okienko.search.api import check_search_limit, search_page
+from okienko.search.schemas import SearchPage
+from okienko.search.selectors import search
 
 router = Router(tags=["knowledge base"])
 
@@ -86,6 +96,31 @@ def delete_category(request: HttpRequest, category_id: int) -> Status[None]:
     _editor(request)
     actions.do_delete_category(category=access_category(category_id))
     return Status(204, None)
+
+
+@router.get("/kb/search", response=SearchPage, summary="Search articles")
+def search_articles(
+    request: HttpRequest,
+    q: str,
+    lang: str = "",
+    category: str = "",
+    status: ArticleStatus | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """Articles whose title or text match every word of ``q`` in any inflected form, best
+    first; ``lang`` keeps one language, ``category`` one category (slug)."""
+    check_search_limit(limit)
+    offset = decode_offset_cursor(cursor)
+    results = search(
+        acting_agent(request),
+        q,
+        doc_types=[ArticleDocuments.name],
+        filters={"language": lang, "category": category, "article_status": status or ""},
+        limit=limit,
+        offset=offset,
+    )
+    return search_page(results, offset=offset, limit=limit)
 
 
 @router.get("/kb/articles", response=ArticlePage, summary="List articles (newest first)")

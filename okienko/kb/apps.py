@@ -6,3 +6,9 @@ class KbConfig(AppConfig):
     name = "okienko.kb"
     label = "kb"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        from okienko.kb.search import ArticleDocuments
+        from okienko.search.registry import register
+
+        register(ArticleDocuments())

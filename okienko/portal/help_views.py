@@ -20,6 +20,7 @@ from okienko.core.downloads import image_or_download
 from okienko.core.errors import NotFound
 from okienko.kb.actions import do_record_feedback, do_record_view
 from okienko.kb.models import Article, Category
+from okienko.kb.search import ArticleDocuments
 from okienko.kb.selectors import (
     access_public_attachment,
     body_html,
@@ -36,9 +37,11 @@ from okienko.kb.selectors import (
 from okienko.portal import throttle
 from okienko.portal.forms import ArticleFeedbackForm
 from okienko.portal.views import LANGUAGE_KEY, TOO_MANY_REQUESTS, UNPROCESSABLE
+from okienko.search.selectors import MAX_QUERY_LENGTH, SearchHit, search
 
 # One reader may answer "did this help?" this often per hour (all articles together).
 FEEDBACK_PER_HOUR = 20
+SEARCHES_PER_MINUTE = 60
 ARTICLES_PER_CATEGORY_ON_HOME = 5
 
 P = ParamSpec("P")
@@ -183,6 +186,38 @@ def feedback(request: HttpRequest, language: str, slug: str) -> HttpResponse:
     )
     messages.success(request, _("Thank you for your feedback!"))
     return redirect(f"{article_url(article)}#feedback")
+
+
+@help_page
+@require_GET
+def search_page(request: HttpRequest, language: str) -> HttpResponse:
+    """Articles matching the visitor's words in any inflected form, in their language; when
+    none is, in any language (shown as such)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    hits: list[SearchHit] = []
+    status = 200
+    if query:
+        allowed = throttle.hit(
+            "help-search",
+            request.META.get("REMOTE_ADDR", ""),
+            limit=SEARCHES_PER_MINUTE,
+            window_seconds=60,
+        )
+        if allowed:
+            kinds = [ArticleDocuments.name]
+            hits = search(None, query, doc_types=kinds, filters={"language": language}).hits
+            if not hits:
+                hits = search(None, query, doc_types=kinds).hits
+        else:
+            status = TOO_MANY_REQUESTS
+    context = _context(
+        language,
+        lambda code: reverse("help:search", args=[code]) + (f"?{request.GET.urlencode()}"),
+        query=query,
+        hits=hits,
+        throttled=status == TOO_MANY_REQUESTS,
+    )
+    return render(request, "portal/help/search.html", context, status=status)
 
 
 @require_GET

@@ -10,7 +10,7 @@ from okienko.api.auth import acting_agent
 from okienko.api.pagination import decode_offset_cursor, next_offset_cursor
 from okienko.core.errors import InvalidInput
 from okienko.search.schemas import SearchPage
-from okienko.search.selectors import MAX_LIMIT, search
+from okienko.search.selectors import MAX_LIMIT, SearchResults, search
 
 router = Router(tags=["search"])
 
@@ -27,8 +27,7 @@ def search_endpoint(
 ) -> dict[str, Any]:
     """Every word of ``q`` must match, in any inflected form (Polish and English), without
     diacritics or misspelled; the last word also as the beginning of a word. Best first."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+    check_search_limit(limit)
     offset = decode_offset_cursor(cursor)
     results = search(
         acting_agent(request),
@@ -38,6 +37,16 @@ def search_endpoint(
         limit=limit,
         offset=offset,
     )
+    return search_page(results, offset=offset, limit=limit)
+
+
+def check_search_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+
+
+def search_page(results: SearchResults, *, offset: int, limit: int) -> dict[str, Any]:
+    """A page of results as ``SearchPage`` shows it (also for ``/kb/search``)."""
     items = [
         {
             "type": hit.doc_type,

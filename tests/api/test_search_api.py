@@ -82,7 +82,7 @@ def test_agent_of_another_team_does_not_find_the_team_ticket(catalogue):
         ("/search", 422),
         ("/search?q=%20", 422),
         ("/search?q=" + "a" * 201, 422),
-        ("/search?q=buty&type=article", 422),
+        ("/search?q=buty&type=faq", 422),
         ("/search?q=buty&status=lost", 422),
         ("/search?q=buty&limit=0", 422),
         ("/search?q=buty&cursor=nonsense", 422),

@@ -11,6 +11,7 @@ from okienko.accounts.choices import Role
 from okienko.demo.knowledge import write_help_center
 from okienko.kb.choices import ArticleStatus
 from okienko.kb.models import Article
+from okienko.search.actions import do_reindex
 from okienko.testing.factories import make_agent, make_article
 from tests.e2e.conftest import sign_in
 
@@ -34,6 +35,7 @@ def own_cache(settings):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_customer_finds_an_article_on_a_phone(live_server, page, own_cache):
     write_help_center(admin=make_agent(role=Role.ADMIN), seed=1)
+    do_reindex(["article"])
 
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{live_server.url}/help/")
@@ -41,6 +43,11 @@ def test_a_customer_finds_an_article_on_a_phone(live_server, page, own_cache):
     page.screenshot(path=str(SCREENSHOTS / "help-center-home.png"), full_page=True)
 
     page.set_viewport_size(PHONE)
+    # An inflected word without Polish letters finds the articles.
+    page.get_by_label("Szukaj w centrum pomocy").fill("reklamacji")
+    page.get_by_role("button", name="Szukaj").click()
+    page.get_by_role("link", name="Jak złożyć reklamację").wait_for()
+    page.goto(f"{live_server.url}/help/pl/")
     page.get_by_role("link", name="Zwroty", exact=True).click()
     page.get_by_role("heading", name="Zwroty").wait_for()
     page.get_by_role("link", name="Jak zwrócić towar kupiony w sklepie").click()
