@@ -9,7 +9,7 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
 from okienko.customers.actions import IdentityInput, do_create_customer
 from okienko.customers.models import Customer
-from okienko.kb.actions import do_create_article, do_save_category, do_take_article_to
+from okienko.kb import actions as kb_actions
 from okienko.kb.documents import CategoryInput
 from okienko.kb.models import Article
 from okienko.kb.models import Category as KbCategory
@@ -133,7 +133,7 @@ def make_round_the_clock_policy(*, first_reply_minutes: int, name: str = "Całą
 
 def make_kb_category(*, name: str = "", slug: str = "", **fields: Any) -> KbCategory:
     number = next(_sequence)
-    return do_save_category(
+    return kb_actions.do_save_category(
         data=CategoryInput(slug=slug or f"kategoria-{number}", name=name or f"Kategoria {number}")
     )
 
@@ -152,7 +152,7 @@ def make_article(
     """An article written by ``acting_user`` (else an admin) and taken to ``status`` through
     the workflow by an admin."""
     editor = make_agent(role=Role.ADMIN)
-    article = do_create_article(
+    article = kb_actions.do_create_article(
         title=title or f"Artykuł {next(_sequence)}",
         body=body,
         language=language,
@@ -161,4 +161,4 @@ def make_article(
         acting_user=acting_user or editor,
         **fields,
     )
-    return do_take_article_to(article=article, status=status, acting_user=editor)
+    return kb_actions.do_take_article_to(article=article, status=status, acting_user=editor)

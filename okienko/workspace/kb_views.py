@@ -34,9 +34,9 @@ from okienko.kb.selectors import (
     translations_of,
     version_diff,
 )
-from okienko.tickets.selectors import access_message
+from okienko.tickets.selectors import access_message, access_ticket
 from okienko.workspace.kb_forms import ArticleForm, ArticleListForm, AttachmentForm
-from okienko.workspace.views import UNPROCESSABLE, _agent, _int_or_none, _ticket_or_404
+from okienko.workspace.views import UNPROCESSABLE, _agent, _int_or_none
 
 PAGE_SIZE = 50
 
@@ -305,7 +305,7 @@ def reply_articles(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Published articles matching the agent's words, each with its link (public ones) and its
     text ready to insert into the ticket's reply."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     query = request.GET.get("q", "").strip()
     found = reply_picker(agent, query) if query else []
     results = [
@@ -325,7 +325,7 @@ def reply_articles(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def capture_reply(request: HttpRequest, ticket_id: int, message_id: int) -> HttpResponse:
     """Knowledge capture: a good reply becomes a draft article to polish and send to review."""
     agent = _agent(request)
-    ticket = _ticket_or_404(agent, ticket_id)
+    ticket = access_ticket(agent, ticket_id)
     try:
         message = access_message(agent, ticket, message_id)
         article = actions.do_capture_reply(message=message, acting_user=agent)
