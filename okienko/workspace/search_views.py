@@ -24,6 +24,7 @@ _PAGES = {
     "ticket": "workspace:ticket",
     "customer": "workspace:customer",
     "organisation": "workspace:organisation",
+    "article": "workspace:kb_article",
 }
 
 

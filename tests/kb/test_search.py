@@ -100,3 +100,11 @@ def test_kb_search_api(articles):
     }
     assert_problem(api.get("/kb/search?q=zwrot&lang=xx"), 422)
     assert_problem(Client().get("/api/v1/kb/search?q=zwrot"), 401)
+
+
+def test_workspace_search_box_finds_articles_and_opens_the_editor(articles):
+    client = Client()
+    client.force_login(make_agent())
+    page = client.get("/search/?q=procedura&type=article")
+    assert page.status_code == 200
+    assert f'href="/kb/{articles["internal"].pk}/"' in page.content.decode()
