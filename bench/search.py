@@ -23,6 +23,7 @@ from typing import Any
 from bench.phase import emit, setup_django
 from bench.progress import log
 from bench.report import latency_summary
+from bench.seed import MESSAGE_COLUMNS
 
 BATCH_TICKETS = 5000
 # Demo placeholders: grammatical endings are filled in, data is left out.
@@ -85,20 +86,7 @@ def add_messages(per_ticket: int, rng: random.Random) -> int:
 
     writer = BulkWriter(
         Message,
-        [
-            "id",
-            "ticket",
-            "author_kind",
-            "author_customer",
-            "direction",
-            "is_public",
-            "channel",
-            "text",
-            "html",
-            "quoted_text",
-            "external_id",
-            "created_at",
-        ],
+        MESSAGE_COLUMNS,
     )
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", "requester_id"))
     next_id = (Message.objects.aggregate(last=Max("pk"))["last"] or 0) + 1

@@ -133,6 +133,22 @@ MESSAGES = (
     "płatność. Co mam zrobić?\n{name}",
 )
 
+# The columns a seeded message is written with (also by the search phase).
+MESSAGE_COLUMNS = [
+    "id",
+    "ticket",
+    "author_kind",
+    "author_customer",
+    "direction",
+    "is_public",
+    "channel",
+    "text",
+    "html",
+    "quoted_text",
+    "external_id",
+    "created_at",
+]
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -278,20 +294,7 @@ def _seed_tickets(
     )
     message_writer = BulkWriter(
         Message,
-        [
-            "id",
-            "ticket",
-            "author_kind",
-            "author_customer",
-            "direction",
-            "is_public",
-            "channel",
-            "text",
-            "html",
-            "quoted_text",
-            "external_id",
-            "created_at",
-        ],
+        MESSAGE_COLUMNS,
     )
     event_writer = BulkWriter(
         TicketEvent,
