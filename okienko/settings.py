@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "okienko.feedback",
     "okienko.search",
     "okienko.kb",
+    "okienko.ai",
     "anymail",
     "okienko.api",
     "okienko.workspace",

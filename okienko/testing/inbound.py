@@ -1,14 +1,21 @@
 """Inbound contacts for tests, recorded and processed the way the channels do it."""
 
+import hashlib
+from typing import Any
+
+from okienko.customers.models import Customer
 from okienko.inboxes.actions import (
     RawInbound,
     do_get_default_inbox,
     do_process_inbound,
     do_record_inbound,
 )
-from okienko.inboxes.choices import InboxKind
+from okienko.inboxes.choices import InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id
 from okienko.inboxes.models import InboundItem, Inbox
+from okienko.testing.factories import make_ticket
+from okienko.tickets.choices import Channel
+from okienko.tickets.models import Ticket
 
 
 def record_email(
@@ -27,3 +34,24 @@ def receive_email(raw: bytes, inbox: Inbox | None = None) -> InboundItem:
     item, _created = record_email(raw, inbox)
     [processed] = do_process_inbound(items=[item])
     return processed
+
+
+def make_chat_ticket(
+    *, inbox: Inbox, text: str, requester: Customer | None = None, **fields: Any
+) -> Ticket:
+    """A web-chat ticket whose first message came in through ``inbox``'s ledger."""
+    ticket = make_ticket(channel=Channel.CHAT, text=text, requester=requester, **fields)
+    message = ticket.messages.get()
+    raw = text.encode()
+    InboundItem.objects.create(
+        inbox=inbox,
+        external_id=f"chat-{message.pk}",
+        digest=hashlib.sha256(raw).hexdigest(),
+        raw=raw,
+        status=InboundStatus.PROCESSED,
+        outcome=InboundOutcome.TICKET_CREATED,
+        message=message,
+        received_at=message.created_at,
+        processed_at=message.created_at,
+    )
+    return ticket

@@ -1031,21 +1031,44 @@ def do_set_external_id(*, message: Message, external_id: str) -> bool:
 
 
 @transaction.atomic
-def do_add_system_reply(*, ticket: Ticket, text: str, rule: str) -> Message:
-    """A public message the system sends the customer (an acknowledgement); it is not an
-    agent's answer, so it leaves the first-response time and reply count alone."""
+def do_add_system_reply(
+    *, ticket: Ticket, text: str, rule: str, html: str = "", author_kind: str = AuthorKind.SYSTEM
+) -> Message:
+    """A public message the system (an acknowledgement) or the bot (an answer from the
+    knowledge base) sends the customer; it is not an agent's answer, so it leaves the
+    first-response time and reply count alone."""
+    _check_choice(author_kind, [AuthorKind.SYSTEM, AuthorKind.BOT], "author_kind")
     at = timezone.now()
     message = _create_message(
         ticket,
-        author_kind=AuthorKind.SYSTEM,
+        author_kind=author_kind,
         direction=Direction.OUTBOUND,
         is_public=True,
         text=text,
-        html="",
+        html=html,
         at=at,
     )
-    _message_added(ticket, message, at=at, acting_user=None, rule=rule)
+    _message_added(ticket, message, at=at, acting_user=None, actor_kind=author_kind, rule=rule)
     return message
+
+
+@transaction.atomic
+def do_record_hand_off(*, ticket: Ticket, reason: str, rule: str) -> TicketEvent:
+    """The bot gave the conversation to the agents (the customer asked, it could not answer,
+    or it failed): a history entry, and ``ticket.handed_off`` for whoever alerts agents."""
+    event = _event(
+        ticket,
+        EventKind.HANDED_OFF,
+        at=timezone.now(),
+        acting_user=None,
+        actor_kind=AuthorKind.BOT,
+        new={"reason": reason},
+        rule=rule,
+    )
+    event.save()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=event.created_at)
+    publish_on_commit("ticket.handed_off", ticket_id=ticket.pk, reason=reason)
+    return event
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("SLA breached")
     ESCALATED = "escalated", _("Escalated")
     CSAT_RECEIVED = "csat_received", _("Customer rated the service")
+    HANDED_OFF = "handed_off", _("Handed off to a human")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from okienko.ai.choices import HandOffReason
 from okienko.sla.choices import Metric, Outcome
 from okienko.sla.selectors import ClockView, TicketSla
 from okienko.tickets.choices import AuthorKind, EscalationLevel, EventKind, Priority, Status
@@ -85,6 +86,10 @@ def _summary(event: TicketEvent) -> str:
         return f"{EventKind(event.kind).label}: {Metric(event.field).label}"
     if event.kind == EventKind.ESCALATED and event.new_value in EscalationLevel.values:
         return f"{EventKind(event.kind).label}: {EscalationLevel(event.new_value).label}"
+    if event.kind == EventKind.HANDED_OFF and isinstance(event.new_value, dict):
+        reason = str(event.new_value.get("reason", ""))
+        label = HandOffReason(reason).label if reason in HandOffReason.values else reason
+        return f"{EventKind(event.kind).label}: {label}"
     if event.kind == EventKind.SLA_POLICY:
         policy = event.new_value["name"] if isinstance(event.new_value, dict) else EMPTY
         return f"{EventKind(event.kind).label}: {policy}"

@@ -1,0 +1,85 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from okienko.accounts.models import Team
+from okienko.inboxes.models import Inbox
+from okienko.kb.models import Article
+from okienko.tickets.models import Message, Ticket
+
+
+class InboxBot(models.Model):
+    """Whether the assistant bot answers first in an inbox (the web chat), and where it hands
+    conversations over."""
+
+    inbox = models.OneToOneField(
+        Inbox, on_delete=models.CASCADE, related_name="bot", verbose_name=_("inbox")
+    )
+    is_enabled = models.BooleanField(_("bot answers first"), default=False)
+    hand_off_team = models.ForeignKey(
+        Team,
+        verbose_name=_("team that takes handed-off chats"),
+        help_text=_("Empty: the inbox's team for new tickets."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("inbox bot")
+        verbose_name_plural = _("inbox bots")
+
+    def __str__(self) -> str:
+        return str(self.inbox)
+
+
+class BotConversation(models.Model):
+    """The bot's part in one ticket: it answers until it hands the conversation to a human."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="bot_conversation")
+    handed_off_at = models.DateTimeField(null=True, blank=True)
+    hand_off_reason = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("bot conversation")
+        verbose_name_plural = _("bot conversations")
+
+    def __str__(self) -> str:
+        return f"bot on #{self.ticket_id}"
+
+    @property
+    def is_handed_off(self) -> bool:
+        return self.handed_off_at is not None
+
+
+class BotReply(models.Model):
+    """A message the bot posted: an answer with the article it offered, or an offer of a human
+    when it found no confident answer; answers ask the customer whether they helped."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="bot_reply")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="bot_replies")
+    # The customer message it answers; empty for the hand-off notice.
+    question = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="bot_replies"
+    )
+    # The retrieval's confidence in the article, 0-1.
+    confidence = models.FloatField(default=0.0)
+    language = models.CharField(max_length=8)
+    asks_feedback = models.BooleanField(default=False)
+    is_helpful = models.BooleanField(null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    # Phrased by the configured language model rather than quoted from the article.
+    is_generated = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("bot reply")
+        verbose_name_plural = _("bot replies")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="bot_reply_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"bot reply {self.message_id} on #{self.ticket_id}"
