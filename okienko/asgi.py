@@ -13,6 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from okienko.portal.consumers import PortalConsumer  # noqa: E402
 from okienko.workspace.consumers import WorkspaceConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -20,7 +21,14 @@ application = ProtocolTypeRouter(
         "http": django_application,
         # The session cookie signs the agent in; the Origin check keeps other sites' pages out.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([path("ws/workspace/", WorkspaceConsumer.as_asgi())]))
+            AuthMiddlewareStack(
+                URLRouter(
+                    [
+                        path("ws/workspace/", WorkspaceConsumer.as_asgi()),
+                        path("ws/portal/", PortalConsumer.as_asgi()),
+                    ]
+                )
+            )
         ),
     }
 )

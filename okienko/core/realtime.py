@@ -95,6 +95,12 @@ def ticket_group(ticket_id: int) -> str:
     return f"ticket.{ticket_id}"
 
 
+def portal_ticket_group(ticket_id: int) -> str:
+    """The customers' pages of a ticket: apart from the agents' ``ticket.<id>``, so that what
+    only agents hear there (who is viewing or typing) never reaches a customer."""
+    return f"portal-ticket.{ticket_id}"
+
+
 def agent_group(agent_id: int) -> str:
     return f"agent.{agent_id}"
 

@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from okienko.core.events import subscribe
+        from okienko.portal.live import EVENTS, announce_to_customers
         from okienko.portal.tasks import queue_sign_in_link
 
         subscribe("portal.sign_in_link_requested")(queue_sign_in_link)
+        for name in EVENTS:
+            subscribe(name)(announce_to_customers)
