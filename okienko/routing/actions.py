@@ -19,9 +19,10 @@ from okienko.routing.selectors import (
     least_loaded_supervisor,
     team_routing,
     teams_escalating_on_breach,
+    waits_for_agent,
 )
 from okienko.tickets.actions import do_assign, do_escalate
-from okienko.tickets.choices import EscalationLevel, Status
+from okienko.tickets.choices import EscalationLevel
 from okienko.tickets.models import Ticket
 from okienko.tickets.selectors import (
     assigned_working_ticket_ids,
@@ -40,7 +41,6 @@ ACTIVITY_RESOLUTION = datetime.timedelta(minutes=1)
 # An agent coming online takes at most this many waiting tickets per team at once.
 BACKLOG_BATCH = 50
 SECOND_LINE, SUPERVISOR = EscalationLevel.SECOND_LINE, EscalationLevel.SUPERVISOR
-WORKING = (Status.NEW, Status.OPEN)
 
 
 def _pick(strategy: str, found: list[Candidate], last_agent_id: int | None) -> Candidate:
@@ -50,17 +50,25 @@ def _pick(strategy: str, found: list[Candidate], last_agent_id: int | None) -> C
     return min(found, key=lambda candidate: (candidate.share, candidate.load, candidate.agent.pk))
 
 
-@transaction.atomic
 def do_route_ticket(ticket_id: int) -> Agent | None:
     """Give an unassigned ticket of a routed team to the agent its team's strategy picks:
     online, with the skills it needs and room for it. None when nobody fits (it waits in the
     team's queue until someone comes online)."""
+    # Read before the transaction: most tickets need no routing, and on SQLite a transaction
+    # takes the write lock. ``do_assign`` refuses if someone assigns the ticket meanwhile.
     ticket = ticket_by_number(ticket_id)
-    if ticket is None or ticket.team_id is None or ticket.assignee_id is not None:
+    if ticket is None or ticket.team_id is None:
         return None
-    if ticket.status not in WORKING:
+    if not waits_for_agent(
+        team_id=ticket.team_id, assignee_id=ticket.assignee_id, status=ticket.status
+    ):
         return None
-    routing = TeamRouting.objects.select_for_update().filter(team_id=ticket.team_id).first()
+    with transaction.atomic():
+        return _route(ticket, ticket.team_id)
+
+
+def _route(ticket: Ticket, team_id: int) -> Agent | None:
+    routing = TeamRouting.objects.select_for_update().filter(team_id=team_id).first()
     if routing is None or routing.strategy == Strategy.MANUAL:
         return None
     found = candidates(routing.team, ticket, routing.skill_kinds)

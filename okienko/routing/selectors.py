@@ -12,7 +12,7 @@ from okienko.routing.choices import Presence, SkillKind
 from okienko.routing.models import AgentRouting, TeamRouting
 from okienko.tickets.choices import Priority
 from okienko.tickets.models import Ticket
-from okienko.tickets.selectors import category_path, working_ticket_counts
+from okienko.tickets.selectors import WORKING_STATUSES, category_path, working_ticket_counts
 
 # How much of an agent's capacity an open ticket takes, by priority.
 PRIORITY_WEIGHT = {
@@ -129,3 +129,8 @@ def teams_escalating_on_breach() -> list[int]:
     return list(
         TeamRouting.objects.filter(escalate_on_breach=True).values_list("team_id", flat=True)
     )
+
+
+def waits_for_agent(*, team_id: int | None, assignee_id: int | None, status: str) -> bool:
+    """Whether a ticket in this state is one routing looks at: a team's, unassigned, working."""
+    return team_id is not None and assignee_id is None and status in WORKING_STATUSES

@@ -10,6 +10,7 @@ from okienko.routing.actions import (
     do_set_presence,
 )
 from okienko.routing.choices import Presence
+from okienko.routing.selectors import waits_for_agent
 
 # Changes after which an unassigned ticket may need an agent.
 ROUTING_FIELDS = frozenset({"team", "assignee", "status"})
@@ -22,9 +23,14 @@ def mark_idle_agents() -> int:
 
 
 def route_after_ticket_change(event: DomainEvent) -> None:
-    if event.name == "ticket.updated" and event.payload["field"] not in ROUTING_FIELDS:
+    payload = event.payload
+    if event.name == "ticket.updated" and payload["field"] not in ROUTING_FIELDS:
         return
-    do_route_ticket(event.payload["ticket_id"])
+    if event.name == "ticket.created" and not waits_for_agent(
+        team_id=payload["team_id"], assignee_id=payload["assignee_id"], status=payload["status"]
+    ):
+        return
+    do_route_ticket(payload["ticket_id"])
 
 
 def escalate_after_breaches(event: DomainEvent) -> None:

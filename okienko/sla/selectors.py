@@ -97,7 +97,8 @@ def default_calendar() -> Calendar | None:
     return Calendar.objects.filter(is_default=True).first()
 
 
-def _facts(history: TicketHistory) -> TicketFacts:
+def _facts(history: TicketHistory, *, with_inbox: bool) -> TicketFacts:
+    """The ticket's facts; the inbox costs a query, so it is read only when a policy asks."""
     ticket = history.ticket
     requester: Customer = ticket.requester
     organisation = requester.organisation
@@ -110,7 +111,7 @@ def _facts(history: TicketHistory) -> TicketFacts:
         organisation=requester.organisation_id,
         categories=history.category_path,
         tags=history.tag_names,
-        inbox=_inbox_of_ticket[0](ticket.pk) if _inbox_of_ticket else None,
+        inbox=_inbox_of_ticket[0](ticket.pk) if with_inbox and _inbox_of_ticket else None,
     )
 
 
@@ -184,7 +185,8 @@ def replayed_clocks(ticket_id: int) -> TicketClocks:
         # An install without SLA policies pays one query, not a read of the whole history.
         return TicketClocks(policy=None, calendar=None, states=[])
     history = ticket_history(ticket_id)
-    matched = matching_policy(_facts(history), active)
+    with_inbox = any("inbox" in candidate.policy.conditions for candidate in active)
+    matched = matching_policy(_facts(history, with_inbox=with_inbox), active)
     if matched is None:
         return TicketClocks(policy=None, calendar=None, states=[])
     policy = matched.policy

@@ -295,7 +295,16 @@ def do_create_ticket(
             new={"ticket_id": ticket.pk},
             rule=rule,
         ).save()
-    publish_on_commit("ticket.created", ticket_id=ticket.pk, message_id=message.pk)
+    # Team, assignee and status ride along so that routing can pass over a ticket nobody
+    # routes (no team, or assigned already) without reading it back.
+    publish_on_commit(
+        "ticket.created",
+        ticket_id=ticket.pk,
+        message_id=message.pk,
+        team_id=ticket.team_id,
+        assignee_id=ticket.assignee_id,
+        status=str(ticket.status),
+    )
     return ticket
 
 

@@ -572,27 +572,31 @@ def ticket_history(ticket_id: int) -> TicketHistory:
     ticket = Ticket.objects.select_related(
         "requester__tier", "requester__organisation__tier", "category"
     ).get(pk=ticket_id)
-    created = (
-        TicketEvent.objects.filter(ticket_id=ticket_id, kind=EventKind.CREATED)
-        .values_list("new_value", flat=True)
-        .first()
+    # The creation and the status changes in one read: the first says the initial status.
+    status_events = (
+        TicketEvent.objects.filter(ticket_id=ticket_id)
+        .filter(Q(kind=EventKind.CREATED) | Q(kind=EventKind.FIELD_CHANGED, field="status"))
+        .order_by("created_at", "id")
+        .values_list("kind", "created_at", "new_value")
     )
-    statuses = TicketEvent.objects.filter(
-        ticket_id=ticket_id, kind=EventKind.FIELD_CHANGED, field="status"
-    ).order_by("created_at", "id")
+    initial_status: str | None = None
+    status_changes = []
+    for kind, at, value in status_events:
+        if kind != EventKind.CREATED:
+            status_changes.append((at, str(value)))
+        elif initial_status is None:
+            initial_status = (value or {}).get("status", Status.NEW)
     return TicketHistory(
         ticket=ticket,
         tag_names=frozenset(ticket.tags.values_list("name", flat=True)),
         category_path=category_path(ticket.category_id) if ticket.category_id else (),
-        initial_status=(created or {}).get("status", Status.NEW),
+        initial_status=initial_status or Status.NEW,
         public_messages=list(
             Message.objects.filter(ticket_id=ticket_id, is_public=True)
             .order_by("created_at", "id")
             .values_list("created_at", "author_kind")
         ),
-        status_changes=[
-            (at, str(status)) for at, status in statuses.values_list("created_at", "new_value")
-        ],
+        status_changes=status_changes,
     )
 
 

@@ -594,7 +594,7 @@ def test_a_failing_fetch_is_shown_on_the_account_and_records_nothing(dovecot):
     assert InboundItem.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_periodic_poll_fetches_and_processes_every_mailbox(dovecot, tasks_run_at_once):
     account = make_account(dovecot)
     deliver(dovecot, "c1")

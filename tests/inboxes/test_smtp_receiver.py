@@ -21,7 +21,7 @@ def running(request):
     server.stop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_delivered_message_is_in_the_ledger_before_the_mta_hears_250(running):
     shop = do_create_inbox(
         name="Sklep", kind=InboxKind.EMAIL, address="pomoc@sklep.example", acting_user=None
@@ -40,7 +40,7 @@ def test_a_delivered_message_is_in_the_ledger_before_the_mta_hears_250(running):
     assert item.status == InboundStatus.RECEIVED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_mail_for_an_unknown_address_goes_to_the_default_inbox(running):
     with smtplib.SMTP("127.0.0.1", running) as client:
         client.sendmail("jan@poczta.example", ["ktos@gdzies.example"], make_email())
@@ -48,7 +48,7 @@ def test_mail_for_an_unknown_address_goes_to_the_default_inbox(running):
     assert InboundItem.objects.get().inbox.name == "E-mail"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("running", [True], indirect=True)
 def test_lmtp_answers_once_per_recipient(running):
     do_create_inbox(name="A", kind=InboxKind.EMAIL, address="a@sklep.example", acting_user=None)
@@ -75,7 +75,7 @@ def test_lmtp_answers_once_per_recipient(running):
     assert sorted(InboundItem.objects.values_list("inbox__name", flat=True)) == ["A", "B"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_oversized_mail_is_refused_so_the_sender_is_told(running, settings):
     with smtplib.SMTP("127.0.0.1", running) as client:
         client.ehlo()
@@ -85,7 +85,7 @@ def test_oversized_mail_is_refused_so_the_sender_is_told(running, settings):
     assert InboundItem.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_only_our_addresses_count_when_a_message_names_others_too(running):
     do_create_inbox(name="A", kind=InboxKind.EMAIL, address="a@sklep.example", acting_user=None)
 

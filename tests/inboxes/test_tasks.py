@@ -11,7 +11,7 @@ from okienko.testing.mail import make_email
 from okienko.tickets.models import Ticket
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_recorded_message_is_processed_by_the_queued_task(tasks_run_at_once):
     inbox = do_get_default_inbox(InboxKind.EMAIL)
 
@@ -37,7 +37,7 @@ def test_the_task_is_quiet_about_a_missing_or_finished_item():
     assert Ticket.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_sweep_requeues_items_whose_task_was_lost(tasks_run_at_once):
     inbox = do_get_default_inbox(InboxKind.EMAIL)
     [(old, _), (fresh, _)] = do_record_inbound(

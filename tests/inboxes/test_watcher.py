@@ -27,7 +27,7 @@ from tests.inboxes.test_imap import (  # the same private Dovecot and helpers
     make_account,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10) -> float:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from okienko.accounts.choices import Role
 from okienko.core.errors import Conflict
+from okienko.core.events import DomainEvent
 from okienko.routing.actions import (
     do_escalate_ticket,
     do_mark_idle_agents,
@@ -18,6 +19,7 @@ from okienko.routing.actions import (
 from okienko.routing.choices import Presence, SkillKind, Strategy
 from okienko.routing.models import AgentRouting, Skill, TeamRouting
 from okienko.routing.selectors import presence_of
+from okienko.routing.tasks import route_after_ticket_change
 from okienko.sla.actions import (
     do_sweep_sla,
 )
@@ -110,6 +112,18 @@ def test_manual_teams_and_assigned_tickets_are_left_alone(team, agents, live):
     mine = live(make_ticket, team=team, assignee=agents[2])
     assert do_route_ticket(mine.pk) is None
     assert assignee(mine) == agents[2]
+
+
+def test_a_new_ticket_routing_would_pass_over_is_not_read_back(
+    team, agents, django_assert_num_queries
+):
+    online(agents[0])
+    for payload in (
+        {"team_id": None, "assignee_id": None, "status": "new"},
+        {"team_id": team.pk, "assignee_id": agents[0].pk, "status": "open"},
+    ):
+        with django_assert_num_queries(0):
+            route_after_ticket_change(DomainEvent("ticket.created", {"ticket_id": 1, **payload}))
 
 
 def test_coming_online_takes_the_waiting_tickets(team, agents, live):

@@ -344,7 +344,14 @@ def test_ticket_created_is_published_after_commit(published, django_capture_on_c
 
     assert [event for event in published if event.name.startswith("ticket.")] == [
         DomainEvent(
-            "ticket.created", {"ticket_id": ticket.pk, "message_id": ticket.messages.get().pk}
+            "ticket.created",
+            {
+                "ticket_id": ticket.pk,
+                "message_id": ticket.messages.get().pk,
+                "team_id": None,
+                "assignee_id": None,
+                "status": "new",
+            },
         )
     ]
 
