@@ -216,6 +216,8 @@ PORTAL_SIGN_IN_LINK_MINUTES = int(_env("PORTAL_SIGN_IN_LINK_MINUTES", "30"))
 PORTAL_SIGN_IN_PER_ADDRESS = int(_env("PORTAL_SIGN_IN_PER_ADDRESS", "5"))
 PORTAL_SIGN_IN_PER_IP = int(_env("PORTAL_SIGN_IN_PER_IP", "20"))
 PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
+# Articles suggested while a customer writes a new request: lookups per customer per minute.
+PORTAL_SUGGESTIONS_PER_MINUTE = int(_env("PORTAL_SUGGESTIONS_PER_MINUTE", "30"))
 
 # Ask the requester of each solved ticket (once) how satisfied they are, by e-mail.
 CSAT_SURVEYS = _env("CSAT_SURVEYS", "on") == "on"

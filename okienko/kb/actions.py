@@ -2,6 +2,7 @@
 readers' views and feedback, review reminders, knowledge captured from replies, imports."""
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from okienko.core.events import publish_on_commit
+from okienko.customers.models import Customer
 from okienko.kb.choices import TRANSITIONS, ArticleStatus, Visibility
 from okienko.kb.documents import ArticleDocument, CategoryInput
 from okienko.kb.models import (
@@ -25,13 +27,14 @@ from okienko.kb.models import (
     ArticleFeedback,
     ArticleVersion,
     Category,
+    DeflectionAttempt,
 )
 from okienko.kb.selectors import access_version, articles_due_for_review, languages
 from okienko.notifications.actions import do_notify
 from okienko.notifications.choices import NotificationKind
 from okienko.notifications.selectors import NotificationInput
 from okienko.tickets.choices import AuthorKind
-from okienko.tickets.models import Message
+from okienko.tickets.models import Message, Ticket
 
 # Who may publish, archive and delete: the ones who answer for what customers read.
 EDITOR_ROLES = {Role.ADMIN, Role.SUPERVISOR}
@@ -378,6 +381,45 @@ def do_record_feedback(*, article: Article, is_helpful: bool, comment: str = "")
     )
     counter = "helpful_count" if is_helpful else "not_helpful_count"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+
+
+# Deflection: suggested articles opened while writing a new request
+
+# The key a new-request form carries: random, made by the portal (``secrets.token_urlsafe``).
+DEFLECTION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _check_deflection_key(key: str) -> None:
+    if not DEFLECTION_KEY.fullmatch(key):
+        raise InvalidInput("Not a request form's key", errors={"attempt": ["invalid"]})
+
+
+def do_record_suggestion_opened(*, key: str, customer: Customer, article: Article) -> None:
+    """Note that ``customer``, writing the new request whose form has ``key``, opened
+    ``article``, which the portal suggested for it. A key that is another customer's counts
+    nothing."""
+    _check_deflection_key(key)
+    opened_again = {"article": article, "articles_opened": F("articles_opened") + 1}
+    if DeflectionAttempt.objects.filter(key=key, customer=customer).update(**opened_again):
+        return
+    try:
+        with transaction.atomic():
+            DeflectionAttempt.objects.create(
+                key=key, customer=customer, article=article, opened_at=timezone.now()
+            )
+    except IntegrityError:
+        # The same form's other tab got there first (or the key is someone else's).
+        DeflectionAttempt.objects.filter(key=key, customer=customer).update(**opened_again)
+
+
+def do_record_request_submitted(*, key: str, customer: Customer, ticket: Ticket) -> bool:
+    """Note that the request written in the form with ``key`` was submitted as ``ticket``,
+    after all; False when no suggested article was opened from that form."""
+    _check_deflection_key(key)
+    submitted = DeflectionAttempt.objects.filter(
+        key=key, customer=customer, submitted_at__isnull=True
+    ).update(ticket=ticket, submitted_at=timezone.now())
+    return bool(submitted)
 
 
 # Review reminders

@@ -196,3 +196,33 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeflectionAttempt(models.Model):
+    """A new request a customer was writing in the portal when they opened an article the
+    portal suggested for it; whether they still submitted the request.
+
+    ``key`` is the random key of that one request form; ``submitted_at`` is set when the form
+    was submitted after all. An attempt not submitted for a while counts as deflected: the
+    article answered the question (see ``selectors.deflection_rate``)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    # The last suggested article opened.
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    articles_opened = models.PositiveIntegerField(default=1)
+    opened_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deflection attempt")
+        verbose_name_plural = _("deflection attempts")
+        indexes = [models.Index(fields=["opened_at"], name="kb_deflection_opened")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'submitted' if self.submitted_at else 'not submitted'}"

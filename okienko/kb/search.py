@@ -1,7 +1,9 @@
 """Knowledge-base articles in search: agents find every article (internal ones and drafts
 too); customers and anonymous visitors of the help center find published public articles only.
 An article is indexed by its title and its text in its own language; the filters are
-``language``, ``category`` (slug) and, for agents, ``article_status``."""
+``language``, ``category`` (slug) and, for agents, ``article_status``.
+
+The portal suggests articles while a customer writes a new request (``suggested_articles``)."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +17,60 @@ from okienko.kb.choices import ArticleStatus
 from okienko.kb.markdown import plain_text
 from okienko.kb.models import Article
 from okienko.kb.selectors import public_articles
+from okienko.search.analysis import fold, words
 from okienko.search.registry import DocumentText, DocumentType, ResultSource, Searcher
+from okienko.search.selectors import MAX_QUERY_LENGTH, SearchHit, search
+
+SUGGESTIONS = 5
+# Words of a request searched for one by one, when the subject as a whole finds too little.
+_SUGGESTION_WORDS = 6
+_MIN_SUGGESTION_WORD = 4
+# Words people open a request with that say nothing about what it is about.
+_FILLER_WORDS = frozenset(
+    fold(word)
+    for word in [
+        "dzień",
+        "dobry",
+        "witam",
+        "proszę",
+        "bardzo",
+        "dziękuję",
+        "pozdrawiam",
+        "chcę",
+        "chciałbym",
+        "chciałabym",
+        "mam",
+        "mnie",
+        "jest",
+        "był",
+        "była",
+        "było",
+        "moje",
+        "mój",
+        "moja",
+        "moją",
+        "przez",
+        "gdzie",
+        "kiedy",
+        "czy",
+        "jeszcze",
+        "tylko",
+        "także",
+        "również",
+        "hello",
+        "please",
+        "thanks",
+        "thank",
+        "have",
+        "with",
+        "this",
+        "that",
+        "there",
+        "from",
+        "would",
+        "could",
+    ]
+)
 
 
 def _article(payload: dict[str, Any]) -> list[int]:
@@ -79,3 +134,47 @@ class ArticleDocuments(DocumentType):
             )
             for article in articles
         }
+
+
+def _telling_words(*texts: str) -> list[str]:
+    """The first few words of ``texts`` that may tell what a request is about, each once."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        for word in words(text[:MAX_QUERY_LENGTH]):
+            folded = fold(word)
+            if len(folded) >= _MIN_SUGGESTION_WORD and folded not in _FILLER_WORDS:
+                seen.setdefault(folded, word)
+    return list(seen.values())[:_SUGGESTION_WORDS]
+
+
+def suggested_articles(
+    subject: str, description: str, language: str, *, limit: int = SUGGESTIONS
+) -> list[SearchHit]:
+    """Published public articles in ``language`` that may answer a request being written:
+    those matching the whole subject first, then the best of those matching its telling words
+    (the subject's, then the description's, in any inflected form), by reciprocal rank fusion
+    of each word's results."""
+    kinds = [ArticleDocuments.name]
+    filters = {"language": language}
+    score: dict[int, float] = {}
+    found: dict[int, SearchHit] = {}
+
+    def add(query: str, *, weight: float, as_you_type: bool) -> None:
+        found_now = search(
+            None, query, doc_types=kinds, filters=filters, limit=limit, as_you_type=as_you_type
+        )
+        hits = found_now.hits
+        for rank, hit in enumerate(hits, start=1):
+            found.setdefault(hit.object_id, hit)
+            score[hit.object_id] = score.get(hit.object_id, 0) + weight / rank
+
+    whole_subject = subject.strip()[:MAX_QUERY_LENGTH]
+    if words(whole_subject):
+        # Outweighs every single word together.
+        add(whole_subject, weight=_SUGGESTION_WORDS + 1, as_you_type=True)
+    # The words one by one: whole words, each only in its own forms.
+    for word in _telling_words(subject, description):
+        add(word, weight=1, as_you_type=False)
+    # Stable: equal scores keep the order the searches found them in, best first.
+    best = sorted(found, key=lambda object_id: -score[object_id])
+    return [found[object_id] for object_id in best[:limit]]

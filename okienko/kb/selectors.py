@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, IntegerField, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from okienko.kb.models import (
     ArticleVersion,
     Brand,
     Category,
+    DeflectionAttempt,
 )
 
 # Articles agents see in a list or a picker at most at once.
@@ -309,6 +310,14 @@ def help_center_article(language: str, slug: str) -> Article:
     return translated or other
 
 
+def access_public_article(article_id: int) -> Article:
+    """A published public article by id, as anybody may read it; else ``NotFound``."""
+    try:
+        return public_articles().get(pk=article_id)
+    except Article.DoesNotExist as error:
+        raise NotFound(f"Article {article_id} not found") from error
+
+
 def public_translations(article: Article) -> list[Article]:
     """The published public language versions of the article, itself included."""
     group_id = article.group_id
@@ -340,6 +349,52 @@ def access_attachment(agent: Agent, attachment_id: int) -> ArticleAttachment:
         return ArticleAttachment.objects.get(pk=attachment_id)
     except ArticleAttachment.DoesNotExist as error:
         raise NotFound(f"File {attachment_id} not found") from error
+
+
+# Deflection
+
+# A customer who opened a suggested article and has not submitted their request this long after
+# was answered by it; until then they may still be reading.
+DEFLECTION_DECIDED_AFTER = datetime.timedelta(hours=1)
+DEFLECTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DeflectionRate:
+    """How often an article the portal suggested answered a customer's question, among the
+    new requests in which a customer opened one: ``deflected`` were not submitted (within
+    ``DEFLECTION_DECIDED_AFTER``), ``submitted`` were sent anyway, ``undecided`` are recent."""
+
+    days: int
+    deflected: int
+    submitted: int
+    undecided: int
+
+    @property
+    def decided(self) -> int:
+        return self.deflected + self.submitted
+
+    @property
+    def rate(self) -> float | None:
+        """Deflected of the decided attempts, 0..1; None before any."""
+        return self.deflected / self.decided if self.decided else None
+
+
+def deflection_rate(
+    *, days: int = DEFLECTION_DAYS, now: datetime.datetime | None = None
+) -> DeflectionRate:
+    """The deflection rate over the attempts of the last ``days`` days, in one query."""
+    now = now or timezone.now()
+    decided_before = now - DEFLECTION_DECIDED_AFTER
+    not_submitted = Q(submitted_at__isnull=True)
+    counts = DeflectionAttempt.objects.filter(
+        opened_at__gte=now - datetime.timedelta(days=days)
+    ).aggregate(
+        deflected=Count("pk", filter=not_submitted & Q(opened_at__lt=decided_before)),
+        submitted=Count("pk", filter=~not_submitted),
+        undecided=Count("pk", filter=not_submitted & Q(opened_at__gte=decided_before)),
+    )
+    return DeflectionRate(days=days, **counts)
 
 
 def brand() -> Brand:

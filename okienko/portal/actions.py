@@ -1,4 +1,5 @@
-"""Writes of the customer portal: sign-in links. Tickets change through the tickets actions.
+"""Writes of the customer portal: sign-in links and new requests. Tickets change through the
+tickets actions, deflection is counted by the kb actions.
 
 A customer asks for a link with their e-mail address; the answer never tells whether the
 address is known. The e-mail goes out from a task, which also makes the token: only its SHA-256
@@ -8,6 +9,7 @@ digest is stored, and the token travels nowhere but in the e-mail. A link works 
 
 import datetime
 import secrets
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -23,8 +25,12 @@ from okienko.core.events import publish_on_commit
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
 from okienko.customers.selectors import customer_with_identity, portal_customer
+from okienko.kb.actions import do_record_request_submitted
 from okienko.portal import throttle
 from okienko.portal.models import SignInLink
+from okienko.tickets.actions import AttachmentInput, do_create_ticket
+from okienko.tickets.choices import Channel
+from okienko.tickets.models import Category, Ticket
 
 # Sign-in links are kept this long after they were asked for, then purged.
 KEEP_LINKS_FOR = datetime.timedelta(days=1)
@@ -138,3 +144,29 @@ def do_purge_sign_in_links(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - KEEP_LINKS_FOR
     deleted, _ = SignInLink.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def do_submit_request(
+    *,
+    customer: Customer,
+    subject: str,
+    text: str,
+    category: Category | None,
+    attachments: Sequence[AttachmentInput],
+    attempt: str = "",
+) -> Ticket:
+    """A customer's new request from the portal as a ticket; when they had opened an article
+    the form suggested (``attempt`` is the form's key), that they still submitted is noted."""
+    ticket = do_create_ticket(
+        subject=subject,
+        requester=customer,
+        channel=Channel.PORTAL,
+        text=text,
+        category=category,
+        attachments=attachments,
+        acting_user=None,
+    )
+    if attempt:
+        do_record_request_submitted(key=attempt, customer=customer, ticket=ticket)
+    return ticket

@@ -1,5 +1,6 @@
 """Forms of the customer portal: they parse and validate input; actions do the work."""
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -8,12 +9,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from okienko.kb.actions import DEFLECTION_KEY
 from okienko.tickets.actions import AttachmentInput
 from okienko.tickets.models import Category
 from okienko.tickets.selectors import categories
 from okienko.workspace.forms import MultipleFileField, MultipleFileInput
 
 MAX_FILES = 10
+DEFLECTION_KEY_BYTES = 16
 
 
 class SignInForm(forms.Form):
@@ -85,12 +88,30 @@ class RequestForm(_AttachmentsForm):
         empty_label=_("— I don't know —"),
     )
 
+    # This form's own random key: the articles suggested while it is written and opened from
+    # it are counted with it (deflection), and so is its submission.
+    attempt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     field_order = ["subject", "category", "description", "photos", "other_files"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["category"]  # type: ignore[assignment]
         field.queryset = categories().order_by("name", "id")
+        self.fields["attempt"].initial = secrets.token_urlsafe(DEFLECTION_KEY_BYTES)
+
+    def clean_attempt(self) -> str:
+        # A key that is not one the portal makes only goes uncounted: the request still goes.
+        attempt: str = self.cleaned_data["attempt"]
+        return attempt if DEFLECTION_KEY.fullmatch(attempt) else ""
+
+
+class SuggestionsForm(forms.Form):
+    """What a customer has written of a new request so far, to suggest articles for."""
+
+    subject = forms.CharField(required=False, max_length=255)
+    description = forms.CharField(required=False, max_length=20000)
+    attempt = forms.RegexField(regex=DEFLECTION_KEY, required=False)
 
 
 class ReplyForm(_AttachmentsForm):

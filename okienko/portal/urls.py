@@ -14,6 +14,12 @@ urlpatterns = [
     path("language/", views.set_language, name="language"),
     path("requests/", views.requests, name="requests"),
     path("requests/new/", views.new_request, name="new_request"),
+    path("requests/new/suggestions/", views.suggestions, name="suggestions"),
+    path(
+        "requests/new/articles/<int:article_id>/",
+        views.suggested_article,
+        name="suggested_article",
+    ),
     path("requests/<int:ticket_id>/", views.request_page, name="request"),
     path("requests/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("requests/<int:ticket_id>/solve/", views.mark_solved, name="solve"),

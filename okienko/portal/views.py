@@ -24,8 +24,17 @@ from okienko.core.errors import Conflict, DomainError, NotFound
 from okienko.customers.actions import do_update_customer
 from okienko.customers.models import Customer
 from okienko.customers.selectors import portal_customer
-from okienko.portal.actions import TooManyRequests, do_request_sign_in_link, do_sign_in_with_link
-from okienko.portal.forms import ReplyForm, RequestForm, SignInForm
+from okienko.kb.actions import DEFLECTION_KEY, do_record_suggestion_opened
+from okienko.kb.search import suggested_articles
+from okienko.kb.selectors import access_public_article
+from okienko.portal import throttle
+from okienko.portal.actions import (
+    TooManyRequests,
+    do_request_sign_in_link,
+    do_sign_in_with_link,
+    do_submit_request,
+)
+from okienko.portal.forms import ReplyForm, RequestForm, SignInForm, SuggestionsForm
 from okienko.portal.presenters import (
     answer_due,
     author_name,
@@ -41,11 +50,7 @@ from okienko.portal.selectors import (
     public_thread,
 )
 from okienko.sla.selectors import attach_sla, sla_of, ticket_sla
-from okienko.tickets.actions import (
-    do_add_customer_message,
-    do_change_status_by_customer,
-    do_create_ticket,
-)
+from okienko.tickets.actions import do_add_customer_message, do_change_status_by_customer
 from okienko.tickets.choices import Channel, Status
 from okienko.tickets.models import Ticket
 
@@ -218,19 +223,20 @@ def requests(request: HttpRequest, customer: Customer) -> HttpResponse:
 @customer_page
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest, customer: Customer) -> HttpResponse:
-    """Submit a request: subject, description, category, photos and other files."""
+    """Submit a request: subject, description, category, photos and other files. While the
+    customer writes, help-center articles that may answer it are suggested (``suggestions``).
+    """
     form = RequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = do_create_ticket(
+            ticket = do_submit_request(
+                customer=customer,
                 subject=data["subject"],
-                requester=customer,
-                channel=Channel.PORTAL,
                 text=data["description"],
                 category=data["category"],
                 attachments=form.attachment_inputs(),
-                acting_user=None,
+                attempt=data["attempt"],
             )
         except DomainError as error:
             form.add_error(None, error.detail)
@@ -240,6 +246,40 @@ def new_request(request: HttpRequest, customer: Customer) -> HttpResponse:
     status = UNPROCESSABLE if form.errors else 200
     context = {"customer": customer, "form": form, "max_bytes": settings.MAX_ATTACHMENT_BYTES}
     return render(request, "portal/new_request.html", context, status=status)
+
+
+@customer_page
+@require_GET
+def suggestions(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Published public articles in the customer's language matching what they have written
+    of a new request so far (htmx, as they type); a limited number of times per minute."""
+    form = SuggestionsForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(status=UNPROCESSABLE)
+    allowed = throttle.hit(
+        "portal-suggestions",
+        str(customer.pk),
+        limit=settings.PORTAL_SUGGESTIONS_PER_MINUTE,
+        window_seconds=60,
+    )
+    if not allowed:
+        return HttpResponse(status=TOO_MANY_REQUESTS)
+    data = form.cleaned_data
+    hits = suggested_articles(data["subject"], data["description"], request.LANGUAGE_CODE)
+    context = {"hits": hits, "attempt": data["attempt"]}
+    return render(request, "portal/partials/_suggestions.html", context)
+
+
+@customer_page
+@require_GET
+def suggested_article(request: HttpRequest, customer: Customer, article_id: int) -> HttpResponse:
+    """A suggested article opened from a new request's form: counted for that form, then the
+    help-center page."""
+    article = access_public_article(article_id)
+    attempt = request.GET.get("attempt", "")
+    if DEFLECTION_KEY.fullmatch(attempt):
+        do_record_suggestion_opened(key=attempt, customer=customer, article=article)
+    return redirect("help:article", language=article.language, slug=article.slug)
 
 
 def _request_page(

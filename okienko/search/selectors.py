@@ -137,11 +137,13 @@ def search(
     filters: Mapping[str, str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    as_you_type: bool = True,
 ) -> SearchResults:
     """The objects matching ``query`` that ``searcher`` may see, best first.
 
     Every word must match (in any inflected form, or as the nearest terms of the index when it
-    is misspelled); the last word also matches as a prefix, for search as you type.
+    is misspelled); the last word also matches as a prefix, for search as you type, unless
+    ``as_you_type`` is False (words known to be whole).
     """
     query = query.strip()
     if not query:
@@ -149,7 +151,7 @@ def search(
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput(f"The query is longer than {MAX_QUERY_LENGTH} characters")
     scopes = _scopes(searcher, doc_types, filters or {})
-    words = analyse_query(query)
+    words = analyse_query(query, as_you_type=as_you_type)
     if not words or not scopes:
         return SearchResults(query, [], {}, 0)
     words, corrections = _with_vocabulary(words)

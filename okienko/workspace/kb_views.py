@@ -17,6 +17,7 @@ from okienko.accounts.models import Agent
 from okienko.core.downloads import image_or_download
 from okienko.core.errors import DomainError, NotFound
 from okienko.kb import actions
+from okienko.kb.actions import EDITOR_ROLES
 from okienko.kb.choices import TRANSITIONS, ArticleStatus, Visibility
 from okienko.kb.models import Article
 from okienko.kb.selectors import (
@@ -29,6 +30,7 @@ from okienko.kb.selectors import (
     article_versions,
     body_html,
     body_text,
+    deflection_rate,
     list_articles,
     reply_picker,
     translations_of,
@@ -61,7 +63,7 @@ def help_center_url(article: Article) -> str:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     """Every article, newest first, with filters: status, category, owner, language, due for
-    review."""
+    review; supervisors and admins also see how often suggested articles deflect requests."""
     agent = _agent(request)
     form = ArticleListForm(request.GET or None)
     filters = ArticleFilters()
@@ -84,6 +86,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "articles": found[:PAGE_SIZE],
         "next_before": found[PAGE_SIZE - 1].pk if len(found) > PAGE_SIZE else None,
         "filter_query": query.urlencode(),
+        "deflection": deflection_rate() if agent.role in EDITOR_ROLES else None,
     }
     return render(request, "workspace/kb_list.html", context)
 

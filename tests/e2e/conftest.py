@@ -1,6 +1,7 @@
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -64,3 +65,15 @@ def phone_of(browser, page):
         timezone_id="Europe/Warsaw",
         storage_state=page.context.storage_state(),
     )
+
+
+@pytest.fixture
+def own_cache(settings):
+    """Rate limits (help-center feedback, suggestions) counted in a cache of this test's own,
+    not in a shared Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"e2e-{uuid.uuid4().hex}",
+        }
+    }

@@ -2,7 +2,6 @@
 finds an article and says it helped; a supervisor edits an article with the live preview and
 publishes it. Screenshots for the docs."""
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,6 @@ from tests.e2e.conftest import sign_in
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "haslo-testowe-123"
-
-
-@pytest.fixture
-def own_cache(settings):
-    # Feedback is counted in a cache of this test's own, not in a shared Redis.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"help-e2e-{uuid.uuid4().hex}",
-        }
-    }
 
 
 @pytest.mark.e2e

@@ -3,13 +3,24 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from okienko.accounts.choices import Role
-from okienko.kb.actions import do_send_review_reminders
+from okienko.kb.actions import (
+    do_record_request_submitted,
+    do_record_suggestion_opened,
+    do_send_review_reminders,
+)
 from okienko.kb.choices import ArticleStatus
-from okienko.kb.models import Article, ArticleAttachment
+from okienko.kb.models import Article, ArticleAttachment, DeflectionAttempt
 from okienko.notifications.models import Notification
-from okienko.testing.factories import make_agent, make_article, make_kb_category, make_ticket
+from okienko.testing.factories import (
+    make_agent,
+    make_article,
+    make_customer,
+    make_kb_category,
+    make_ticket,
+)
 from okienko.tickets.actions import do_reply
 from tests.workspace.conftest import HTMX
 
@@ -36,6 +47,23 @@ def test_list_filters_by_status_and_outdated(agent_client):
     assert response.status_code == 200
     assert [a.pk for a in response.context["articles"]] == [draft.pk]
     assert agent_client.get("/kb/?outdated=on").context["articles"] == []
+
+
+def test_supervisors_see_the_deflection_rate_agents_do_not(agent_client, editor_client):
+    customer = make_customer()
+    article = make_article(title="Jak zwrócić towar")
+    for key in ("a" * 22, "b" * 22, "c" * 22):
+        do_record_suggestion_opened(key=key, customer=customer, article=article)
+    DeflectionAttempt.objects.update(opened_at=timezone.now() - datetime.timedelta(hours=2))
+    do_record_request_submitted(key="c" * 22, customer=customer, ticket=make_ticket())
+
+    shown = editor_client.get("/kb/")
+    hidden = agent_client.get("/kb/").content.decode()
+
+    assert shown.context["deflection"].rate == 2 / 3
+    assert "67%" in shown.content.decode()
+    assert "nie wysłało zgłoszenia (2 z 3); wysłane mimo to: 1" in shown.content.decode()
+    assert "deflection-rate" not in hidden
 
 
 def test_agent_writes_previews_and_editor_publishes(agent_client, editor_client, agent):
