@@ -45,6 +45,7 @@ from okienko.tickets.selectors import (
     access_ticket,
     list_tickets,
     list_tickets_by_deadline,
+    ticket_by_number,
     ticket_events,
     ticket_messages,
 )
@@ -173,9 +174,11 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
             raise InvalidInput(
                 "Give the requester or requester_id", errors={"requester": ["required"]}
             )
-        # Serialised from the created object: the creator may have routed it to a team they
-        # cannot see, and reading it back would cost two more queries.
-        return _ticket_body(ticket)
+        # Read back without an access check (the creator may have routed it to a team they
+        # cannot see): the after-commit subscribers (SLA, routing, triggers) have changed it.
+        created = ticket_by_number(ticket.pk) or ticket
+        attach_sla([created])
+        return _ticket_body(created)
 
     return run_idempotent(request, agent, create)
 

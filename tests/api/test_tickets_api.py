@@ -43,6 +43,19 @@ def test_create_ticket_with_inline_requester_creates_customer(admin_api):
     assert message.author_kind == "customer"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_created_ticket_is_answered_as_the_subscribers_left_it(admin_api):
+    # Transactional: the subscribers run when the create commits, before the answer is made.
+    make_round_the_clock_policy(first_reply_minutes=60)
+
+    body = admin_api.post("/tickets", NEW_TICKET).json()
+
+    stored = Ticket.objects.get(pk=body["id"])
+    assert stored.sla_due_at is not None
+    assert body["sla_due_at"] == stored.sla_due_at.isoformat().replace("+00:00", "Z")
+    assert body["sla"]["targets"][0]["due_at"] == body["sla_due_at"]
+
+
 @pytest.mark.django_db
 def test_create_ticket_matches_existing_customer_by_email(admin_api):
     customer = make_customer(name="Jan Kowalski", email="jan.kowalski@poczta.example")
