@@ -13,22 +13,29 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from okienko.inboxes.chat.consumers import VisitorConsumer  # noqa: E402
 from okienko.portal.consumers import PortalConsumer  # noqa: E402
 from okienko.workspace.consumers import WorkspaceConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        # The session cookie signs the agent in; the Origin check keeps other sites' pages out.
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
-                URLRouter(
-                    [
-                        path("ws/workspace/", WorkspaceConsumer.as_asgi()),
-                        path("ws/portal/", PortalConsumer.as_asgi()),
-                    ]
-                )
-            )
+        "websocket": URLRouter(
+            [
+                # The session cookie signs the agent (or the portal's customer) in; the Origin
+                # check keeps other sites' pages out.
+                path(
+                    "ws/workspace/",
+                    AllowedHostsOriginValidator(AuthMiddlewareStack(WorkspaceConsumer.as_asgi())),
+                ),
+                path(
+                    "ws/portal/",
+                    AllowedHostsOriginValidator(AuthMiddlewareStack(PortalConsumer.as_asgi())),
+                ),
+                # The chat widget lives on other sites: its consumer checks the Origin against
+                # the widget's allowed sites and uses no cookie.
+                path("ws/chat/<str:key>/", VisitorConsumer.as_asgi()),
+            ]
         ),
     }
 )

@@ -219,6 +219,18 @@ PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
 # Articles suggested while a customer writes a new request: lookups per customer per minute.
 PORTAL_SUGGESTIONS_PER_MINUTE = int(_env("PORTAL_SUGGESTIONS_PER_MINUTE", "30"))
 
+# The web chat widget: what one message may hold, and how much one visitor and one client IP
+# may send per minute and open per hour (counted in the cache, like the portal's limits).
+CHAT_MAX_MESSAGE_CHARS = int(_env("CHAT_MAX_MESSAGE_CHARS", "4000"))
+# Files travel inside the WebSocket frame, base64-encoded: 10 MB stays under its 16 MB limit.
+CHAT_MAX_UPLOAD_BYTES = int(_env("CHAT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+CHAT_MAX_FILES = int(_env("CHAT_MAX_FILES", "3"))
+CHAT_MESSAGES_PER_VISITOR = int(_env("CHAT_MESSAGES_PER_VISITOR", "20"))
+CHAT_MESSAGES_PER_IP = int(_env("CHAT_MESSAGES_PER_IP", "120"))
+CHAT_CONVERSATIONS_PER_IP = int(_env("CHAT_CONVERSATIONS_PER_IP", "30"))
+# How long a visitor's link to a file of their conversation works.
+CHAT_FILE_LINK_HOURS = int(_env("CHAT_FILE_LINK_HOURS", "24"))
+
 # Ask the requester of each solved ticket (once) how satisfied they are, by e-mail.
 CSAT_SURVEYS = _env("CSAT_SURVEYS", "on") == "on"
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("inbound/", include("anymail.urls")),
     path("portal/", include("okienko.portal.urls")),
     path("help/", include("okienko.portal.help_urls")),
+    path("chat/", include("okienko.inboxes.chat.urls")),
     path("sitemap.xml", help_views.sitemap, name="sitemap"),
     path("", include("okienko.workspace.urls")),
 ]

@@ -107,3 +107,17 @@ def agent_group(agent_id: int) -> str:
 
 def team_group(team_id: int) -> str:
     return f"team.{team_id}"
+
+
+def audience_groups(team_id: int | None, assignee_id: int | None) -> list[str]:
+    """The groups of everyone who may see a ticket of this team and assignee: admins and
+    supervisors, its team (or everyone, without one) and its assignee."""
+    groups = [EVERY_TICKET, TICKETS_WITHOUT_TEAM if team_id is None else team_group(team_id)]
+    if assignee_id is not None:
+        groups.append(agent_group(assignee_id))
+    return groups
+
+
+def widget_group(conversation_id: int) -> str:
+    """A web chat visitor's open widgets (every tab of theirs)."""
+    return f"widget.{conversation_id}"

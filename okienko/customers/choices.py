@@ -8,6 +8,8 @@ class IdentityKind(models.TextChoices):
     MESSENGER = "messenger", _("Messenger")
     WHATSAPP = "whatsapp", _("WhatsApp")
     TELEGRAM = "telegram", _("Telegram")
+    # A web chat visitor, by their conversation: the browser is all we know of them.
+    CHAT = "chat", _("Web chat visitor")
 
 
 # Tiers created on a new install; admins can rename, add or remove them.

@@ -33,6 +33,7 @@ from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import email_addresses_of
+from okienko.inboxes.chat.adapter import normalise_chat
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id, normalise_email
 from okienko.inboxes.email.imap import (
@@ -84,7 +85,7 @@ from okienko.tickets.selectors import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_INBOX_NAMES = {InboxKind.EMAIL: "E-mail"}
+DEFAULT_INBOX_NAMES = {InboxKind.EMAIL: "E-mail", InboxKind.CHAT: "Czat"}
 # After this many failed attempts (transient errors included) an item is quarantined, so a
 # message that always breaks processing cannot be retried forever.
 MAX_ATTEMPTS = 5
@@ -97,6 +98,9 @@ def _normalisers() -> dict[str, Callable[[InboundItem], InboundMessage]]:
     own_addresses = own_email_addresses()
     return {
         InboxKind.EMAIL: lambda item: normalise_email(bytes(item.raw), own_addresses=own_addresses),
+        InboxKind.CHAT: lambda item: normalise_chat(
+            bytes(item.raw), fallback_subject=_("Web chat")
+        ),
     }
 
 
@@ -386,7 +390,9 @@ def _deliver(item: InboundItem, inbound: InboundMessage) -> tuple[str, Message |
     sender = inbound.sender
     if sender is None:
         raise UnprocessableInbound("the message has no sender address")
-    _refuse_flood(item, sender.address)
+    if inbound.channel == Channel.EMAIL:
+        # A mail loop is caught here; chat is throttled per visitor before the ledger.
+        _refuse_flood(item, sender.address)
     if inbound.is_bounce:
         return InboundOutcome.BOUNCE_RECORDED, _record_bounce(inbound)
     customer = _customer(sender)

@@ -12,6 +12,7 @@ class InboxesConfig(AppConfig):
 
         from okienko.core.events import subscribe
         from okienko.core.processes import register_embedded_service
+        from okienko.inboxes.chat import events as chat_events
         from okienko.inboxes.email.watcher import MailWatcher
         from okienko.inboxes.email.webhooks import record_provider_inbound
         from okienko.inboxes.selectors import inbox_id_of_ticket
@@ -22,6 +23,7 @@ class InboxesConfig(AppConfig):
         subscribe("ticket.message_added")(queue_email_reply)
         subscribe("delivery.queued")(queue_sending)
         register_inbox_lookup(inbox_id_of_ticket)
+        chat_events.register()
         # `okienko serve` watches mailboxes with IMAP IDLE; the scaled layout runs `email watch`.
         register_embedded_service("imap-idle", MailWatcher)
         # The providers' webhooks: the only way in anymail offers is its signal.

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class InboxKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
+    CHAT = "chat", _("Web chat")
 
 
 class InboundStatus(models.TextChoices):

@@ -167,3 +167,69 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery {self.pk} of message {self.message_id} ({self.status})"
+
+
+class ChatWidget(models.Model):
+    """How a web chat inbox appears on the sites that embed it with one script tag."""
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="chat_widget")
+    # Named in the embed script, so it is public: it says which inbox, it grants nothing.
+    public_key = models.CharField(_("public key"), max_length=32, unique=True)
+    brand_colour = models.CharField(_("brand colour"), max_length=7, default="#0b6e4f")
+    greeting_pl = models.CharField(_("greeting in Polish"), max_length=300, blank=True, default="")
+    greeting_en = models.CharField(_("greeting in English"), max_length=300, blank=True, default="")
+    asks_for_details = models.BooleanField(_("offer name and e-mail fields"), default=True)
+    offers_marketing_consent = models.BooleanField(_("offer marketing consent"), default=True)
+    # Sites allowed to open the widget, one origin a line (https://shop.example); empty: any.
+    allowed_origins = models.TextField(_("allowed sites"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("chat widget")
+        verbose_name_plural = _("chat widgets")
+
+    def __str__(self) -> str:
+        return str(self.inbox)
+
+
+class ChatConversation(models.Model):
+    """One visitor's chat through a widget: who they said they are, the ticket it became and
+    how far each side has read. The visitor's browser holds a secret token; we keep its hash."""
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.PROTECT, related_name="conversations")
+    visitor_token_hash = models.CharField(max_length=64, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chat_conversations",
+    )
+    # The current ticket: a follow-up replaces a closed one, the conversation goes on.
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chat_conversations",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    email = models.CharField(_("e-mail"), max_length=254, blank=True, default="")
+    language = models.CharField(max_length=8, default="pl")
+    marketing_consent = models.BooleanField(_("marketing consent"), default=False)
+    # The wording the visitor agreed to, as shown, and when: a record that can be shown later.
+    consent_text = models.TextField(blank=True, default="")
+    consent_at = models.DateTimeField(null=True, blank=True)
+    # Replies go out by e-mail too while the visitor is away (left a message out of hours).
+    continues_by_email = models.BooleanField(default=False)
+    visitor_read_up_to = models.PositiveBigIntegerField(default=0)
+    agent_read_up_to = models.PositiveBigIntegerField(default=0)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chat conversation")
+        verbose_name_plural = _("chat conversations")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk}"

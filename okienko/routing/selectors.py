@@ -134,3 +134,11 @@ def teams_escalating_on_breach() -> list[int]:
 def waits_for_agent(*, team_id: int | None, assignee_id: int | None, status: str) -> bool:
     """Whether a ticket in this state is one routing looks at: a team's, unassigned, working."""
     return team_id is not None and assignee_id is None and status in WORKING_STATUSES
+
+
+def anyone_online(team_id: int | None) -> bool:
+    """Whether an active agent who takes tickets now is online (in the team, when given)."""
+    online = AgentRouting.objects.filter(presence=Presence.ONLINE, agent__is_active=True)
+    if team_id is not None:
+        online = online.filter(agent__teams=team_id)
+    return online.exists()

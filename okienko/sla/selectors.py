@@ -295,3 +295,31 @@ def next_deadlines(ticket_ids: Sequence[int]) -> dict[int, datetime.datetime]:
         .annotate(due=Min("due_at"))
     )
     return {row["ticket_id"]: row["due"] for row in rows if row["due"] is not None}
+
+
+@dataclass(frozen=True)
+class ReplyPromise:
+    """What someone contacting us now may honestly be told about the first human answer: whether
+    business time counts now, when it starts again if not, and when the first reply is due by the
+    SLA policy such a contact falls under (None without a first-reply target)."""
+
+    is_open: bool
+    opens_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+
+
+def reply_promise(facts: TicketFacts, *, now: datetime.datetime) -> ReplyPromise:
+    """The promise for a contact with ``facts`` arriving ``now``, from the policy it would fall
+    under (its calendar and first-reply target) or else the default calendar."""
+    matched = matching_policy(facts, active_policies())
+    calendar = matched.calendar if matched else business_calendar(default_calendar())
+    due_at = None
+    if matched is not None:
+        for target in matched.policy.targets.all():
+            if target.metric == Metric.FIRST_REPLY and target.priority == facts.priority:
+                duration = datetime.timedelta(minutes=target.minutes)
+                due_at = calendar.add(now, duration) if target.business_hours else now + duration
+    is_open = calendar.is_open(now)
+    return ReplyPromise(
+        is_open=is_open, opens_at=None if is_open else calendar.next_opening(now), due_at=due_at
+    )

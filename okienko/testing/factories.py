@@ -9,6 +9,8 @@ from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
 from okienko.customers.actions import IdentityInput, do_create_customer
 from okienko.customers.models import Customer
+from okienko.inboxes.chat.actions import do_create_chat_inbox
+from okienko.inboxes.models import ChatWidget
 from okienko.kb import actions as kb_actions
 from okienko.kb.documents import CategoryInput
 from okienko.kb.models import Article
@@ -162,3 +164,10 @@ def make_article(
         **fields,
     )
     return kb_actions.do_take_article_to(article=article, status=status, acting_user=editor)
+
+
+def make_chat_widget(*, name: str = "", team: Team | None = None, **fields: Any) -> ChatWidget:
+    """A web chat inbox with its widget."""
+    return do_create_chat_inbox(
+        name=name or f"Czat {next(_sequence)}", team=team, acting_user=None, **fields
+    )

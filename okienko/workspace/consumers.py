@@ -17,6 +17,7 @@ from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core import realtime
 from okienko.core.errors import NotFound
+from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.tickets.selectors import access_ticket
 
 NOT_SIGNED_IN = 4401
@@ -39,10 +40,17 @@ def _may_watch(agent: Agent, ticket_id: int) -> bool:
     return True
 
 
+def _chat_group(ticket_id: int) -> str | None:
+    """The widget group of the ticket's chat visitor, who sees the agent typing."""
+    conversation = conversation_of_ticket(ticket_id)
+    return realtime.widget_group(conversation.pk) if conversation else None
+
+
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     agent: Agent
     joined: list[str]
     watching: int | None = None
+    chat_group: str | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -78,6 +86,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"kind": "error", "reason": "no such ticket"})
             return
         self.watching = ticket_id
+        self.chat_group = await database_sync_to_async(_chat_group)(ticket_id)
         await self.channel_layer.group_add(realtime.ticket_group(ticket_id), self.channel_name)
         await self._tell_watchers("joined")
 
@@ -89,10 +98,20 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             realtime.ticket_group(self.watching), self.channel_name
         )
         self.watching = None
+        self.chat_group = None
 
     async def _tell_watchers(self, state: str) -> None:
         if self.watching is None:
             return
+        if self.chat_group is not None and state in {"typing", "viewing", "left"}:
+            await self.channel_layer.group_send(
+                self.chat_group,
+                {
+                    "type": "chat.agent_typing",
+                    "active": state == "typing",
+                    "name": self.agent.name.split()[0] if self.agent.name else "",
+                },
+            )
         await self.channel_layer.group_send(
             realtime.ticket_group(self.watching),
             {
@@ -121,6 +140,21 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 "agent_id": message["agent_id"],
                 "name": message["name"],
                 "state": message["state"],
+            }
+        )
+
+    async def chat_typing(self, message: dict[str, Any]) -> None:
+        # The chat's visitor is (no longer) typing: shown on their ticket's page.
+        if message["ticket_id"] == self.watching:
+            await self.send_json({"kind": "customer_typing", "active": message["active"]})
+
+    async def chat_waiting(self, message: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "kind": "chat_waiting",
+                "ticket_id": message["ticket_id"],
+                "subject": message["subject"],
+                "url": reverse("workspace:ticket", args=[message["ticket_id"]]),
             }
         )
 

@@ -9,7 +9,6 @@ reach (another team, another assignee), so the open page learns it at once.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from okienko.core import realtime
 from okienko.core.events import DomainEvent
@@ -47,7 +46,7 @@ def announce_ticket_changes(event: DomainEvent) -> None:
         ticket_id = audience.ticket_id
         if tell_watchers:
             groups[realtime.ticket_group(ticket_id)].add(ticket_id)
-        for group in _audience_groups(audience.team_id, audience.assignee_id):
+        for group in realtime.audience_groups(audience.team_id, audience.assignee_id):
             groups[group].add(ticket_id)
     realtime.send_all(
         [
@@ -55,10 +54,3 @@ def announce_ticket_changes(event: DomainEvent) -> None:
             for group, ticket_ids in groups.items()
         ]
     )
-
-
-def _audience_groups(team_id: int | None, assignee_id: int | None) -> Iterable[str]:
-    yield realtime.EVERY_TICKET
-    yield realtime.TICKETS_WITHOUT_TEAM if team_id is None else realtime.team_group(team_id)
-    if assignee_id is not None:
-        yield realtime.agent_group(assignee_id)

@@ -1,0 +1,269 @@
+"""The chat widget's WebSocket: one per open widget, on any site that embeds it.
+
+The widget names its inbox by the public key in the URL and its visitor by a secret token it
+sends in ``hello`` (none before the first message). Messages carry the browser's own id
+(``cid``); the server acknowledges each once it is in the ledger and processed, and a resend of
+an unacknowledged message after a reconnect returns the same acknowledgement, so nothing is lost
+and nothing is doubled. ``hello`` also names the last message the widget has, and the server
+sends what came after it.
+
+Protocol (JSON, ``type`` first). From the widget: ``hello {token, after, lang}``, ``message {cid,
+text, files: [{name, type, data (base64)}]}``, ``typing {active}``, ``read {up_to}``,
+``details {name, email, consent, consent_text, by_email}``. From the server: ``welcome``,
+``token``, ``ack {cid, id, message}``, ``message``, ``typing``, ``read``, ``ended``, ``saved``,
+``error {cid?, code, text}``.
+"""
+
+import asyncio
+import base64
+import binascii
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from okienko.core import realtime
+from okienko.core.errors import DomainError, NotFound
+from okienko.inboxes.chat.actions import (
+    TooManyMessages,
+    VisitorDetails,
+    check_visitor_allowance,
+    do_mark_read_by_visitor,
+    do_receive_visitor_message,
+    do_set_visitor_details,
+    do_start_conversation,
+)
+from okienko.inboxes.chat.adapter import VisitorMessage
+from okienko.inboxes.chat.presenters import conversation_payload, message_payload, widget_texts
+from okienko.inboxes.chat.selectors import (
+    availability,
+    origin_allowed,
+    visitor_conversation,
+    visitor_messages,
+    widget_by_key,
+)
+from okienko.inboxes.models import ChatConversation, ChatWidget
+from okienko.tickets.actions import AttachmentInput
+
+NO_SUCH_WIDGET = 4404
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _widget(public_key: str, origin: str) -> ChatWidget | None:
+    try:
+        widget = widget_by_key(public_key)
+    except NotFound:
+        return None
+    return widget if origin_allowed(widget, origin) else None
+
+
+def _welcome(
+    widget: ChatWidget, conversation: ChatConversation | None, after: int, language: str
+) -> dict[str, Any]:
+    messages = visitor_messages(conversation, after_id=after) if conversation else []
+    return {
+        "type": "welcome",
+        "config": widget_texts(widget, availability(widget), language),
+        "conversation": conversation_payload(conversation),
+        "messages": [message_payload(m, conversation.pk) for m in messages if conversation],
+    }
+
+
+def _files(raw: object) -> tuple[AttachmentInput, ...]:
+    if not isinstance(raw, list):
+        return ()
+    files = []
+    for entry in raw[: settings.CHAT_MAX_FILES + 1]:
+        if not isinstance(entry, dict):
+            continue
+        try:
+            content = base64.b64decode(str(entry.get("data", "")), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        files.append(
+            AttachmentInput(
+                filename=str(entry.get("name", ""))[:255] or "file",
+                content_type=str(entry.get("type", ""))[:100] or "application/octet-stream",
+                content=content,
+            )
+        )
+    return tuple(files)
+
+
+def _language(value: object) -> str:
+    code = str(value or "")[:2].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class VisitorConsumer(AsyncJsonWebsocketConsumer):
+    widget: ChatWidget
+    conversation: ChatConversation | None = None
+    language: str = settings.LANGUAGE_CODE
+    client_ip: str = ""
+
+    async def connect(self) -> None:
+        public_key = self.scope["url_route"]["kwargs"]["key"]
+        origin = _header(self.scope, b"origin")
+        widget = await database_sync_to_async(_widget)(public_key, origin)
+        if widget is None:
+            await self.close(code=NO_SUCH_WIDGET)
+            return
+        realtime.bind_serving_loop(asyncio.get_running_loop())
+        self.widget = widget
+        client = self.scope.get("client") or ("", 0)
+        self.client_ip = str(client[0])
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.conversation is not None:
+            await self._tell_agents_typing(active=False)
+            await self.channel_layer.group_discard(
+                realtime.widget_group(self.conversation.pk), self.channel_name
+            )
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "hello":
+            await self._hello(content)
+        elif kind == "message":
+            await self._message(content)
+        elif kind == "details":
+            await self._details(content)
+        elif kind == "typing" and self.conversation is not None:
+            await self._tell_agents_typing(active=bool(content.get("active")))
+        elif kind == "read" and self.conversation is not None:
+            up_to = content.get("up_to")
+            if isinstance(up_to, int) and up_to > 0:
+                await database_sync_to_async(do_mark_read_by_visitor)(
+                    conversation=self.conversation, up_to=up_to
+                )
+
+    async def _hello(self, content: dict[str, Any]) -> None:
+        self.language = _language(content.get("lang"))
+        token = content.get("token")
+        if token and self.conversation is None:
+            conversation = await database_sync_to_async(visitor_conversation)(
+                self.widget, str(token)
+            )
+            if conversation is not None:
+                await self._join(conversation)
+        after = content.get("after")
+        welcome = await database_sync_to_async(_welcome)(
+            self.widget, self.conversation, after if isinstance(after, int) else 0, self.language
+        )
+        await self.send_json(welcome)
+
+    async def _join(self, conversation: ChatConversation) -> None:
+        self.conversation = conversation
+        await self.channel_layer.group_add(
+            realtime.widget_group(conversation.pk), self.channel_name
+        )
+
+    async def _conversation(self) -> ChatConversation:
+        """The visitor's conversation, started (and its token sent) on their first write."""
+        if self.conversation is not None:
+            return self.conversation
+        await database_sync_to_async(check_visitor_allowance)(
+            conversation_id=None, client_ip=self.client_ip
+        )
+        conversation, token = await database_sync_to_async(do_start_conversation)(
+            widget=self.widget, language=self.language
+        )
+        await self._join(conversation)
+        await self.send_json({"type": "token", "token": token})
+        return conversation
+
+    async def _message(self, content: dict[str, Any]) -> None:
+        client_id = str(content.get("cid", ""))
+        try:
+            conversation = await self._conversation()
+            await database_sync_to_async(check_visitor_allowance)(
+                conversation_id=conversation.pk, client_ip=self.client_ip
+            )
+            text = content.get("text")
+            message = VisitorMessage(
+                conversation_id=conversation.pk,
+                client_id=client_id,
+                text=text if isinstance(text, str) else "",
+                attachments=_files(content.get("files")),
+            )
+            received = await database_sync_to_async(_receive)(conversation, message)
+        except DomainError as error:
+            await self._refuse(error, client_id=client_id)
+            return
+        await self.send_json(
+            {"type": "ack", "cid": client_id, "id": received["id"], "message": received}
+        )
+
+    async def _details(self, content: dict[str, Any]) -> None:
+        details = VisitorDetails(
+            name=str(content.get("name") or ""),
+            email=str(content.get("email") or ""),
+            marketing_consent=bool(content.get("consent")),
+            consent_text=str(content.get("consent_text") or ""),
+            continues_by_email=bool(content.get("by_email")),
+        )
+        try:
+            conversation = await self._conversation()
+            await database_sync_to_async(do_set_visitor_details)(
+                conversation=conversation, details=details
+            )
+        except DomainError as error:
+            await self._refuse(error)
+            return
+        await self.send_json(
+            {"type": "saved", "conversation": conversation_payload(self.conversation)}
+        )
+
+    async def _refuse(self, error: DomainError, *, client_id: str = "") -> None:
+        with translation.override(self.language):
+            if isinstance(error, TooManyMessages):
+                code, text = "rate_limited", _("Too many messages. Wait a minute, please.")
+            elif "email" in error.errors:
+                code, text = "invalid", _("Please check the e-mail address.")
+            else:
+                code, text = "invalid", _("This message cannot be sent (too long or empty?).")
+        await self.send_json({"type": "error", "cid": client_id, "code": code, "text": text})
+
+    async def _tell_agents_typing(self, *, active: bool) -> None:
+        conversation = self.conversation
+        if conversation is None or conversation.ticket_id is None:
+            return
+        await self.channel_layer.group_send(
+            realtime.ticket_group(conversation.ticket_id),
+            {"type": "chat.typing", "ticket_id": conversation.ticket_id, "active": active},
+        )
+
+    # Handlers of group messages (the ``type`` with dots as underscores).
+
+    async def chat_message(self, message: dict[str, Any]) -> None:
+        if self.conversation is not None and message.get("ticket_id"):
+            self.conversation.ticket_id = message["ticket_id"]
+        await self.send_json({"type": "message", "message": message["message"]})
+
+    async def chat_agent_typing(self, message: dict[str, Any]) -> None:
+        await self.send_json(
+            {"type": "typing", "active": message["active"], "name": message["name"]}
+        )
+
+    async def chat_read(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "read", "up_to": message["up_to"]})
+
+    async def chat_ended(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "ended"})
+
+
+def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[str, Any]:
+    received = do_receive_visitor_message(conversation=conversation, message=message)
+    return message_payload(received, conversation.pk)

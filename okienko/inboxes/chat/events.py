@@ -1,0 +1,104 @@
+"""What the web chat does when something happens: the visitor's widgets see every public message
+on their conversation's ticket (agent, bot, system, their own from another tab), the agent's
+read mark and the end of the chat; agents hear of a chat waiting for them, with a cue."""
+
+from okienko.core import realtime
+from okienko.core.events import DomainEvent, subscribe
+from okienko.inboxes.chat.presenters import message_payload
+from okienko.inboxes.chat.selectors import (
+    chat_waiting,
+    conversation_by_id,
+    conversations_of_ticket,
+    visitor_messages,
+)
+from okienko.inboxes.models import ChatConversation
+from okienko.tickets.selectors import ticket_audiences
+
+
+def push_messages_to_visitor(event: DomainEvent) -> None:
+    """A public message on a chat ticket goes to the visitor's open widgets."""
+    if not event.payload["is_public"] or not realtime.anyone_may_listen():
+        return
+    ticket_id = event.payload["ticket_id"]
+    _push(conversations_of_ticket(ticket_id), ticket_id, [event.payload["message_id"]])
+
+
+def push_opened_ticket(event: DomainEvent) -> None:
+    """A conversation's first message (or a follow-up) made a ticket: the messages written on it
+    before the conversation pointed at it (the first, perhaps an automatic answer) go out now,
+    and the agents hear of a new chat."""
+    if not realtime.anyone_may_listen():
+        return
+    conversation = conversation_by_id(event.payload["conversation_id"])
+    if conversation is None:
+        return
+    ticket_id = event.payload["ticket_id"]
+    _push([conversation], ticket_id, [])
+    announce_waiting_chat(DomainEvent("chat.waiting", {"ticket_id": ticket_id}))
+
+
+def _push(conversations: list[ChatConversation], ticket_id: int, message_ids: list[int]) -> None:
+    """Send the visitors these messages (all of their conversation's, without ids)."""
+    messages: list[realtime.Message] = []
+    for conversation in conversations:
+        shown = visitor_messages(conversation, message_ids=message_ids)
+        group = realtime.widget_group(conversation.pk)
+        messages.extend(
+            (
+                group,
+                {
+                    "type": "chat.message",
+                    "ticket_id": ticket_id,
+                    "message": message_payload(message, conversation.pk),
+                },
+            )
+            for message in shown
+        )
+    realtime.send_all(messages)
+
+
+def push_read_state(event: DomainEvent) -> None:
+    """The agent read the visitor's messages: their widget shows it; the visitor read the
+    agent's: the agent's ticket page shows it."""
+    payload = event.payload
+    if payload["reader"] == "agent":
+        realtime.send(
+            realtime.widget_group(payload["conversation_id"]),
+            {"type": "chat.read", "up_to": payload["up_to"]},
+        )
+    elif payload["ticket_id"] is not None:
+        realtime.send(
+            realtime.ticket_group(payload["ticket_id"]),
+            {"type": "tickets.changed", "ticket_ids": [payload["ticket_id"]]},
+        )
+
+
+def push_chat_ended(event: DomainEvent) -> None:
+    realtime.send(realtime.widget_group(event.payload["conversation_id"]), {"type": "chat.ended"})
+
+
+def announce_waiting_chat(event: DomainEvent) -> None:
+    """A chat waits for an agent (new, or handed over by the bot): the people who may take it
+    get a cue on whatever workspace page they have open."""
+    if not realtime.anyone_may_listen():
+        return
+    ticket_id = event.payload["ticket_id"]
+    waiting = chat_waiting(ticket_id)
+    if waiting is None:
+        return
+    message = {"type": "chat.waiting", "ticket_id": ticket_id, "subject": waiting.subject}
+    realtime.send_all(
+        [
+            (group, message)
+            for audience in ticket_audiences([ticket_id])
+            for group in realtime.audience_groups(audience.team_id, audience.assignee_id)
+        ]
+    )
+
+
+def register() -> None:
+    subscribe("ticket.message_added")(push_messages_to_visitor)
+    subscribe("chat.ticket_opened")(push_opened_ticket)
+    subscribe("chat.read")(push_read_state)
+    subscribe("chat.ended")(push_chat_ended)
+    subscribe("ticket.handed_off")(announce_waiting_chat)

@@ -1,0 +1,188 @@
+"""Reads for the web chat: widgets by their public key, conversations by the visitor's token,
+what a visitor may see of their conversation, and what an agent sees of a chat."""
+
+import datetime
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from okienko.accounts.models import Agent
+from okienko.core.errors import NotFound
+from okienko.customers.choices import DEFAULT_TIER_SLUG
+from okienko.inboxes.choices import InboundStatus, InboxKind
+from okienko.inboxes.models import ChatConversation, ChatWidget, InboundItem
+from okienko.routing.selectors import anyone_online
+from okienko.sla.matching import TicketFacts
+from okienko.sla.selectors import ReplyPromise, reply_promise
+from okienko.tickets.choices import UNSOLVED_STATUSES, Priority
+from okienko.tickets.models import Attachment, Message, Ticket
+from okienko.tickets.selectors import access_ticket, visible_tickets
+
+# How many earlier messages a returning visitor gets back at once.
+HISTORY_LIMIT = 200
+FILE_LINK_SALT = "okienko.chat.file"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def widget_by_key(public_key: str) -> ChatWidget:
+    """The active chat widget with this public key."""
+    widget = (
+        ChatWidget.objects.select_related("inbox__team")
+        .filter(public_key=public_key, inbox__is_active=True, inbox__kind=InboxKind.CHAT)
+        .first()
+    )
+    if widget is None:
+        raise NotFound("No chat widget with this key")
+    return widget
+
+
+def origin_allowed(widget: ChatWidget, origin: str) -> bool:
+    """Whether a page at ``origin`` may open the widget (any, unless the admin listed sites)."""
+    allowed = {line.strip().rstrip("/") for line in widget.allowed_origins.splitlines()}
+    allowed.discard("")
+    return not allowed or origin.rstrip("/") in allowed
+
+
+def visitor_conversation(widget: ChatWidget, token: str) -> ChatConversation | None:
+    """The conversation whose visitor holds ``token``, in this widget's inbox."""
+    if not token:
+        return None
+    return (
+        ChatConversation.objects.select_related("ticket")
+        .filter(inbox_id=widget.inbox_id, visitor_token_hash=token_hash(token))
+        .first()
+    )
+
+
+def conversation_by_id(conversation_id: int) -> ChatConversation | None:
+    return ChatConversation.objects.select_related("ticket").filter(pk=conversation_id).first()
+
+
+def ledger_item(inbox_id: int, external_id: str) -> InboundItem | None:
+    """The ledger item a visitor's message was first recorded as (a resend finds it here)."""
+    return (
+        InboundItem.objects.select_related("inbox__team", "message__ticket")
+        .filter(inbox_id=inbox_id, external_id=external_id)
+        .order_by("id")
+        .first()
+    )
+
+
+def is_pending(item: InboundItem) -> bool:
+    return item.status == InboundStatus.RECEIVED
+
+
+def visitor_messages(
+    conversation: ChatConversation, *, after_id: int = 0, message_ids: Sequence[int] = ()
+) -> list[Message]:
+    """The public messages of the conversation's tickets the visitor may see, oldest first:
+    those after ``after_id`` (the latest ``HISTORY_LIMIT``), or exactly ``message_ids``."""
+    messages = Message.objects.filter(
+        ticket__chat_conversations=conversation, is_public=True
+    ).select_related("author_agent")
+    if message_ids:
+        messages = messages.filter(pk__in=message_ids)
+    else:
+        messages = messages.filter(pk__gt=after_id)
+    newest = messages.prefetch_related("attachments").order_by("-id")[:HISTORY_LIMIT]
+    return sorted(newest, key=lambda message: message.pk)
+
+
+def conversations_of_ticket(ticket_id: int) -> list[ChatConversation]:
+    return list(ChatConversation.objects.filter(ticket_id=ticket_id))
+
+
+def conversation_of_ticket(ticket_id: int) -> ChatConversation | None:
+    return ChatConversation.objects.filter(ticket_id=ticket_id).order_by("-id").first()
+
+
+def access_chat(user: Agent, ticket_id: int) -> ChatConversation:
+    """The chat conversation of a ticket ``user`` may see."""
+    ticket = access_ticket(user, ticket_id)
+    conversation = conversation_of_ticket(ticket.pk)
+    if conversation is None:
+        raise NotFound(f"Ticket #{ticket.pk} is not a chat")
+    conversation.ticket = ticket
+    return conversation
+
+
+def file_link_token(attachment: Attachment, conversation_id: int) -> str:
+    """A signed token naming one attachment for one conversation's visitor."""
+    return signing.dumps([attachment.pk, conversation_id], salt=FILE_LINK_SALT)
+
+
+def visitor_attachment(token: str) -> Attachment:
+    """The attachment a signed link names, if the link is genuine, fresh and still public."""
+    max_age = datetime.timedelta(hours=settings.CHAT_FILE_LINK_HOURS)
+    try:
+        attachment_id, conversation_id = signing.loads(token, salt=FILE_LINK_SALT, max_age=max_age)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise NotFound("No such file") from error
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            message__is_public=True,
+            message__ticket__chat_conversations=conversation_id,
+        )
+        .select_related("message")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound("No such file")
+    return attachment
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What the widget tells a visitor before they write: whether someone answers now, and
+    when a human will answer by the SLA."""
+
+    is_staffed: bool
+    promise: ReplyPromise
+
+
+def availability(widget: ChatWidget, *, now: datetime.datetime | None = None) -> Availability:
+    """Staffed means within business hours with an agent of the inbox's team online."""
+    now = now or timezone.now()
+    facts = TicketFacts(
+        channel="chat",
+        priority=Priority.NORMAL,
+        tier=DEFAULT_TIER_SLUG,
+        organisation=None,
+        categories=(),
+        tags=frozenset(),
+        inbox=widget.inbox_id,
+    )
+    promise = reply_promise(facts, now=now)
+    return Availability(
+        is_staffed=promise.is_open and anyone_online(widget.inbox.team_id), promise=promise
+    )
+
+
+def live_chats(user: Agent) -> QuerySet[ChatConversation]:
+    """Chats still going on the tickets ``user`` sees, waiting ones (nobody accepted) first."""
+    return (
+        ChatConversation.objects.filter(
+            ended_at__isnull=True, ticket__in=visible_tickets(user).values("id")
+        )
+        .select_related("ticket__assignee")
+        .order_by("ticket__assignee", "-id")
+    )
+
+
+def chat_waiting(ticket_id: int) -> Ticket | None:
+    """The ticket, if it is a chat going on that no agent has taken yet."""
+    return Ticket.objects.filter(
+        pk=ticket_id,
+        assignee__isnull=True,
+        chat_conversations__ended_at__isnull=True,
+        status__in=UNSOLVED_STATUSES,
+    ).first()

@@ -1,0 +1,143 @@
+"""The chat widget in a real browser, embedded by its script tag on another site's page: a
+visitor writes, the connection drops in the middle, and nothing is lost or doubled."""
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from okienko.testing.factories import make_chat_widget, make_team
+from okienko.tickets.models import Message
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shop_page(server_url: str, public_key: str) -> str:
+    return (
+        '<!doctype html><html lang="pl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Sklep</title></head><body><h1>Sklep testowy</h1>"
+        f'<script src="{server_url}/static/chat/widget.js" data-okienko-chat="{public_key}" '
+        "async></script></body></html>"
+    )
+
+
+class ShopSite:
+    """Another site (its own origin on this machine) whose page embeds the widget."""
+
+    def __init__(self) -> None:
+        self.html = b""
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(site.html)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def open(self, page, server_url: str, public_key: str) -> None:
+        self.html = shop_page(server_url, public_key).encode()
+        page.goto(self.url)
+
+
+@pytest.fixture
+def shop() -> Iterator[ShopSite]:
+    site = ShopSite()
+    yield site
+    site.server.shutdown()
+
+
+class DroppableSockets:
+    """The widget's WebSockets through Playwright, so the test can cut them like a lost
+    network would and hold back the server's acknowledgements."""
+
+    def __init__(self, page) -> None:
+        self.routes: list = []
+        self.hold_acks = False
+        page.route_web_socket(re.compile(r"/ws/chat/"), self._route)
+
+    def _route(self, socket) -> None:
+        server = socket.connect_to_server()
+        server.on_message(self._from_server(socket))
+        self.routes.append(socket)
+
+    def _from_server(self, socket):
+        def forward(message) -> None:
+            if self.hold_acks and '"type": "ack"' in str(message):
+                return
+            socket.send(message)
+
+        return forward
+
+    def drop(self) -> None:
+        self.routes[-1].close(code=3001, reason="network lost")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_visitor_writes_and_a_dropped_connection_loses_and_doubles_nothing(
+    asgi_server, shop, page, browser
+):
+    widget = make_chat_widget(name="Sklep Górski", team=make_team(name="Czat"))
+    sockets = DroppableSockets(page)
+    shop.open(page, asgi_server.url, widget.public_key)
+    chat = page.locator("#okienko-chat")
+
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("Dzień dobry, gdzie moja paczka?")
+    chat.get_by_role("button", name="Wyślij").click()
+    chat.locator(".m.customer .state", has_text="✓").first.wait_for()
+
+    # The server's acknowledgement of the next message is lost with the connection.
+    sockets.hold_acks = True
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("Numer zamówienia 10241.")
+    chat.get_by_role("button", name="Wyślij").click()
+    page.wait_for_timeout(500)
+    sockets.drop()
+    sockets.hold_acks = False
+    chat.get_by_text("Utracono połączenie. Łączę ponownie…").wait_for()
+
+    # Reconnected: the widget resends what was not acknowledged; the server knows it.
+    chat.get_by_text("Utracono połączenie. Łączę ponownie…").wait_for(state="hidden")
+    page.wait_for_function(
+        "() => document.querySelector('#okienko-chat').shadowRoot"
+        ".querySelectorAll('.m.customer[data-id]').length === 2"
+    )
+    texts = [m.text for m in Message.objects.order_by("id")]
+    assert texts == ["Dzień dobry, gdzie moja paczka?", "Numer zamówienia 10241."]
+    assert chat.locator(".m.customer").count() == 2
+
+    # A reload shows the conversation again (history for a returning visitor).
+    page.reload()
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.locator(".m.customer[data-id]").nth(1).wait_for()
+    assert chat.locator(".m.customer").count() == 2
+    page.screenshot(path=SCREENSHOTS / "chat-widget.png")
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        locale="pl-PL",
+        timezone_id="Europe/Warsaw",
+    )
+    on_phone = phone.new_page()
+    shop.open(on_phone, asgi_server.url, widget.public_key)
+    phone_chat = on_phone.locator("#okienko-chat")
+    phone_chat.get_by_role("button", name="Otwórz czat").click()
+    phone_chat.get_by_role("textbox", name="Twoja wiadomość").fill("Czy macie rozmiar 44?")
+    phone_chat.get_by_role("button", name="Wyślij").click()
+    phone_chat.locator(".m.customer[data-id]").wait_for()
+    on_phone.screenshot(path=SCREENSHOTS / "chat-widget-phone.png")
+    phone.close()

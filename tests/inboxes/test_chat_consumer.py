@@ -1,0 +1,312 @@
+"""The chat widget's WebSocket: who may connect, acknowledgements, resends and reconnects that
+lose and double nothing, history for a returning visitor, live messages both ways, typing, read
+state and limits."""
+
+import asyncio
+import base64
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+from django.core.cache import cache
+from django.test import Client
+
+from okienko.asgi import application
+from okienko.inboxes.chat.actions import do_accept_chat, do_end_chat
+from okienko.inboxes.chat.selectors import conversation_of_ticket
+from okienko.inboxes.models import ChatConversation, InboundItem
+from okienko.testing.factories import make_agent
+from okienko.tickets.actions import do_add_note, do_reply
+from okienko.tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TIMEOUT = 3
+SHOP = "https://sklep.example"
+
+
+def run(scenario):
+    """Run an async scenario on a loop of its own thread (Playwright may hold the main one)."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, scenario()).result()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def ola(team):
+    return make_agent(name="Ola Nowicka", teams=[team])
+
+
+def visitor(widget, origin: str = SHOP) -> WebsocketCommunicator:
+    return WebsocketCommunicator(
+        application, f"/ws/chat/{widget.public_key}/", headers=[(b"origin", origin.encode())]
+    )
+
+
+def agent_cookie(agent) -> bytes:
+    client = Client()
+    client.force_login(agent)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def agent_page(cookie: bytes) -> WebsocketCommunicator:
+    return WebsocketCommunicator(
+        application,
+        "/ws/workspace/",
+        headers=[(b"cookie", cookie), (b"origin", b"http://localhost")],
+    )
+
+
+async def hello(widget, *, token=None, after=0, lang="pl"):
+    """A connected widget after its welcome."""
+    socket = visitor(widget)
+    connected, _code = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    await socket.send_json_to({"type": "hello", "token": token, "after": after, "lang": lang})
+    welcome = await socket.receive_json_from(timeout=TIMEOUT)
+    assert welcome["type"] == "welcome"
+    return socket, welcome
+
+
+async def drain(socket) -> None:
+    """Read whatever the server still sends (the echo of the visitor's own message)."""
+    while not await socket.receive_nothing(timeout=0.3):
+        await socket.receive_json_from(timeout=TIMEOUT)
+
+
+async def receive_until(socket, kind: str) -> dict:
+    while True:
+        message = await socket.receive_json_from(timeout=TIMEOUT)
+        if message["type"] == kind:
+            return message
+
+
+def test_an_unknown_key_or_a_site_not_allowed_is_refused(widget):
+    widget.allowed_origins = "https://sklep.example\n"
+    widget.save(update_fields=["allowed_origins"])
+
+    async def scenario():
+        unknown = WebsocketCommunicator(
+            application, "/ws/chat/nope/", headers=[(b"origin", SHOP.encode())]
+        )
+        assert (await unknown.connect(timeout=TIMEOUT)) == (False, 4404)
+        assert (await visitor(widget, "https://evil.example").connect(timeout=TIMEOUT))[0] is False
+        allowed = visitor(widget)
+        assert (await allowed.connect(timeout=TIMEOUT))[0] is True
+        await allowed.disconnect()
+
+    run(scenario)
+
+
+def test_the_welcome_carries_the_widget_in_the_visitor_language(widget):
+    async def scenario():
+        socket, welcome = await hello(widget, lang="en")
+        await socket.disconnect()
+        return welcome
+
+    welcome = run(scenario)
+    assert welcome["conversation"] == {"started": False, "ended": False, "read_by_agent": 0}
+    assert welcome["messages"] == []
+    assert welcome["config"]["colour"] == "#0b6e4f"
+    assert welcome["config"]["text"]["send"] == "Send"
+    assert welcome["config"]["text"]["title"] == "Czat sklepu"
+
+
+def test_a_first_message_gets_a_token_and_an_acknowledgement(widget):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Dzień dobry"})
+        token = await socket.receive_json_from(timeout=TIMEOUT)
+        ack = await receive_until(socket, "ack")
+        await socket.disconnect()
+        return token, ack
+
+    token, ack = run(scenario)
+    message = Message.objects.get()
+    assert token["type"] == "token"
+    assert ChatConversation.objects.get().ticket == message.ticket
+    assert (ack["cid"], ack["id"]) == ("c-1", message.pk)
+    assert ack["message"]["text"] == "Dzień dobry"
+    assert ack["message"]["author"] == "customer"
+
+
+def test_a_resend_after_a_lost_acknowledgement_is_acknowledged_again_and_kept_once(widget):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        token = (await receive_until(socket, "token"))["token"]
+        first = await receive_until(socket, "ack")
+        # The connection drops before the widget saw anything more; it reconnects and resends.
+        await socket.disconnect()
+        again, welcome = await hello(widget, token=token, after=0)
+        await again.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        second = await receive_until(again, "ack")
+        await again.disconnect()
+        return first, second, welcome
+
+    first, second, welcome = run(scenario)
+    assert second["id"] == first["id"]
+    assert [m["id"] for m in welcome["messages"]] == [first["id"]]
+    assert Message.objects.count() == 1
+    assert InboundItem.objects.count() == 1
+
+
+def test_a_returning_visitor_gets_their_history_and_what_they_missed(widget, ola):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Gdzie paczka?"})
+        token = (await receive_until(socket, "token"))["token"]
+        ack = await receive_until(socket, "ack")
+        await socket.disconnect()
+        return token, ack["id"]
+
+    token, first_id = run(scenario)
+    ticket = Ticket.objects.get()
+    reply = do_reply(ticket=ticket, text="Paczka jest w drodze.", acting_user=ola)
+    do_add_note(ticket=ticket, text="Notatka tylko dla nas", acting_user=ola)
+
+    async def back():
+        socket, everything = await hello(widget, token=token)
+        await socket.disconnect()
+        resumed, missed = await hello(widget, token=token, after=first_id)
+        await resumed.disconnect()
+        return everything, missed
+
+    everything, missed = run(back)
+    assert [m["text"] for m in everything["messages"]] == ["Gdzie paczka?", "Paczka jest w drodze."]
+    assert everything["conversation"]["started"] is True
+    assert [m["id"] for m in missed["messages"]] == [reply.pk]
+    assert missed["messages"][0]["name"] == "Ola"
+
+
+def test_another_visitor_token_sees_nothing_of_the_conversation(widget):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Moje dane"})
+        await receive_until(socket, "ack")
+        await socket.disconnect()
+        stranger, welcome = await hello(widget, token="guessed-token")
+        await stranger.disconnect()
+        return welcome
+
+    welcome = run(scenario)
+    assert welcome["messages"] == []
+    assert welcome["conversation"]["started"] is False
+
+
+def test_agent_and_visitor_talk_live_with_typing_and_read_state(widget, ola):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(socket, "ack")
+        ticket = await database_sync_to_async(Ticket.objects.get)()
+        conversation = await database_sync_to_async(conversation_of_ticket)(ticket.pk)
+
+        page = agent_page(cookie)
+        assert (await page.connect(timeout=TIMEOUT))[0]
+        await page.send_json_to({"action": "watch", "ticket_id": ticket.pk})
+        await asyncio.sleep(0.3)  # the page joins the ticket's group
+        await socket.send_json_to({"type": "typing", "active": True})
+        assert await page.receive_json_from(timeout=TIMEOUT) == {
+            "kind": "customer_typing",
+            "active": True,
+        }
+
+        await page.send_json_to({"action": "typing"})
+        typing = await receive_until(socket, "typing")
+
+        await database_sync_to_async(do_accept_chat)(conversation=conversation, acting_user=ola)
+        joined = await receive_until(socket, "message")
+        reply = await database_sync_to_async(do_reply)(
+            ticket=conversation.ticket, text="Dzień dobry, już sprawdzam.", acting_user=ola
+        )
+        answer = await receive_until(socket, "message")
+
+        await socket.send_json_to({"type": "read", "up_to": reply.pk})
+        await asyncio.sleep(0.2)
+        await database_sync_to_async(do_end_chat)(conversation=conversation, acting_user=ola)
+        ended = await receive_until(socket, "ended")
+        await page.disconnect()
+        await socket.disconnect()
+        return typing, joined, answer, ended, conversation
+
+    typing, joined, answer, ended, conversation = run(scenario)
+    assert typing == {"type": "typing", "active": True, "name": "Ola"}
+    assert joined["message"]["author"] == "system"
+    assert (answer["message"]["author"], answer["message"]["text"]) == (
+        "agent",
+        "Dzień dobry, już sprawdzam.",
+    )
+    assert ended == {"type": "ended"}
+    conversation.refresh_from_db()
+    assert conversation.visitor_read_up_to == answer["message"]["id"]
+
+
+def test_internal_notes_never_reach_the_visitor(widget, ola):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(socket, "ack")
+        await drain(socket)
+        ticket = await database_sync_to_async(Ticket.objects.get)()
+        await database_sync_to_async(do_add_note)(ticket=ticket, text="Tajne", acting_user=ola)
+        nothing = await socket.receive_nothing(timeout=0.5)
+        await socket.disconnect()
+        return nothing
+
+    assert run(scenario) is True
+
+
+def test_photos_travel_in_the_message_and_come_back_as_links(widget):
+    photo = base64.b64encode(b"\x89PNG\r\n\x1a\n fake").decode()
+
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to(
+            {
+                "type": "message",
+                "cid": "c-1",
+                "text": "",
+                "files": [{"name": "paczka.png", "type": "image/png", "data": photo}],
+            }
+        )
+        ack = await receive_until(socket, "ack")
+        await socket.disconnect()
+        return ack
+
+    ack = run(scenario)
+    [file] = ack["message"]["files"]
+    assert (file["name"], file["image"]) == ("paczka.png", True)
+    response = Client().get(file["url"])
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert Client().get(file["url"].replace("/files/", "/files/x")).status_code == 404
+
+
+def test_too_long_and_too_many_messages_are_refused_with_a_reason(widget, settings):
+    # The refused long message counts too: three in all.
+    settings.CHAT_MESSAGES_PER_VISITOR = 3
+
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-0", "text": "x" * 5000})
+        too_long = await receive_until(socket, "error")
+        for number in (1, 2):
+            await socket.send_json_to({"type": "message", "cid": f"c-{number}", "text": "Hej"})
+            await receive_until(socket, "ack")
+        await socket.send_json_to({"type": "message", "cid": "c-3", "text": "Hej"})
+        too_many = await receive_until(socket, "error")
+        await socket.disconnect()
+        return too_long, too_many
+
+    too_long, too_many = run(scenario)
+    assert (too_long["cid"], too_long["code"]) == ("c-0", "invalid")
+    assert (too_many["cid"], too_many["code"]) == ("c-3", "rate_limited")
+    assert Message.objects.count() == 2
