@@ -3,7 +3,8 @@ too); customers and anonymous visitors of the help center find published public 
 An article is indexed by its title and its text in its own language; the filters are
 ``language``, ``category`` (slug) and, for agents, ``article_status``.
 
-The portal suggests articles while a customer writes a new request (``suggested_articles``)."""
+The portal suggests articles while a customer writes a new request (``suggested_articles``); the
+ticket page's picker finds published articles to insert into a reply (``reply_picker``)."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from okienko.accounts.models import Agent
 from okienko.kb.choices import ArticleStatus
 from okienko.kb.markdown import plain_text
 from okienko.kb.models import Article
-from okienko.kb.selectors import public_articles
+from okienko.kb.selectors import public_articles, with_relations
 from okienko.search.analysis import fold, words
 from okienko.search.registry import DocumentText, DocumentType, ResultSource, Searcher
 from okienko.search.selectors import MAX_QUERY_LENGTH, SearchHit, search
@@ -178,3 +179,18 @@ def suggested_articles(
     # Stable: equal scores keep the order the searches found them in, best first.
     best = sorted(found, key=lambda object_id: -score[object_id])
     return [found[object_id] for object_id in best[:limit]]
+
+
+def reply_picker(agent: Agent, query: str, *, limit: int = 8) -> list[Article]:
+    """Published articles to insert into a reply, internal ones included, best first: found by
+    their title and text in any inflected form, unaccented or misspelled."""
+    hits = search(
+        agent,
+        query[:MAX_QUERY_LENGTH],
+        doc_types=[ArticleDocuments.name],
+        filters={"article_status": ArticleStatus.PUBLISHED},
+        limit=limit,
+    ).hits
+    found = with_relations(Article.objects.filter(status=ArticleStatus.PUBLISHED))
+    articles = found.in_bulk([hit.object_id for hit in hits])
+    return [articles[hit.object_id] for hit in hits if hit.object_id in articles]

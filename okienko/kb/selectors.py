@@ -67,7 +67,7 @@ def category_text(category: Category, language: str) -> tuple[str, str]:
 # Articles, as agents see them (every agent may read every article, internal ones too)
 
 
-def _with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
+def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.select_related("category", "owner")
 
 
@@ -76,7 +76,7 @@ def access_article(agent: Agent, article_id: int) -> Article:
     if not agent.is_active:
         raise NotFound(f"Article {article_id} not found")
     try:
-        return _with_relations(Article.objects.all()).get(pk=article_id)
+        return with_relations(Article.objects.all()).get(pk=article_id)
     except Article.DoesNotExist as error:
         raise NotFound(f"Article {article_id} not found") from error
 
@@ -104,7 +104,7 @@ def list_articles(
     """Articles matching ``filters``, newest first, a keyset page at a time."""
     if not agent.is_active:
         return []
-    articles = _with_relations(Article.objects.all())
+    articles = with_relations(Article.objects.all())
     if filters.status:
         articles = articles.filter(status=filters.status)
     if filters.visibility:
@@ -219,12 +219,6 @@ def body_text(article: Article, *, url_for: Callable[[Article], str]) -> str:
     """The article as plain text for a reply, its links to public articles as addresses."""
     links = _links(article.body, article.language, public_only=True, url_for=url_for)
     return plain_text(article.body, links)
-
-
-def reply_picker(agent: Agent, query: str, *, limit: int = 8) -> list[Article]:
-    """Published articles to insert into a reply, by title, internal ones included."""
-    filters = ArticleFilters(status=ArticleStatus.PUBLISHED, query=query.strip())
-    return list_articles(agent, filters, limit=limit)
 
 
 def articles_due_for_review(today: datetime.date) -> QuerySet[Article]:

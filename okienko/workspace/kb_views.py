@@ -20,6 +20,7 @@ from okienko.kb import actions
 from okienko.kb.actions import EDITOR_ROLES
 from okienko.kb.choices import TRANSITIONS, ArticleStatus, Visibility
 from okienko.kb.models import Article
+from okienko.kb.search import reply_picker
 from okienko.kb.selectors import (
     ArticleFilters,
     access_article,
@@ -32,7 +33,6 @@ from okienko.kb.selectors import (
     body_text,
     deflection_rate,
     list_articles,
-    reply_picker,
     translations_of,
     version_diff,
 )
@@ -305,8 +305,8 @@ def restore(request: HttpRequest, article_id: int, number: int) -> HttpResponse:
 @login_required
 @require_GET
 def reply_articles(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Published articles matching the agent's words, each with its link (public ones) and its
-    text ready to insert into the ticket's reply."""
+    """Published articles matching the agent's words (through search: any inflected form),
+    each with its link (public ones) and its text ready to insert into the ticket's reply."""
     agent = _agent(request)
     ticket = access_ticket(agent, ticket_id)
     query = request.GET.get("q", "").strip()
