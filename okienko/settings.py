@@ -239,6 +239,12 @@ CSAT_SURVEYS = _env("CSAT_SURVEYS", "on") == "on"
 WEBHOOK_SECRET = _env("WEBHOOK_SECRET", "")
 WEBHOOK_TIMEOUT_SECONDS = float(_env("WEBHOOK_TIMEOUT_SECONDS", "10"))
 
+# The chat bot: whether it also ranks articles by meaning (multilingual sentence embeddings,
+# shipped in a package; off: words only), and how long it may take over one answer before the
+# chat goes to a person instead.
+BOT_USES_EMBEDDINGS = _env_bool("BOT_USES_EMBEDDINGS", default=True)
+BOT_TIMEOUT_SECONDS = float(_env("BOT_TIMEOUT_SECONDS", "20"))
+
 # Outgoing mail of inboxes without SMTP settings of their own, and of notifications to agents.
 EMAIL_HOST = _env("SMTP_HOST", "localhost")
 EMAIL_PORT = int(_env("SMTP_PORT", "25"))

@@ -1,26 +1,39 @@
-"""Writes for the assistant bot: its answers, the customers' "did this help?", and handing a
-conversation to a human. Ticket changes go through ``tickets.actions`` like everybody's."""
+"""Writes for the assistant bot: its answers, the customers' "did this help?", handing a
+conversation to a human, and the stored article embeddings. Ticket changes go through
+``tickets.actions`` like everybody's."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Team
+from okienko.ai import embeddings
 from okienko.ai.choices import HandOffReason
-from okienko.ai.models import BotConversation, BotReply, InboxBot
+from okienko.ai.models import ArticleEmbedding, BotConversation, BotReply, InboxBot
 from okienko.ai.selectors import (
+    Decision,
+    Intent,
     article_url,
+    bot_answers_on,
     bot_reply,
     conversation_language,
+    decide,
+    embeddings_to_refresh,
+    has_answered,
+    has_spoken,
     inbox_bot,
     offered_articles,
 )
 from okienko.core.errors import InvalidInput
 from okienko.inboxes.models import Inbox
 from okienko.kb.actions import do_record_feedback
+from okienko.kb.models import Article
+from okienko.kb.selectors import body_text, brand
 from okienko.routing.actions import do_route_ticket
 from okienko.tickets.actions import (
     do_add_note,
@@ -31,7 +44,7 @@ from okienko.tickets.actions import (
 )
 from okienko.tickets.choices import AuthorKind, Status
 from okienko.tickets.models import Message, Ticket
-from okienko.tickets.selectors import customer_visible_tickets
+from okienko.tickets.selectors import customer_visible_tickets, message_by_id
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +54,73 @@ MAX_REASON_LENGTH = 200
 CUSTOMER_TICKETS_IN_NOTE = 5
 # A handed-off conversation waits in these statuses; others come back to the queue.
 WAITING_FOR_HUMAN = (Status.NEW, Status.OPEN)
+# How much of an article the answer quotes before the link.
+EXCERPT_CHARACTERS = 320
+
+
+class BotTimeout(Exception):
+    """The bot took longer than BOT_TIMEOUT_SECONDS over one answer."""
 
 
 def _reason_label(reason: str) -> str:
     return str(HandOffReason(reason).label) if reason in HandOffReason.values else reason
+
+
+def _introduction() -> str:
+    return _(
+        "Hello, I am the automatic assistant of %(brand)s (a bot, not a person). I answer "
+        "from our help center, and you can ask for a person at any time."
+    ) % {"brand": brand().name}
+
+
+def _post(
+    ticket: Ticket,
+    *,
+    text: str,
+    language: str,
+    html: str = "",
+    question: Message | None = None,
+    article: Article | None = None,
+    confidence: float = 0.0,
+    asks_feedback: bool = False,
+    is_generated: bool = False,
+) -> BotReply:
+    """Post a public bot message on the ticket, introduced the first time the bot speaks
+    there, and keep what it was."""
+    html = html or linebreaks(text, autoescape=True)
+    if not has_spoken(ticket):
+        introduction = _introduction()
+        text = f"{introduction}\n\n{text}"
+        html = format_html("<p>{}</p>", introduction) + html
+    message = do_add_system_reply(
+        ticket=ticket, text=text, html=html, rule=RULE, author_kind=AuthorKind.BOT
+    )
+    BotConversation.objects.get_or_create(ticket=ticket)
+    return BotReply.objects.create(
+        message=message,
+        ticket=ticket,
+        question=question,
+        article=article,
+        confidence=confidence,
+        language=language,
+        asks_feedback=asks_feedback,
+        is_generated=is_generated,
+        created_at=message.created_at,
+    )
+
+
+# Handing over to a person
+
+
+def _hand_off_lead(reason: str) -> str:
+    if reason == HandOffReason.NO_ANSWER:
+        return _(
+            "I could not find a certain answer to this in our help center, and I would "
+            "rather not guess."
+        )
+    if reason == HandOffReason.BOT_FAILED:
+        return _("Something went wrong on my side.")
+    return ""
 
 
 def hand_off_to_human(ticket: Ticket, *, reason: str) -> bool:
@@ -67,16 +143,14 @@ def hand_off_to_human(ticket: Ticket, *, reason: str) -> bool:
         if ticket.status not in WAITING_FOR_HUMAN and ticket.status != Status.CLOSED:
             do_change_status(ticket=ticket, status=Status.OPEN, acting_user=None, rule=RULE)
         team_changed = _move_to_hand_off_team(ticket)
-        with translation.override(conversation_language(ticket)):
-            do_add_system_reply(
-                ticket=ticket,
-                text=_(
-                    "I am passing our conversation to a person from our team. They will see "
-                    "everything we have written, so you will not need to repeat anything."
-                ),
-                rule=RULE,
-                author_kind=AuthorKind.BOT,
+        language = conversation_language(ticket)
+        with translation.override(language):
+            passing = _(
+                "I am passing our conversation to a person from our team. They will see "
+                "everything we have written, so you will not need to repeat anything."
             )
+            lead = _hand_off_lead(reason)
+            _post(ticket, text=f"{lead} {passing}" if lead else passing, language=language)
         do_add_note(ticket=ticket, text=_hand_off_note(ticket, reason), acting_user=None, rule=RULE)
         if not team_changed:
             # A team change routes the ticket by itself (routing follows ticket.updated).
@@ -99,9 +173,8 @@ def _hand_off_note(ticket: Ticket, reason: str) -> str:
     """What the agent taking the chat needs, in the team's language: why, what the bot
     offered and how it went, and the customer's other tickets."""
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            _("The bot handed this chat over: %(reason)s.") % {"reason": _reason_label(reason)}
-        ]
+        reason_text = _reason_label(reason)
+        lines = [_("The bot handed this chat over: %(reason)s.") % {"reason": reason_text}]
         offered = offered_articles(ticket)
         if offered:
             lines += ["", _("Articles the bot offered:")]
@@ -121,12 +194,109 @@ def _hand_off_note(ticket: Ticket, reason: str) -> str:
         )
         if others:
             lines += ["", _("The customer's other tickets:")]
-            lines += [
-                f"- #{other.pk} {other.subject} ({other.get_status_display()})" for other in others
-            ]
+            lines += [f"- #{t.pk} {t.subject} ({t.get_status_display()})" for t in others]
         else:
             lines += ["", _("The customer has no other tickets.")]
         return "\n".join(lines)
+
+
+# Answering
+
+
+def _excerpt(article: Article) -> str:
+    """The beginning of the article, cut at a word."""
+    text = " ".join(body_text(article, url_for=article_url).split())
+    if len(text) <= EXCERPT_CHARACTERS:
+        return text
+    return text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + " …"
+
+
+def _answer(ticket: Ticket, question: Message, decision: Decision) -> BotReply:
+    suggestion = decision.suggestion
+    assert suggestion is not None  # noqa: S101 - an answer has one
+    article = suggestion.article
+    url = article_url(article)
+    with translation.override(decision.language):
+        found = _("This article from our help center should answer it: %(title)s") % {
+            "title": article.title
+        }
+        other_language = (
+            _("(The article is available in Polish only.)")
+            if article.language != decision.language
+            else ""
+        )
+        asked = _("Did this help?")
+        read = _("Read the whole article")
+        excerpt = _excerpt(article)
+        text = "\n\n".join(
+            part for part in (found, other_language, excerpt, f"{read}: {url}", asked) if part
+        )
+        html = format_html(
+            '<p>{}</p>{}<blockquote>{}</blockquote><p><a href="{}">{}</a></p><p>{}</p>',
+            found,
+            format_html("<p>{}</p>", other_language) if other_language else "",
+            excerpt,
+            url,
+            read,
+            asked,
+        )
+        return _post(
+            ticket,
+            text=text,
+            html=html,
+            language=decision.language,
+            question=question,
+            article=article,
+            confidence=suggestion.confidence,
+            asks_feedback=True,
+        )
+
+
+def _greet(ticket: Ticket, question: Message, decision: Decision) -> BotReply:
+    with translation.override(decision.language):
+        return _post(
+            ticket,
+            text=_("How can I help? Write your question and I will look for the answer."),
+            language=decision.language,
+            question=question,
+        )
+
+
+def _decide_in_time(message: Message) -> Decision:
+    started = time.monotonic()
+    decision = decide(message.text, language_hint=message.ticket.requester.language)
+    if time.monotonic() - started > settings.BOT_TIMEOUT_SECONDS:
+        raise BotTimeout(f"the answer took {time.monotonic() - started:.1f} s")
+    return decision
+
+
+def do_answer_customer_message(*, message_id: int) -> bool:
+    """The bot's turn after a customer's chat message: answer from the help center when it is
+    sure, greet back a greeting, and otherwise hand the chat to a person. If the bot fails or
+    takes too long, the chat goes to a person too and the failure is logged. Returns whether
+    the bot did anything (it stays quiet on tickets it does not answer, and answers a
+    message once)."""
+    message = message_by_id(message_id)
+    if message is None or message.author_kind != AuthorKind.CUSTOMER or not message.is_public:
+        return False
+    ticket = message.ticket
+    if not bot_answers_on(ticket) or has_answered(message):
+        return False
+    try:
+        decision = _decide_in_time(message)
+    except Exception:
+        logger.exception("the bot failed on ticket %s: the chat goes to a person", ticket.pk)
+        return hand_off_to_human(ticket, reason=HandOffReason.BOT_FAILED)
+    if decision.intent == Intent.PERSON_ASKED:
+        return hand_off_to_human(ticket, reason=HandOffReason.CUSTOMER_ASKED)
+    if decision.intent == Intent.NO_ANSWER:
+        return hand_off_to_human(ticket, reason=HandOffReason.NO_ANSWER)
+    with transaction.atomic():
+        if decision.intent == Intent.SMALL_TALK:
+            _greet(ticket, message, decision)
+        else:
+            _answer(ticket, message, decision)
+    return True
 
 
 def record_bot_feedback(message: Message, *, helpful: bool) -> bool:
@@ -149,17 +319,19 @@ def record_bot_feedback(message: Message, *, helpful: bool) -> bool:
         ticket = reply.ticket
         if helpful:
             with translation.override(reply.language):
-                do_add_system_reply(
-                    ticket=ticket,
+                _post(
+                    ticket,
                     text=_(
                         "I am glad it helped. If you have another question, just write it here."
                     ),
-                    rule=RULE,
-                    author_kind=AuthorKind.BOT,
+                    language=reply.language,
                 )
     if not helpful:
         hand_off_to_human(ticket, reason=HandOffReason.NOT_HELPFUL)
     return True
+
+
+# Settings and stored embeddings
 
 
 @transaction.atomic
@@ -171,3 +343,21 @@ def do_set_inbox_bot(
         inbox=inbox, defaults={"is_enabled": is_enabled, "hand_off_team": hand_off_team}
     )
     return bot
+
+
+def do_refresh_article_embeddings() -> int:
+    """Compute and store the embeddings of public articles that changed since (or were never
+    embedded), so the bot does not compute them in every process. Returns how many."""
+    refreshed = 0
+    for article, text in embeddings_to_refresh():
+        parts = embeddings.chunks(article.title, text)
+        ArticleEmbedding.objects.update_or_create(
+            article=article,
+            defaults={
+                "digest": embeddings.digest(parts),
+                "vectors": embeddings.to_bytes(embeddings.encode(parts)),
+                "updated_at": timezone.now(),
+            },
+        )
+        refreshed += 1
+    return refreshed

@@ -6,3 +6,12 @@ class AiConfig(AppConfig):
     name = "okienko.ai"
     label = "ai"
     verbose_name = _("Assistant bot")
+
+    def ready(self) -> None:
+        from okienko.ai.tasks import answer_customer_message, embed_changed_articles
+        from okienko.core.events import subscribe
+
+        subscribe("ticket.created")(answer_customer_message)
+        subscribe("ticket.message_added")(answer_customer_message)
+        subscribe("kb.article_changed")(embed_changed_articles)
+        subscribe("kb.article_deleted")(embed_changed_articles)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from okienko.accounts.models import Team
@@ -37,6 +38,7 @@ class BotConversation(models.Model):
     """The bot's part in one ticket: it answers until it hands the conversation to a human."""
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="bot_conversation")
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
     handed_off_at = models.DateTimeField(null=True, blank=True)
     hand_off_reason = models.CharField(max_length=200, blank=True, default="")
 
@@ -83,3 +85,21 @@ class BotReply(models.Model):
 
     def __str__(self) -> str:
         return f"bot reply {self.message_id} on #{self.ticket_id}"
+
+
+class ArticleEmbedding(models.Model):
+    """The embeddings of one article's title and paragraphs, kept so the bot does not compute
+    them per process; ``digest`` names the text they were computed from."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="embedding")
+    digest = models.CharField(max_length=64)
+    # float32 rows of the embedding's dimensions, one per chunk (see ai.embeddings).
+    vectors = models.BinaryField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("article embedding")
+        verbose_name_plural = _("article embeddings")
+
+    def __str__(self) -> str:
+        return f"embedding of article {self.article_id}"

@@ -244,6 +244,13 @@ def public_articles() -> QuerySet[Article]:
     )
 
 
+def public_article_texts() -> list[tuple[Article, str]]:
+    """Every public article with its body as plain text (links as their words), by id: what
+    the chat bot answers from."""
+    articles = public_articles().order_by("id")
+    return [(article, plain_text(article.body, lambda slug: None)) for article in articles]
+
+
 def _in_language(articles: QuerySet[Article], language: str) -> QuerySet[Article]:
     """One article per translation group: the one in ``language``, else the default
     language's (shown with a notice)."""

@@ -1,0 +1,78 @@
+"""What a chat message asks of the bot besides a question: a person, or nothing at all (a
+greeting or a thank-you). Plain rules over search's folded words and lemmas, Polish and
+English; no database."""
+
+from okienko.search.analysis import ENGLISH, POLISH, fold, word_terms, words
+
+# Lemmas (folded) that ask for a person: "chcę rozmawiać z człowiekiem / konsultantem",
+# "talk to a human / an agent", "połącz z kierownikiem".
+_PERSON = frozenset(
+    {
+        "czlowiek",
+        "konsultant",
+        "konsultantka",
+        "pracownik",
+        "kierownik",
+        "operator",
+        "human",
+        "person",
+        "agent",
+        "manager",
+        "someone",
+        "somebody",
+    }
+)
+# Messages made only of these (folded) words say hello, thank or agree: nothing to look up.
+_SMALL_TALK = frozenset(
+    {
+        "dzien",
+        "dobry",
+        "dobre",
+        "czesc",
+        "hej",
+        "hejka",
+        "witam",
+        "witaj",
+        "siema",
+        "dziekuje",
+        "dziekuja",
+        "dzieki",
+        "bardzo",
+        "serdecznie",
+        "ok",
+        "okej",
+        "dobrze",
+        "super",
+        "pozdrawiam",
+        "halo",
+        "hello",
+        "hi",
+        "hey",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "thanks",
+        "thank",
+        "you",
+        "much",
+        "great",
+        "okay",
+        "there",
+    }
+)
+
+
+def _terms(word: str) -> frozenset[str]:
+    return word_terms(word, POLISH) | word_terms(word, ENGLISH)
+
+
+def asks_for_person(text: str) -> bool:
+    """The customer asks for a human ("z człowiekiem", "talk to an agent")."""
+    return any(not _PERSON.isdisjoint(_terms(word)) for word in words(text))
+
+
+def is_small_talk(text: str) -> bool:
+    """A greeting, thanks or "ok" with no question in it."""
+    found = [fold(word) for word in words(text)]
+    return bool(found) and all(word in _SMALL_TALK for word in found)
