@@ -21,7 +21,7 @@ from okienko.kb.models import Article
 from okienko.kb.selectors import public_article_texts, public_articles
 from okienko.search.analysis import detect_language
 from okienko.tickets.choices import AuthorKind, Channel
-from okienko.tickets.models import Message, Ticket
+from okienko.tickets.models import Message, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,18 @@ def is_handed_off(ticket: Ticket) -> bool:
 
 def bot_answers_on(ticket: Ticket) -> bool:
     """The bot answers first on a chat whose inbox enabled it, until it hands the
-    conversation over or a person takes it (an assignee, or an agent's reply)."""
-    if ticket.channel != Channel.CHAT or ticket.assignee_id is not None:
+    conversation over or a person takes it: an agent replied, or an agent (not routing)
+    assigned the ticket, e.g. by accepting the chat."""
+    if ticket.channel != Channel.CHAT:
         return False
     bot = inbox_bot(ticket)
     if bot is None or not bot.is_enabled or is_handed_off(ticket):
         return False
-    return not ticket.messages.filter(author_kind=AuthorKind.AGENT, is_public=True).exists()
+    if ticket.messages.filter(author_kind=AuthorKind.AGENT, is_public=True).exists():
+        return False
+    return not TicketEvent.objects.filter(
+        ticket=ticket, field="assignee", actor_kind=AuthorKind.AGENT
+    ).exists()
 
 
 def has_spoken(ticket: Ticket) -> bool:

@@ -3,15 +3,19 @@ import pytest
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Team
 from okienko.ai.actions import do_set_inbox_bot
-from okienko.inboxes.actions import do_create_inbox
-from okienko.inboxes.choices import InboxKind
 from okienko.inboxes.models import Inbox
 from okienko.kb import actions as kb_actions
 from okienko.kb.models import Article
 from okienko.routing.actions import do_set_presence
 from okienko.routing.choices import Presence, Strategy
 from okienko.routing.models import TeamRouting
-from okienko.testing.factories import make_agent, make_article, make_kb_category, make_team
+from okienko.testing.factories import (
+    make_agent,
+    make_article,
+    make_chat_widget,
+    make_kb_category,
+    make_team,
+)
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def chat_team() -> Team:
 
 @pytest.fixture
 def chat_inbox(chat_team: Team) -> Inbox:
-    inbox = do_create_inbox(name="Czat na stronie", kind=InboxKind.EMAIL, acting_user=None)
+    inbox = make_chat_widget(name="Czat na stronie").inbox
     do_set_inbox_bot(inbox=inbox, is_enabled=True, hand_off_team=chat_team)
     return inbox
 

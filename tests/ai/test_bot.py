@@ -16,8 +16,10 @@ from okienko.ai.actions import (
 )
 from okienko.ai.models import ArticleEmbedding, BotReply
 from okienko.ai.selectors import bot_metrics, feedback_requested
+from okienko.inboxes.chat.actions import do_receive_visitor_message, do_start_conversation
+from okienko.inboxes.chat.adapter import VisitorMessage
 from okienko.kb import actions as kb_actions
-from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.testing.factories import make_agent, make_chat_widget, make_customer, make_ticket
 from okienko.testing.inbound import make_chat_ticket
 from okienko.tickets.actions import do_add_customer_message, do_reply
 from okienko.tickets.choices import AuthorKind, EventKind
@@ -239,3 +241,33 @@ def test_article_embeddings_are_stored_once_and_redone_when_the_article_changes(
 
     assert ArticleEmbedding.objects.count() == public
     assert ArticleEmbedding.objects.get(article=help_center["delivery"]).digest != stored.digest
+
+
+def test_a_visitor_in_the_chat_widget_gets_the_bot_then_a_person(
+    live, tasks_run_at_once, chat_team, help_center
+):
+    # The whole way a widget message takes: ledger, pipeline, ticket, bot; the inbox's team
+    # routes the ticket at once, yet the bot answers first until a person takes over.
+    widget = make_chat_widget(name="Czat sklepu", team=chat_team)
+    do_set_inbox_bot(inbox=widget.inbox, is_enabled=True)
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+
+    def say(text, client_id):
+        return live(
+            do_receive_visitor_message,
+            conversation=conversation,
+            message=VisitorMessage(conversation.pk, client_id, text),
+        )
+
+    question = say("Jak mogę zwrócić towar kupiony w sklepie?", "c-1")
+    ticket = question.ticket
+    [answer] = _bot_messages(ticket)
+    assert BotReply.objects.get(message=answer).article == help_center["returns"]
+
+    say("Wolę porozmawiać z człowiekiem", "c-2")
+
+    ticket.refresh_from_db()
+    assert _hand_off_reason(ticket) == "customer_asked"
+    assert ticket.assignee.name == "Ola Czat"
+    say("Halo?", "c-3")
+    assert len(_bot_messages(ticket)) == 2
