@@ -11,6 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from okienko.ai import embeddings
 from okienko.ai.intents import asks_for_person, is_small_talk
@@ -265,12 +266,15 @@ def embeddings_to_refresh() -> list[tuple[Article, str]]:
 
 # Metrics
 
+METRICS_DAYS = 30
+
 
 @dataclass(frozen=True)
 class BotMetrics:
     """How the bot does over a period: chats it took part in, those it settled without a
     person, hand-offs, and the customers' answers to "did this help?"."""
 
+    days: int
     conversations: int
     answered_without_human: int
     handed_off: int
@@ -294,8 +298,9 @@ class BotMetrics:
         return self._share(self.helpful, self.helpful + self.not_helpful)
 
 
-def bot_metrics(*, since: datetime.datetime) -> BotMetrics:
-    """The bot's figures for conversations started since ``since``."""
+def bot_metrics(*, days: int = METRICS_DAYS, now: datetime.datetime | None = None) -> BotMetrics:
+    """The bot's figures for the conversations it joined in the last ``days`` days."""
+    since = (now or timezone.now()) - datetime.timedelta(days=days)
     conversations = BotConversation.objects.filter(started_at__gte=since)
     agent_replied = Message.objects.filter(
         ticket_id=OuterRef("ticket_id"), author_kind=AuthorKind.AGENT, is_public=True
@@ -305,6 +310,7 @@ def bot_metrics(*, since: datetime.datetime) -> BotMetrics:
         ticket__bot_conversation__started_at__gte=since, is_helpful__isnull=False
     )
     return BotMetrics(
+        days=days,
         conversations=conversations.count(),
         answered_without_human=conversations.filter(handed_off_at__isnull=True)
         .filter(Exists(offered))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okienko.accounts.models import Agent
+from okienko.ai.selectors import bot_metrics
 from okienko.core.downloads import image_or_download
 from okienko.core.errors import DomainError, NotFound
 from okienko.kb import actions
@@ -87,6 +88,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "next_before": found[PAGE_SIZE - 1].pk if len(found) > PAGE_SIZE else None,
         "filter_query": query.urlencode(),
         "deflection": deflection_rate() if agent.role in EDITOR_ROLES else None,
+        "bot": bot_metrics() if agent.role in EDITOR_ROLES else None,
     }
     return render(request, "workspace/kb_list.html", context)
 

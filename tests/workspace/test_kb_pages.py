@@ -6,6 +6,12 @@ from django.test import Client
 from django.utils import timezone
 
 from okienko.accounts.choices import Role
+from okienko.ai.actions import (
+    do_answer_customer_message,
+    do_set_inbox_bot,
+    hand_off_to_human,
+    record_bot_feedback,
+)
 from okienko.kb.actions import (
     do_record_request_submitted,
     do_record_suggestion_opened,
@@ -17,10 +23,12 @@ from okienko.notifications.models import Notification
 from okienko.testing.factories import (
     make_agent,
     make_article,
+    make_chat_widget,
     make_customer,
     make_kb_category,
     make_ticket,
 )
+from okienko.testing.inbound import make_chat_ticket
 from okienko.tickets.actions import do_reply
 from tests.workspace.conftest import HTMX
 
@@ -223,3 +231,25 @@ def test_review_notification_opens_the_article(agent_client, agent):
     notification = Notification.objects.get(agent=agent)
     response = agent_client.get(f"/notifications/{notification.pk}/")
     assert response["Location"] == f"/kb/{article.pk}/"
+
+
+def test_supervisors_see_the_chat_bot_figures_agents_do_not(agent_client, editor_client):
+    inbox = make_chat_widget().inbox
+    do_set_inbox_bot(inbox=inbox, is_enabled=True)
+    make_article(
+        title="Jak zwrócić towar",
+        body="Towar kupiony przez internet zwrócisz w ciągu 14 dni od odbioru.",
+    )
+    answered = make_chat_ticket(inbox=inbox, text="Jak mogę zwrócić towar kupiony w sklepie?")
+    do_answer_customer_message(message_id=answered.messages.get().pk)
+    record_bot_feedback(answered.messages.get(author_kind="bot"), helpful=True)
+    hand_off_to_human(make_chat_ticket(inbox=inbox, text="Pomocy"), reason="customer_asked")
+
+    shown = editor_client.get("/kb/").content.decode()
+    hidden = agent_client.get("/kb/").content.decode()
+
+    assert "Czat z botem, ostatnie 30 dni" in shown
+    assert "czatów z odpowiedzią bez udziału człowieka (1 z 2)" in shown
+    assert "Przekazane człowiekowi: 50% (1 z 2)" in shown
+    assert "„Czy to pomogło?”: tak 100% (1 z 1)" in shown
+    assert "bot-metrics" not in hidden
