@@ -37,11 +37,14 @@ def tasks_run_at_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _rules_reloaded_per_test():
-    # Each test's database starts without the rules an earlier test saved and rolled back.
+def _settings_reloaded_per_test():
+    # Each test's database starts without the rules and policies an earlier test saved and
+    # rolled back.
     from okienko.automation.selectors import forget_rules
+    from okienko.sla.selectors import forget_policies
 
     forget_rules()
+    forget_policies()
 
 
 @pytest.fixture

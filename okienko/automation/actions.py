@@ -26,7 +26,7 @@ from okienko.automation.placeholders import Rendered, render, unknown_placeholde
 from okienko.automation.selectors import (
     active_rules,
     facts_for,
-    forget_rules,
+    forget_rules_on_change,
     placeholder_values,
     preview_reply,
 )
@@ -82,9 +82,7 @@ def _bump_version() -> None:
     token = uuid.uuid4().hex
     if not RulesVersion.objects.update(token=token):
         RulesVersion.objects.create(token=token)
-    # Now for this transaction's own reads, and after the commit for this process's others.
-    forget_rules()
-    transaction.on_commit(forget_rules)
+    forget_rules_on_change()
 
 
 @transaction.atomic

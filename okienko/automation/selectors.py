@@ -1,8 +1,6 @@
 """Reads for automation: the facts rules look at, placeholder values, and the active rules."""
 
 import datetime
-import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +17,7 @@ from okienko.automation.models import Macro, Rule, RulesVersion
 from okienko.automation.operations import NOTIFY_TARGET_LABELS
 from okienko.automation.placeholders import Rendered, render
 from okienko.core.errors import NotFound
+from okienko.core.reloaded import ReloadedOnChange
 from okienko.customers.selectors import email_addresses_of, tiers
 from okienko.sla.calendar import DEFAULT_CALENDAR, BusinessCalendar
 from okienko.sla.selectors import business_calendar, default_calendar, ticket_sla
@@ -104,51 +103,32 @@ def placeholder_values(ticket: Ticket, agent: Agent | None) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-class _RuleCache:
-    """Active rules by (kind, event), reloaded when the rules' version row changes. The row is
-    read at most once a second, so a burst of events (a sweep raising thousands of alerts) costs
-    no query each; a change made in another process applies within that second, one made in
-    this process at once (``forget``)."""
-
-    RECHECK_SECONDS = 1.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loaded = False
-        self._version: str | None = None
-        self._checked_at = 0.0
-        self._rules: dict[tuple[str, str], list[Rule]] = {}
-
-    def forget(self) -> None:
-        with self._lock:
-            self._loaded = False
-
-    def get(self, kind: str, event: str) -> list[Rule]:
-        with self._lock:
-            fresh = self._loaded and time.monotonic() - self._checked_at < self.RECHECK_SECONDS
-            if fresh:
-                return list(self._rules.get((kind, event), []))
-        version = RulesVersion.objects.values_list("token", flat=True).first()
-        with self._lock:
-            self._checked_at = time.monotonic()
-            if not self._loaded or version != self._version:
-                rules: dict[tuple[str, str], list[Rule]] = {}
-                for rule in Rule.objects.filter(is_active=True).order_by("position", "id"):
-                    rules.setdefault((rule.kind, rule.event), []).append(rule)
-                self._rules, self._version, self._loaded = rules, version, True
-            return list(self._rules.get((kind, event), []))
+def _rules_version() -> object:
+    return RulesVersion.objects.values_list("token", flat=True).first()
 
 
-_cache = _RuleCache()
+def _rules_by_event() -> dict[tuple[str, str], list[Rule]]:
+    rules: dict[tuple[str, str], list[Rule]] = {}
+    for rule in Rule.objects.filter(is_active=True).order_by("position", "id"):
+        rules.setdefault((rule.kind, rule.event), []).append(rule)
+    return rules
+
+
+# Reloaded when the rules' version row changes (``actions._bump_version``).
+_active_rules = ReloadedOnChange(version=_rules_version, load=_rules_by_event)
 
 
 def active_rules(kind: str, event: str = "") -> list[Rule]:
-    return _cache.get(kind, event)
+    return list(_active_rules.get().get((kind, event), []))
 
 
 def forget_rules() -> None:
-    """Reload the rules on the next look: they were changed in this process."""
-    _cache.forget()
+    """Reload the rules on the next look (tests: a rolled-back test's rules are gone)."""
+    _active_rules.forget()
+
+
+def forget_rules_on_change() -> None:
+    _active_rules.forget_on_change()
 
 
 def rules() -> Any:

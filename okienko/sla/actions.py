@@ -16,7 +16,13 @@ from okienko.core.persistence import save_unique
 from okienko.sla.choices import Alert, Metric, Outcome
 from okienko.sla.matching import normalise_conditions
 from okienko.sla.models import Calendar, Clock, Policy, PolicyTarget
-from okienko.sla.selectors import business_calendar, default_calendar, replayed_clocks
+from okienko.sla.selectors import (
+    business_calendar,
+    default_calendar,
+    forget_policies,
+    forget_policies_on_change,
+    replayed_clocks,
+)
 from okienko.tickets.actions import SlaEvent, do_record_sla_events
 from okienko.tickets.choices import EventKind, Priority
 from okienko.tickets.models import Ticket
@@ -172,6 +178,7 @@ def do_delete_policy(*, policy: Policy) -> None:
 
 
 def _schedule_recompute() -> None:
+    forget_policies_on_change()
     publish_on_commit("sla.policies_changed")
 
 
@@ -297,6 +304,8 @@ def do_store_nearest_deadlines() -> int:
 def do_refresh_open_tickets(*, after_id: int = 0, batch: int = 500) -> int | None:
     """Refresh the clocks of the next ``batch`` unsolved tickets after ``after_id``; returns the
     last id done, or None when there are no more (callers loop, a task per batch)."""
+    # Policies changed, maybe in another process within the last second: read them afresh.
+    forget_policies()
     ids = unsolved_ticket_ids(after_id=after_id, limit=batch)
     for ticket_id in ids:
         do_refresh_ticket_sla(ticket_id)

@@ -8,6 +8,7 @@ from django.db.models import Min, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from okienko.core.errors import NotFound
+from okienko.core.reloaded import ReloadedOnChange
 from okienko.customers.models import Customer
 from okienko.sla.calendar import DEFAULT_CALENDAR, BusinessCalendar, WorkingHours
 from okienko.sla.choices import Metric
@@ -123,28 +124,38 @@ class ActivePolicy:
     calendar: BusinessCalendar
 
 
-# (fingerprint, policies): reloaded only when the fingerprint query sees another set of active
-# policies or a changed policy or calendar, so each replay pays one small query for them.
-_active: tuple[tuple[object, ...], list[ActivePolicy]] = ((), [])
-
-
-def active_policies() -> list[ActivePolicy]:
-    """The active policies in order, each with its calendar's arithmetic."""
-    global _active  # noqa: PLW0603 - a per-process cache, swapped whole
-    fingerprint = tuple(
+def _policies_version() -> object:
+    """Which policies are active and when they and their calendars last changed: a change made
+    past the actions (the Django admin) is seen too."""
+    return tuple(
         Policy.objects.filter(is_active=True).values_list(
             "pk", "updated_at", "calendar_id", "calendar__updated_at"
         )
     )
-    cached_fingerprint, cached = _active
-    if fingerprint == cached_fingerprint:
-        return cached
-    loaded = [
+
+
+def _loaded_policies() -> list[ActivePolicy]:
+    return [
         ActivePolicy(policy, business_calendar(policy.calendar))
         for policy in policies().filter(is_active=True)
     ]
-    _active = (fingerprint, loaded)
-    return loaded
+
+
+_active_policies = ReloadedOnChange(version=_policies_version, load=_loaded_policies)
+
+
+def active_policies() -> list[ActivePolicy]:
+    """The active policies in order, each with its calendar's arithmetic."""
+    return _active_policies.get()
+
+
+def forget_policies() -> None:
+    """Read the policies afresh next time (tests: a rolled-back test's policies are gone)."""
+    _active_policies.forget()
+
+
+def forget_policies_on_change() -> None:
+    _active_policies.forget_on_change()
 
 
 def matching_policy(facts: TicketFacts, active: Sequence[ActivePolicy]) -> ActivePolicy | None:

@@ -21,7 +21,7 @@ from okienko.automation.actions import (
 )
 from okienko.automation.models import RuleFiring
 from okienko.automation.placeholders import render
-from okienko.automation.selectors import _RuleCache, facts_for
+from okienko.automation.selectors import _active_rules, facts_for
 from okienko.core.errors import InvalidInput
 from okienko.testing.factories import (
     make_agent,
@@ -125,7 +125,7 @@ def test_a_later_trigger_sees_what_an_earlier_one_changed(db, live):
 
 def test_an_event_no_trigger_matches_reads_the_facts_once(db, monkeypatch):
     # The rules' version is not read again during the test.
-    monkeypatch.setattr(_RuleCache, "RECHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(_active_rules, "_recheck_seconds", 3600.0)
     ticket = make_ticket(channel="email")
     for number in range(30):
         trigger(
