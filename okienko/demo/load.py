@@ -38,6 +38,7 @@ from okienko.demo.plan import (
     plan_demo,
 )
 from okienko.demo.sla import write_sla
+from okienko.inboxes.chat.actions import do_create_chat_inbox
 from okienko.search.actions import do_reindex
 from okienko.tickets.actions import (
     do_add_customer_message,
@@ -68,6 +69,9 @@ from okienko.tickets.models import Category, Message, Ticket, TicketEvent
 # Published on purpose: it is printed after loading so anyone can sign in to the demo.
 DEMO_PASSWORD = "okienko-demo"  # noqa: S105
 LOGIN_URL = "http://127.0.0.1:8000/admin/"
+# The demo shop's chat widget has a fixed key, so its page has an address worth printing.
+CHAT_KEY = "sklep-demo"
+SHOP_URL = f"http://127.0.0.1:8000/chat/try/{CHAT_KEY}/"
 ORDER_NUMBER_FIELD = "order_number"
 
 
@@ -118,6 +122,7 @@ class DemoSummary:
             f"  {self.reopened_tickets} reopened, {self.transferred_tickets} transferred, "
             f"{self.merged_tickets} merged duplicates",
             f"Login: {LOGIN_URL}  e-mail: {ADMIN_EMAIL}  password: {DEMO_PASSWORD}",
+            f"Demo shop with the chat widget: {SHOP_URL}",
             f"Other agents, same password: {agents}",
         ]
 
@@ -192,6 +197,15 @@ def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime, seed: 
     write_sla(sorted(ticket.pk for ticket in loaded.tickets.values()), now=now)
     articles = write_help_center(admin=loaded.agents[ADMIN_EMAIL], seed=seed)
     say(f"  help center: {articles} articles")
+    do_create_chat_inbox(
+        name="Czat w sklepie",
+        team=loaded.teams[shop.TEAM_ORDERS],
+        greeting_pl="Dzień dobry! Pytania o zamówienie, dostawę albo zwrot? Piszcie śmiało.",
+        greeting_en="Hello! Questions about an order, delivery or a return? Ask away.",
+        public_key=CHAT_KEY,
+        acting_user=loaded.agents[ADMIN_EMAIL],
+    )
+    say(f"  web chat: the demo shop page {SHOP_URL}")
 
 
 def _write_people(plan: DemoPlan) -> _Loaded:

@@ -34,6 +34,7 @@ from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import email_addresses_of
 from okienko.inboxes.chat.adapter import normalise_chat
+from okienko.inboxes.chat.selectors import chat_reply_address
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.email.adapter import email_source_id, normalise_email
 from okienko.inboxes.email.imap import (
@@ -52,7 +53,7 @@ from okienko.inboxes.email.outgoing import (
     send,
 )
 from okienko.inboxes.email.parsing import normalize_subject
-from okienko.inboxes.models import Delivery, EmailAccount, InboundItem, Inbox
+from okienko.inboxes.models import ChatWidget, Delivery, EmailAccount, InboundItem, Inbox
 from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInbound
 from okienko.inboxes.selectors import (
     default_inbox,
@@ -134,6 +135,9 @@ def do_create_inbox(
             )
     except IntegrityError as error:
         raise Conflict(f"An inbox named {name!r} already exists") from error
+    if kind == InboxKind.CHAT:
+        # Every chat inbox has its widget, with the public key its embed script names.
+        ChatWidget.objects.create(inbox=inbox, public_key=secrets.token_urlsafe(12))
     publish_on_commit("inbox.created", inbox_id=inbox.pk)
     return inbox
 
@@ -511,7 +515,8 @@ DEFAULT_MAIL_DOMAIN = "okienko.local"
 
 
 def do_queue_email_delivery(*, message: Message) -> Delivery | None:
-    """Queue a public reply on an e-mail ticket for its requester and the people copied.
+    """Queue a public reply on an e-mail ticket for its requester and the people copied (on a
+    chat ticket, for the address its visitor left).
 
     A requester without an e-mail address gets a delivery that failed at once, so the agent
     sees that the answer did not go out.
@@ -519,12 +524,20 @@ def do_queue_email_delivery(*, message: Message) -> Delivery | None:
     ticket = message.ticket
     if not message.is_public or message.direction != Direction.OUTBOUND:
         return None
-    if ticket.channel != Channel.EMAIL:
+    if ticket.channel == Channel.EMAIL:
+        inbox = inbox_of_ticket(ticket) or do_get_default_inbox(InboxKind.EMAIL)
+        copied = list(ticket.cc.all())
+        addresses = email_addresses_of([ticket.requester, *copied])
+        recipient = addresses.get(ticket.requester_id)
+    elif ticket.channel == Channel.CHAT and message.author_kind == AuthorKind.AGENT:
+        # A chat whose visitor left an address (out of hours) goes on by e-mail too, from the
+        # default mailbox: the agents' answers, which their reply threads back into the ticket.
+        recipient = chat_reply_address(ticket.pk)
+        if recipient is None:
+            return None
+        inbox, copied, addresses = do_get_default_inbox(InboxKind.EMAIL), [], {}
+    else:
         return None
-    inbox = inbox_of_ticket(ticket) or do_get_default_inbox(InboxKind.EMAIL)
-    copied = list(ticket.cc.all())
-    addresses = email_addresses_of([ticket.requester, *copied])
-    recipient = addresses.get(ticket.requester_id)
     domain = inbox.address.partition("@")[2] or DEFAULT_MAIL_DOMAIN
     external_id = f"okienko.{message.pk}.{secrets.token_hex(4)}@{domain}"
     with transaction.atomic():

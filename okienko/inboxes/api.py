@@ -11,7 +11,7 @@ from okienko.api.auth import acting_agent
 from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, next_cursor
 from okienko.core.errors import PermissionDenied
 from okienko.inboxes import actions
-from okienko.inboxes.choices import InboundStatus
+from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.models import InboundItem, Inbox
 from okienko.inboxes.schemas import InboundItemOut, InboundItemPage, InboxCreateIn, InboxOut
 from okienko.inboxes.selectors import access_inbound_item, list_inbound_items, visible_inboxes
@@ -63,7 +63,8 @@ def list_inbound(
 def inbound_raw(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_inbound_item(acting_agent(request), item_id)
     response = HttpResponse(bytes(item.raw), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="inbound-{item.pk}.eml"'
+    extension = "json" if item.inbox.kind == InboxKind.CHAT else "eml"
+    response["Content-Disposition"] = f'attachment; filename="inbound-{item.pk}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

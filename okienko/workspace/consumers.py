@@ -12,6 +12,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
@@ -149,11 +151,13 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"kind": "customer_typing", "active": message["active"]})
 
     async def chat_waiting(self, message: dict[str, Any]) -> None:
+        with translation.override(self.agent.language):
+            text = _("Live chat waiting: %(subject)s") % {"subject": message["subject"]}
         await self.send_json(
             {
                 "kind": "chat_waiting",
                 "ticket_id": message["ticket_id"],
-                "subject": message["subject"],
+                "subject": text,
                 "url": reverse("workspace:ticket", args=[message["ticket_id"]]),
             }
         )

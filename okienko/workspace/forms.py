@@ -393,3 +393,34 @@ class BulkForm(forms.Form):
         if needed and not cleaned.get(needed):
             self.add_error(needed, _("Choose what to set."))
         return cleaned
+
+
+class ChatTransferForm(forms.Form):
+    """Where a live chat goes: another agent, or a team's queue."""
+
+    to = forms.ChoiceField(label=_("Transfer to"))
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agent_choices = [
+            (f"agent:{agent.pk}", agent.name)
+            for agent in assignable_agents(ticket.assignee_id)
+            if agent.pk != ticket.assignee_id
+        ]
+        team_choices = [
+            (f"team:{team.pk}", team.name)
+            for team in teams().prefetch_related(None)
+            if team.pk != ticket.team_id
+        ]
+        to_field = self.fields["to"]
+        assert isinstance(to_field, forms.ChoiceField)  # noqa: S101  (narrows)
+        to_field.choices = [
+            ("", "—"),
+            (_("Agents"), agent_choices),
+            (_("Teams"), team_choices),
+        ]
+
+    def target(self) -> tuple[str, int]:
+        """("agent" or "team", its id)."""
+        kind, _separator, target_id = self.cleaned_data["to"].partition(":")
+        return kind, int(target_id)

@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from okienko.workspace import (
     catalogue_views,
+    chat_views,
     customer_views,
     inbox_views,
     kb_views,
@@ -37,6 +38,10 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/escalate/", views.escalate, name="escalate"),
     path("tickets/<int:ticket_id>/macro/", views.apply_macro, name="apply_macro"),
     path("tickets/<int:ticket_id>/live/", views.ticket_live, name="ticket_live"),
+    path("tickets/<int:ticket_id>/chat/accept/", chat_views.accept, name="chat_accept"),
+    path("tickets/<int:ticket_id>/chat/transfer/", chat_views.transfer, name="chat_transfer"),
+    path("tickets/<int:ticket_id>/chat/end/", chat_views.end, name="chat_end"),
+    path("tickets/<int:ticket_id>/chat/read/", chat_views.read, name="chat_read"),
     path(
         "tickets/<int:ticket_id>/messages/<int:message_id>/formatted/",
         message_views.message_formatted,

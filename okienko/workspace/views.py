@@ -23,6 +23,7 @@ from okienko.automation.selectors import access_macro, macros
 from okienko.core.errors import DomainError, NotFound
 from okienko.customers.selectors import access_customer
 from okienko.inboxes.actions import do_reprocess_inbound
+from okienko.inboxes.chat.selectors import chat_panel
 from okienko.inboxes.choices import InboundStatus
 from okienko.inboxes.selectors import (
     ChannelDetail,
@@ -58,6 +59,7 @@ from okienko.tickets.selectors import (
     ticket_messages,
 )
 from okienko.workspace.forms import (
+    ChatTransferForm,
     MessageForm,
     NewTicketForm,
     NotificationPreferencesForm,
@@ -135,6 +137,9 @@ def _ticket_context(agent: Agent, ticket: Ticket, **forms: Any) -> dict[str, Any
         "macros": SimpleLazyObject(lambda: list(macros())),
         "message_form": forms.get("message_form") or MessageForm(),
         "properties_form": forms.get("properties_form") or PropertiesForm(ticket=ticket),
+        # Read only for chat tickets (the template asks), so other tickets pay no query.
+        "chat": SimpleLazyObject(lambda: chat_panel(ticket)),
+        "chat_transfer_form": SimpleLazyObject(lambda: ChatTransferForm(ticket=ticket)),
     }
 
 

@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from okienko.testing.factories import make_chat_widget, make_team
-from okienko.tickets.models import Message
+from okienko.routing.actions import do_set_presence
+from okienko.routing.choices import Presence
+from okienko.testing.factories import (
+    make_agent,
+    make_chat_widget,
+    make_round_the_clock_policy,
+    make_team,
+)
+from okienko.tickets.models import Message, Ticket
+from tests.e2e.conftest import sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "okienko-demo-1"
 
 
 def shop_page(server_url: str, public_key: str) -> str:
@@ -141,3 +150,73 @@ def test_a_visitor_writes_and_a_dropped_connection_loses_and_doubles_nothing(
     phone_chat.locator(".m.customer[data-id]").wait_for()
     on_phone.screenshot(path=SCREENSHOTS / "chat-widget-phone.png")
     phone.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_visitor_and_an_agent_talk_live_and_a_reconnect_loses_nothing(
+    asgi_server, shop, page, browser
+):
+    team = make_team(name="Czat sklepu")
+    agent = make_agent(name="Ola Nowicka", teams=[team], password=PASSWORD)
+    do_set_presence(agent=agent, presence=Presence.ONLINE)
+    make_round_the_clock_policy(first_reply_minutes=2, name="Czat — 2 minuty")
+    widget = make_chat_widget(name="Sklep Górski", team=team)
+
+    desk = browser.new_context(
+        locale="pl-PL", timezone_id="Europe/Warsaw", viewport={"width": 1280, "height": 900}
+    )
+    agent_page = desk.new_page()
+    sign_in(agent_page, asgi_server.url, agent.email, PASSWORD)
+    agent_page.wait_for_function("() => document.body.dataset.live === 'connected'")
+
+    sockets = DroppableSockets(page)
+    shop.open(page, asgi_server.url, widget.public_key)
+    chat = page.locator("#okienko-chat")
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.get_by_text("Jesteśmy tutaj.").wait_for()
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("Czy buty Tatra mają rozmiar 44?")
+    chat.get_by_role("button", name="Wyślij").click()
+
+    # The agent's inbox: a cue, and the chat in the list.
+    cue = agent_page.locator(".toast--chat")
+    cue.wait_for()
+    assert "Czy buty Tatra mają rozmiar 44?" in cue.inner_text()
+    cue.get_by_role("link").click()
+    agent_page.get_by_role("heading", name="Czat na żywo").wait_for()
+
+    # The agent sees the visitor typing, accepts and answers.
+    chat.get_by_role("textbox", name="Twoja wiadomość").press_sequentially("A czarne")
+    agent_page.get_by_text("Klient pisze…").wait_for()
+    agent_page.get_by_role("button", name="Przyjmij czat").click()
+    agent_page.get_by_text("Prowadzi: Ola Nowicka").wait_for()
+    chat.get_by_text("Ola z naszego zespołu jest teraz z Tobą na czacie.").wait_for()
+    composer = agent_page.locator("#composer textarea[name=text]")
+    composer.fill("Dzień dobry, tak, rozmiar 44 jest dostępny.")
+    agent_page.locator("#composer button[name=status_after][value='']").click()
+    chat.get_by_text("Dzień dobry, tak, rozmiar 44 jest dostępny.").wait_for()
+    assert chat.locator(".m.agent .who").first.inner_text() == "Ola"
+
+    # The visitor's connection drops; meanwhile the agent writes again and the visitor too.
+    sockets.drop()
+    chat.get_by_text("Utracono połączenie. Łączę ponownie…").wait_for()
+    composer.fill("Czy mam odłożyć parę?")
+    agent_page.locator("#composer button[name=status_after][value='']").click()
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("A czarne też?")
+    chat.get_by_role("button", name="Wyślij").click()
+    chat.get_by_text("Czy mam odłożyć parę?").wait_for()
+    agent_page.get_by_text("A czarne też?").wait_for()
+    visitor_texts = chat.locator(".m[data-id] > span:not(.who):not(.state)").all_inner_texts()
+    assert visitor_texts.count("Czy mam odłożyć parę?") == 1
+    assert visitor_texts.count("A czarne też?") == 1
+    assert Message.objects.filter(text="A czarne też?").count() == 1
+    ticket = Ticket.objects.get()
+    assert ticket.first_response_at is not None
+
+    agent_page.get_by_text("wszystko, co wysłano").wait_for()
+    page.screenshot(path=SCREENSHOTS / "chat-widget-conversation.png")
+    agent_page.screenshot(path=SCREENSHOTS / "chat-agent-view.png", full_page=True)
+
+    agent_page.get_by_role("button", name="Zakończ czat").click()
+    chat.get_by_text("Rozmowa zakończona. Dziękujemy!").wait_for()
+    desk.close()

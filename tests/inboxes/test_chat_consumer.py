@@ -310,3 +310,32 @@ def test_too_long_and_too_many_messages_are_refused_with_a_reason(widget, settin
     assert (too_long["cid"], too_long["code"]) == ("c-0", "invalid")
     assert (too_many["cid"], too_many["code"]) == ("c-3", "rate_limited")
     assert Message.objects.count() == 2
+
+
+def test_agents_of_the_team_get_a_cue_when_a_new_chat_waits(widget, ola):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        page = agent_page(cookie)
+        assert (await page.connect(timeout=TIMEOUT))[0]
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Czy jest ktoś?"})
+        await receive_until(socket, "ack")
+        heard = []
+        while not await page.receive_nothing(timeout=0.5):
+            heard.append(await page.receive_json_from(timeout=TIMEOUT))
+        await page.disconnect()
+        await socket.disconnect()
+        return heard
+
+    heard = run(scenario)
+    ticket = Ticket.objects.get()
+    cues = [message for message in heard if message["kind"] == "chat_waiting"]
+    assert cues == [
+        {
+            "kind": "chat_waiting",
+            "ticket_id": ticket.pk,
+            "subject": "Czat czeka na agenta: Czy jest ktoś?",
+            "url": f"/tickets/{ticket.pk}/",
+        }
+    ]

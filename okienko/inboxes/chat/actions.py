@@ -95,17 +95,19 @@ def do_create_chat_inbox(
     brand_colour: str = "#0b6e4f",
     greeting_pl: str = "",
     greeting_en: str = "",
+    public_key: str = "",
     acting_user: Agent | None,
 ) -> ChatWidget:
-    """Create a web chat inbox with its widget and a fresh public key for the embed script."""
+    """Create a web chat inbox with its widget: a fresh public key for the embed script unless
+    one is given (the demo's is fixed)."""
     inbox = do_create_inbox(name=name, kind=InboxKind.CHAT, team=team, acting_user=acting_user)
-    return ChatWidget.objects.create(
-        inbox=inbox,
-        public_key=secrets.token_urlsafe(12),
-        brand_colour=brand_colour,
-        greeting_pl=greeting_pl,
-        greeting_en=greeting_en,
-    )
+    widget = inbox.chat_widget
+    widget.brand_colour = brand_colour
+    widget.greeting_pl = greeting_pl
+    widget.greeting_en = greeting_en
+    widget.public_key = public_key or widget.public_key
+    widget.save(update_fields=["brand_colour", "greeting_pl", "greeting_en", "public_key"])
+    return widget
 
 
 @dataclass(frozen=True)

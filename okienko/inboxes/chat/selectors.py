@@ -19,7 +19,7 @@ from okienko.inboxes.models import ChatConversation, ChatWidget, InboundItem
 from okienko.routing.selectors import anyone_online
 from okienko.sla.matching import TicketFacts
 from okienko.sla.selectors import ReplyPromise, reply_promise
-from okienko.tickets.choices import UNSOLVED_STATUSES, Priority
+from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, Priority
 from okienko.tickets.models import Attachment, Message, Ticket
 from okienko.tickets.selectors import access_ticket, visible_tickets
 
@@ -186,3 +186,42 @@ def chat_waiting(ticket_id: int) -> Ticket | None:
         chat_conversations__ended_at__isnull=True,
         status__in=UNSOLVED_STATUSES,
     ).first()
+
+
+@dataclass(frozen=True)
+class ChatPanel:
+    """What an agent sees of a live chat beside its ticket: the conversation, and whether the
+    visitor has read everything sent to them."""
+
+    conversation: ChatConversation
+    is_read_by_visitor: bool
+
+
+def chat_panel(ticket: Ticket) -> ChatPanel | None:
+    """The chat side of a ticket, if it came in by chat (two queries)."""
+    conversation = conversation_of_ticket(ticket.pk)
+    if conversation is None:
+        return None
+    newest_to_visitor = (
+        Message.objects.filter(ticket=ticket, is_public=True)
+        .exclude(author_kind=AuthorKind.CUSTOMER)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return ChatPanel(
+        conversation=conversation,
+        is_read_by_visitor=newest_to_visitor is not None
+        and conversation.visitor_read_up_to >= newest_to_visitor,
+    )
+
+
+def chat_reply_address(ticket_id: int) -> str | None:
+    """Where the answers on a chat ticket also go by e-mail, if its visitor asked for that."""
+    conversation = (
+        ChatConversation.objects.filter(ticket_id=ticket_id, continues_by_email=True)
+        .exclude(email="")
+        .order_by("-id")
+        .first()
+    )
+    return conversation.email if conversation else None

@@ -38,6 +38,8 @@
       if (message.kind === "tickets") onTickets(message.ticket_ids);
       else if (message.kind === "presence") onPresence(message);
       else if (message.kind === "notification") onNotification(message);
+      else if (message.kind === "customer_typing") onCustomerTyping(message.active);
+      else if (message.kind === "chat_waiting") onChatWaiting(message);
     });
     socket.addEventListener("close", function () {
       document.body.dataset.live = "disconnected";
@@ -146,15 +148,55 @@
       count.dataset.unread = message.unread;
       count.hidden = !message.unread;
     }
-    if (!message.text) return;
+    if (message.text) showToast(message.text, message.url, "");
+  }
+
+  function showToast(text, url, extraClass) {
     const toast = document.createElement("div");
-    toast.className = "toast";
-    const link = document.createElement(message.url ? "a" : "span");
-    link.textContent = message.text;
-    if (message.url) link.href = message.url;
+    toast.className = "toast " + extraClass;
+    toast.setAttribute("role", "status");
+    const link = document.createElement(url ? "a" : "span");
+    link.textContent = text;
+    if (url) link.href = url;
     toast.appendChild(link);
     document.getElementById("toasts").appendChild(toast);
     setTimeout(function () { toast.remove(); }, TOAST_MS);
+  }
+
+  // Live chat: the customer typing on this ticket, and a cue for a chat waiting for an agent.
+  let customerTypingTimer = null;
+  function onCustomerTyping(active) {
+    const line = document.getElementById("customer-typing");
+    if (!line) return;
+    line.hidden = !active;
+    clearTimeout(customerTypingTimer);
+    // A visitor who closed the tab says nothing more: the line goes after a while anyway.
+    if (active) customerTypingTimer = setTimeout(function () { line.hidden = true; }, 10000);
+  }
+
+  function onChatWaiting(message) {
+    if (ticketId === message.ticket_id) return;
+    showToast(message.subject, message.url, "toast--chat");
+    chime();
+    if (isInbox) refreshSoon(refreshInbox);
+  }
+
+  function chime() {
+    // A short two-note sound; browsers allow it once the agent has interacted with the page.
+    try {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      const audio = new Context();
+      [660, 880].forEach(function (frequency, index) {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.08, audio.currentTime + index * 0.18);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + index * 0.18 + 0.16);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + index * 0.18);
+        tone.stop(audio.currentTime + index * 0.18 + 0.17);
+      });
+    } catch (error) { /* no audio: the toast is the cue */ }
   }
 
   if (draftKey) {

@@ -1,0 +1,171 @@
+"""A live chat on its ticket page: the panel, accept, transfer (counted), end, the read mark,
+who may do it, replies by e-mail for a visitor who left an address, and the chat's SLA."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from okienko.inboxes.chat.actions import (
+    VisitorDetails,
+    do_receive_visitor_message,
+    do_set_visitor_details,
+    do_start_conversation,
+)
+from okienko.inboxes.chat.adapter import VisitorMessage
+from okienko.inboxes.choices import DeliveryStatus
+from okienko.inboxes.models import Delivery
+from okienko.sla.choices import Metric
+from okienko.sla.selectors import ticket_sla
+from okienko.testing.factories import (
+    make_agent,
+    make_chat_widget,
+    make_round_the_clock_policy,
+    make_ticket,
+)
+from okienko.tickets.actions import do_reply
+from okienko.tickets.choices import Status
+from okienko.tickets.models import Ticket
+from tests.workspace.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conversation(orders_team, live):
+    widget = make_chat_widget(name="Czat sklepu", team=orders_team)
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+    live(
+        do_receive_visitor_message,
+        conversation=conversation,
+        message=VisitorMessage(conversation.pk, "c-1", "Gdzie jest moja paczka?"),
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+def test_a_chat_ticket_shows_the_live_chat_panel(agent_client, conversation):
+    response = agent_client.get(reverse("workspace:ticket", args=[conversation.ticket_id]))
+
+    page = response.content.decode()
+    assert "Czat na żywo" in page
+    assert "Czeka na agenta" in page
+    assert "Przyjmij czat" in page
+
+
+def test_other_tickets_have_no_chat_panel(agent_client, orders_team):
+    ticket = make_ticket(team=orders_team)
+
+    response = agent_client.get(reverse("workspace:ticket", args=[ticket.pk]))
+
+    assert "Czat na żywo" not in response.content.decode()
+
+
+def test_an_agent_accepts_the_chat(agent_client, agent, conversation):
+    response = agent_client.post(
+        reverse("workspace:chat_accept", args=[conversation.ticket_id]), headers=HTMX
+    )
+
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert (ticket.assignee, ticket.status) == (agent, Status.OPEN)
+    assert ticket.messages.filter(author_kind="system").count() == 1
+
+
+def test_transfers_to_an_agent_and_a_team_are_counted(
+    agent_client, agent, orders_team, complaints_team, conversation
+):
+    colleague = make_agent(name="Jan Kowal", teams=[orders_team])
+    agent_client.post(reverse("workspace:chat_accept", args=[conversation.ticket_id]))
+
+    agent_client.post(
+        reverse("workspace:chat_transfer", args=[conversation.ticket_id]),
+        {"to": f"agent:{colleague.pk}"},
+    )
+    ticket = Ticket.objects.get()
+    assert (ticket.assignee, ticket.transfer_count) == (colleague, 1)
+
+    agent_client.post(
+        reverse("workspace:chat_transfer", args=[conversation.ticket_id]),
+        {"to": f"team:{complaints_team.pk}"},
+    )
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.team, ticket.transfer_count) == (None, complaints_team, 2)
+
+
+def test_ending_the_chat_solves_the_ticket(agent_client, agent, conversation):
+    agent_client.post(reverse("workspace:chat_accept", args=[conversation.ticket_id]))
+
+    agent_client.post(reverse("workspace:chat_end", args=[conversation.ticket_id]))
+
+    conversation.refresh_from_db()
+    assert conversation.ended_at is not None
+    assert Ticket.objects.get().status == Status.SOLVED
+
+
+def test_an_open_chat_page_marks_the_visitor_messages_read(agent_client, conversation):
+    response = agent_client.post(reverse("workspace:chat_read", args=[conversation.ticket_id]))
+
+    assert response.status_code == 204
+    conversation.refresh_from_db()
+    assert conversation.agent_read_up_to == Ticket.objects.get().messages.get().pk
+
+
+def test_an_agent_of_another_team_can_do_nothing_to_the_chat(complaints_team, conversation):
+    outsider = make_agent(name="Obcy", teams=[complaints_team])
+    client = Client()
+    client.force_login(outsider)
+
+    for name in ("chat_accept", "chat_end", "chat_read"):
+        response = client.post(reverse(f"workspace:{name}", args=[conversation.ticket_id]))
+        assert response.status_code == 404
+
+    conversation.refresh_from_db()
+    ticket = Ticket.objects.get()
+    assert (ticket.assignee, conversation.ended_at, conversation.agent_read_up_to) == (
+        None,
+        None,
+        0,
+    )
+
+
+def test_a_visitor_who_left_an_address_gets_the_answers_by_e_mail_too(
+    agent, conversation, live, settings
+):
+    ticket = Ticket.objects.get()
+    live(do_reply, ticket=ticket, text="Zaraz sprawdzę.", acting_user=agent)
+    assert Delivery.objects.count() == 0
+
+    do_set_visitor_details(
+        conversation=conversation,
+        details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
+    )
+    ticket.refresh_from_db()
+    reply = live(do_reply, ticket=ticket, text="Paczka wyszła dziś.", acting_user=agent)
+
+    delivery = Delivery.objects.get()
+    assert (delivery.message, delivery.recipients, delivery.status) == (
+        reply,
+        ["ewa@poczta.example"],
+        DeliveryStatus.QUEUED,
+    )
+
+
+def test_the_first_reply_on_a_chat_is_measured_like_any_channel(orders_team, agent, live):
+    make_round_the_clock_policy(first_reply_minutes=2, name="Czat — 2 minuty")
+    widget = make_chat_widget(name="Czat", team=orders_team)
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+    message = live(
+        do_receive_visitor_message,
+        conversation=conversation,
+        message=VisitorMessage(conversation.pk, "c-1", "Halo?"),
+    )
+    ticket = message.ticket
+    [clock] = [view.clock for view in ticket_sla(ticket.pk).clocks]
+    assert (clock.metric, clock.completed_at) == (Metric.FIRST_REPLY, None)
+    assert (clock.due_at - ticket.created_at).total_seconds() == 120
+
+    ticket.refresh_from_db()
+    live(do_reply, ticket=ticket, text="Dzień dobry!", acting_user=agent)
+
+    [clock] = [view.clock for view in ticket_sla(ticket.pk).clocks]
+    assert clock.completed_at is not None
