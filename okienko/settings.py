@@ -231,6 +231,9 @@ CHAT_CONVERSATIONS_PER_IP = int(_env("CHAT_CONVERSATIONS_PER_IP", "30"))
 # How long a visitor's link to a file of their conversation works.
 CHAT_FILE_LINK_HOURS = int(_env("CHAT_FILE_LINK_HOURS", "24"))
 
+# An admin invites an agent by e-mail; the link to set a first password works this long.
+AGENT_INVITATION_HOURS = int(_env("AGENT_INVITATION_HOURS", "72"))
+
 # Ask the requester of each solved ticket (once) how satisfied they are, by e-mail.
 CSAT_SURVEYS = _env("CSAT_SURVEYS", "on") == "on"
 

@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass"))
         if "e2e" in item.keywords and not os.path.exists(CHROMIUM) and not STRICT:
             item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
+
+
+@pytest.fixture
+def own_rate_limits(settings) -> None:
+    """Rate limits count in the cache, which outlives a test's database: this test counts in a
+    cache of its own (flushing a shared Redis would drop others' keys and queued tasks)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

@@ -1,27 +1,27 @@
-"""Writes for agents, teams and API tokens."""
+"""Writes for agents, teams, invitations and API tokens."""
 
-import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from okienko.accounts.choices import Role
-from okienko.accounts.models import Agent, ApiToken, Team
-from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
+from okienko.accounts.models import Agent, AgentInvitation, ApiToken, Team
+from okienko.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from okienko.core.events import publish_on_commit
+from okienko.core.tokens import send_link_token, token_digest
 
 TOKEN_PREFIX = "okt_"  # noqa: S105  (a marker that makes leaked tokens greppable, no secret)
 # Recording every single use would turn each API read into a write; once a minute is enough.
 TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
-
-
-def token_digest(raw_token: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is as safe as a slow one and keeps auth cheap.
-    return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
 def do_create_agent(
@@ -80,6 +80,83 @@ def do_update_agent(*, agent: Agent, changes: dict[str, Any], acting_user: Agent
         agent.teams.set(changes["teams"])
     if was_active and not agent.is_active:
         publish_on_commit("agent.deactivated", agent_id=agent.pk)
+    return agent
+
+
+# Invitations: the admin names the agent; the agent sets their own password from the e-mail.
+
+
+@transaction.atomic
+def do_invite_agent(*, agent: Agent, acting_user: Agent | None) -> AgentInvitation:
+    """Queue an e-mail to ``agent`` with a link to set their first password, valid for
+    ``AGENT_INVITATION_HOURS``; an earlier invitation not used yet stops working. Only an active
+    agent who has no password yet is invited (a password is the agent's own to change)."""
+    if not agent.is_active:
+        raise Conflict(f"{agent.email} is deactivated; activate the agent before inviting")
+    if agent.has_usable_password():
+        raise Conflict(f"{agent.email} has set a password already")
+    now = timezone.now()
+    AgentInvitation.objects.filter(agent=agent, used_at__isnull=True).update(used_at=now)
+    invitation = AgentInvitation.objects.create(
+        agent=agent,
+        invited_by=acting_user,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.AGENT_INVITATION_HOURS),
+    )
+    publish_on_commit("agent.invited", invitation_id=invitation.pk)
+    return invitation
+
+
+def do_send_agent_invitation(*, invitation_id: int) -> bool:
+    """E-mail the invitation, with a token made now, in the agent's language; only one not sent
+    yet and still usable (see ``send_link_token``)."""
+
+    def send(token: str) -> None:
+        invitation = AgentInvitation.objects.select_related("agent", "invited_by").get(
+            pk=invitation_id
+        )
+        with translation.override(invitation.agent.language):
+            _invitation_email(invitation, token).send()
+
+    unsent = AgentInvitation.objects.filter(
+        pk=invitation_id, used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    return send_link_token(unsent, send)
+
+
+def _invitation_email(invitation: AgentInvitation, token: str) -> EmailMessage:
+    url = f"{settings.PUBLIC_URL}{reverse('workspace:invitation', args=[token])}"
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {
+            "agent": invitation.agent,
+            "invited_by": invitation.invited_by,
+            "url": url,
+            "expires_at": invitation.expires_at,
+        },
+    )
+    return EmailMessage(
+        subject=_("You are invited to Okienko"),
+        body=body,
+        to=[invitation.agent.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+
+
+@transaction.atomic
+def do_accept_agent_invitation(*, token: str, password: str, at: datetime | None = None) -> Agent:
+    """Use the invitation whose token this is to set the agent's first password (validated by
+    the caller's form); ``NotFound`` when it is unknown, used, expired or its agent deactivated."""
+    now = at or timezone.now()
+    digest = token_digest(token)
+    used = AgentInvitation.objects.filter(
+        token_digest=digest, used_at__isnull=True, expires_at__gt=now, agent__is_active=True
+    ).update(used_at=now)
+    if used != 1:
+        raise NotFound("This invitation is unknown, used or expired")
+    agent = AgentInvitation.objects.select_related("agent").get(token_digest=digest).agent
+    agent.set_password(password)
+    agent.save(update_fields=["password"])
     return agent
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from okienko.accounts.choices import Role
+from okienko.core.models import SingleUseLink
 
 
 class AgentManager(BaseUserManager["Agent"]):
@@ -90,3 +91,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.agent.email})"
+
+
+class AgentInvitation(SingleUseLink):
+    """An e-mailed, single-use link with which an invited agent sets their first password;
+    a newer invitation to the same agent marks this one used."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("agent invitation")
+        verbose_name_plural = _("agent invitations")
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} for agent {self.agent_id}"

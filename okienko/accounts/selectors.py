@@ -1,10 +1,11 @@
-"""Reads for agents, teams and API tokens."""
+"""Reads for agents, teams, invitations and API tokens."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from okienko.accounts.actions import token_digest
-from okienko.accounts.models import Agent, ApiToken, Team
+from okienko.accounts.models import Agent, AgentInvitation, ApiToken, Team
 from okienko.core.errors import NotFound
+from okienko.core.tokens import token_digest
 
 
 def active_token(raw_token: str) -> ApiToken | None:
@@ -68,3 +69,18 @@ def access_any_agent(user: Agent, agent_id: int) -> Agent:
         return all_agents().get(pk=agent_id)
     except Agent.DoesNotExist as error:
         raise NotFound(f"Agent {agent_id} not found") from error
+
+
+def invited_agent(token: str) -> Agent | None:
+    """The agent an invitation link is for, while it may be used; else None."""
+    invitation = (
+        AgentInvitation.objects.select_related("agent")
+        .filter(
+            token_digest=token_digest(token),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            agent__is_active=True,
+        )
+        .first()
+    )
+    return invitation.agent if invitation is not None else None

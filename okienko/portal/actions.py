@@ -8,7 +8,6 @@ digest is stored, and the token travels nowhere but in the e-mail. A link works 
 """
 
 import datetime
-import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -19,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from okienko.accounts.actions import token_digest
 from okienko.core.errors import DomainError, NotFound
 from okienko.core.events import publish_on_commit
+from okienko.core.tokens import send_link_token, token_digest
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
 from okienko.customers.selectors import customer_with_identity, portal_customer
@@ -78,26 +77,16 @@ def do_request_sign_in_link(*, email: str, client_ip: str) -> None:
 
 
 def do_send_sign_in_link(*, link_id: int) -> bool:
-    """Make the link's token, keep its digest and e-mail the link in the customer's language.
+    """E-mail the link, with a token made now, in the customer's language; only a link not sent
+    yet and not expired (see ``send_link_token``)."""
 
-    Safe to run twice: only a link without a token yet is sent, and only before it expires. If
-    sending fails the digest is dropped again, so a retry sends a fresh token.
-    """
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    claimed = SignInLink.objects.filter(
-        pk=link_id, token_digest__isnull=True, expires_at__gt=now
-    ).update(token_digest=token_digest(token), sent_at=now)
-    if not claimed:
-        return False
-    link = SignInLink.objects.select_related("customer").get(pk=link_id)
-    try:
+    def send(token: str) -> None:
+        link = SignInLink.objects.select_related("customer").get(pk=link_id)
         with translation.override(link.customer.language):
             _sign_in_email(link, token).send()
-    except Exception:
-        SignInLink.objects.filter(pk=link_id).update(token_digest=None, sent_at=None)
-        raise
-    return True
+
+    unsent = SignInLink.objects.filter(pk=link_id, expires_at__gt=timezone.now())
+    return send_link_token(unsent, send)
 
 
 def _sign_in_email(link: SignInLink, token: str) -> EmailMessage:

@@ -9,8 +9,8 @@ Every lookup by an id from the browser goes through ``access_portal_*``; anythin
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from okienko.accounts.actions import token_digest
 from okienko.core.errors import NotFound
+from okienko.core.tokens import token_digest
 from okienko.customers.models import Customer
 from okienko.portal.models import SignInLink
 from okienko.tickets.models import Attachment, Message, Ticket

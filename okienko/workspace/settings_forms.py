@@ -4,7 +4,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,9 +23,16 @@ from okienko.tickets.selectors import categories
 from okienko.workspace.forms import narrow
 
 
+class FirstAccess(models.TextChoices):
+    """How a new agent gets their first password."""
+
+    INVITE = "invite", _("E-mail an invitation: the agent sets their own password")
+    SET_NOW = "set_now", _("Set a first password now")
+
+
 class AgentForm(forms.Form):
-    """An agent as the admin sets them up: a new one with a first password, or an existing
-    one's role, teams and whether they may sign in."""
+    """An agent as the admin sets them up: a new one, invited by e-mail to set their password
+    or given a first password, or an existing one's role, teams and whether they may sign in."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"))
@@ -32,10 +44,17 @@ class AgentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    access = forms.ChoiceField(
+        label=_("Password"),
+        choices=FirstAccess.choices,
+        initial=FirstAccess.INVITE,
+        widget=forms.RadioSelect,
+    )
     password = forms.CharField(
         label=_("First password (tell it to the agent; they change it after signing in)"),
         widget=forms.PasswordInput(render_value=False),
         strip=False,
+        required=False,
     )
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
 
@@ -59,12 +78,25 @@ class AgentForm(forms.Form):
         else:
             # The e-mail is the sign-in name; a password is the agent's own to change.
             del self.fields["email"]
+            del self.fields["access"]
             del self.fields["password"]
 
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("access") != FirstAccess.SET_NOW:
+            data["password"] = None
+        elif not data.get("password"):
+            self.add_error("password", _("Type the first password, or send an invitation."))
+        else:
+            try:
+                validate_password(data["password"])
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+    @property
+    def is_invitation(self) -> bool:
+        return self.cleaned_data.get("access") == FirstAccess.INVITE
 
     def changes(self, agent: Agent) -> dict[str, Any]:
         """What differs from ``agent`` as it is, for ``do_update_agent``."""
@@ -77,6 +109,15 @@ class AgentForm(forms.Form):
         if {team.pk for team in data["teams"]} != {team.pk for team in agent.teams.all()}:
             changes["teams"] = list(data["teams"])
         return changes
+
+
+class InvitationPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The invited agent's first password, twice; the password rules as one line of help (the
+    default is a list, which does not sit in a field's help paragraph)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
 
 
 class NameForm(forms.Form):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okienko.accounts import actions
 from okienko.accounts.models import Agent
@@ -35,7 +35,8 @@ def agent_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agent_edit(request: HttpRequest, agent_id: int | None = None) -> HttpResponse:
-    """A new agent (with a first password), or an agent's role, teams and activity."""
+    """A new agent (invited by e-mail, or with a first password), or an agent's role, teams
+    and activity."""
     admin = _settings_admin(request)
     agent = access_any_agent(admin, agent_id) if agent_id is not None else None
     form = AgentForm(request.POST or None, agent=agent)
@@ -52,6 +53,9 @@ def agent_edit(request: HttpRequest, agent_id: int | None = None) -> HttpRespons
                     teams=list(data["teams"]),
                     acting_user=admin,
                 )
+                if form.is_invitation:
+                    actions.do_invite_agent(agent=agent, acting_user=admin)
+                    messages.success(request, _invitation_sent(agent))
             else:
                 actions.do_update_agent(agent=agent, changes=form.changes(agent), acting_user=admin)
         except errors.DomainError as error:
@@ -62,6 +66,28 @@ def agent_edit(request: HttpRequest, agent_id: int | None = None) -> HttpRespons
     context = {"form": form, "agent": agent}
     status = UNPROCESSABLE if form.errors else 200
     return render(request, "workspace/settings_agent.html", context, status=status)
+
+
+def _invitation_sent(agent: Agent) -> str:
+    return _("An invitation to set a password is on its way to %(email)s.") % {"email": agent.email}
+
+
+@login_required
+@require_POST
+def agent_invite(request: HttpRequest, agent_id: int) -> HttpResponse:
+    """Send an agent who has no password yet a (new) invitation; the earlier link stops
+    working."""
+    admin = _settings_admin(request)
+    agent = access_any_agent(admin, agent_id)
+    try:
+        actions.do_invite_agent(agent=agent, acting_user=admin)
+    except errors.Conflict:
+        messages.error(
+            request, _("No invitation was sent: the agent is deactivated or has a password.")
+        )
+    else:
+        messages.success(request, _invitation_sent(agent))
+    return redirect("workspace:settings_agent", agent_id=agent.pk)
 
 
 @login_required

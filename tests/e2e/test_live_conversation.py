@@ -5,7 +5,6 @@ and is seen by, the first (viewing, then typing). Several browsers at once, over
 WebSockets (uvicorn)."""
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -35,16 +34,10 @@ def not_reloaded(page) -> bool:
 
 @pytest.mark.e2e
 def test_reply_answer_and_collision_live_across_agents_and_the_portal(
-    asgi_server, browser, settings, tasks_run_at_once
+    asgi_server, browser, settings, tasks_run_at_once, own_rate_limits
 ):
     base = asgi_server.url
     settings.PUBLIC_URL = base
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"live-e2e-{uuid.uuid4().hex}",
-        }
-    }
     team = make_team(name="Obsługa zamówień")
     ola = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
     jan = make_agent(role=Role.AGENT, name="Jan Kowal", teams=[team], password=PASSWORD)

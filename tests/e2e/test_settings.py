@@ -1,8 +1,11 @@
-"""The admin's settings in a real browser: a new agent in a team, a colleague deactivated."""
+"""The admin's settings in a real browser: a new agent invited into a team (who sets a password
+from the e-mail), a colleague deactivated."""
 
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
@@ -11,11 +14,15 @@ from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
+INVITATION = re.compile(r"(http://\S+/invitation/[\w-]+/)")
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_admin_adds_an_agent_and_deactivates_another(live_server, page):
+def test_an_admin_invites_an_agent_and_deactivates_another(
+    live_server, page, browser, settings, tasks_run_at_once, own_rate_limits
+):
+    settings.PUBLIC_URL = live_server.url
     orders = make_team(name="Obsługa zamówień")
     make_team(name="Reklamacje")
     admin = make_agent(role=Role.ADMIN, name="Ada Admin", teams=[orders], password=PASSWORD)
@@ -26,13 +33,29 @@ def test_an_admin_adds_an_agent_and_deactivates_another(live_server, page):
     page.get_by_role("link", name="Ustawienia").click()
     page.get_by_role("link", name="Nowy konsultant").click()
     page.get_by_label("Imię i nazwisko").fill("Marek Zieliński")
-    page.get_by_label("E-mail").fill("marek.zielinski@sklep.example")
+    page.get_by_label("E-mail", exact=True).fill("marek.zielinski@sklep.example")
     page.get_by_label("Rola").select_option("supervisor")
     page.get_by_label("Reklamacje").check()
-    page.get_by_label("Pierwsze hasło").fill("pierwsze-haslo-2026")
+    assert page.get_by_label("Wyślij zaproszenie e-mailem").is_checked()
     page.screenshot(path=str(SCREENSHOTS / "workspace-settings-new-agent.png"), full_page=True)
     page.get_by_role("button", name="Zapisz").click()
     page.get_by_text("Zapisano konsultanta Marek Zieliński.").wait_for()
+    page.get_by_text("Zaproszenie do ustawienia hasła jest w drodze").wait_for()
+
+    # Marek opens the link from the e-mail in his own browser, sets a password and is in.
+    invitation = INVITATION.search(mail.outbox[-1].body)
+    assert invitation is not None
+    assert mail.outbox[-1].to == ["marek.zielinski@sklep.example"]
+    marek_context = browser.new_context(locale="pl-PL", timezone_id="Europe/Warsaw")
+    marek_page = marek_context.new_page()
+    marek_page.goto(invitation.group(1))
+    marek_page.get_by_text("Witamy, Marek Zieliński!").wait_for()
+    marek_page.get_by_label("Nowe hasło", exact=True).fill("moje-haslo-2026")
+    marek_page.get_by_label("Nowe hasło (powtórz)").fill("moje-haslo-2026")
+    marek_page.screenshot(path=str(SCREENSHOTS / "workspace-invitation.png"))
+    marek_page.get_by_role("button", name="Ustaw hasło i zaloguj się").click()
+    marek_page.get_by_text("Hasło ustawione. Witamy w Okienku!").wait_for()
+    marek_context.close()
 
     page.get_by_role("link", name="Piotr Odchodzący").click()
     page.get_by_label("Aktywny (może się logować)").uncheck()

@@ -1,6 +1,7 @@
 """The admin's settings pages for agents and teams: admins only, through the actions."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from okienko.accounts.choices import Role
@@ -9,6 +10,7 @@ from okienko.routing.actions import do_set_presence
 from okienko.routing.choices import Presence
 from okienko.routing.selectors import presence_of
 from okienko.testing.factories import make_agent, make_team, make_ticket
+from tests.accounts.invitations import token_from_invitation
 
 
 @pytest.fixture
@@ -65,6 +67,7 @@ def test_an_admin_creates_an_agent_who_can_sign_in(admin_client, orders_team):
             "role": "agent",
             "language": "pl",
             "teams": [orders_team.pk],
+            "access": "set_now",
             "password": "pierwsze-haslo-2026",
         },
     )
@@ -79,7 +82,11 @@ def test_an_admin_creates_an_agent_who_can_sign_in(admin_client, orders_team):
 
 
 @pytest.mark.django_db
-def test_a_weak_first_password_is_refused(admin_client):
+@pytest.mark.parametrize(
+    ("password", "error"),
+    [("123", "To hasło jest za krótkie."), ("", "Wpisz pierwsze hasło albo wyślij zaproszenie.")],
+)
+def test_a_first_password_set_now_must_be_given_and_strong(admin_client, password, error):
     response = admin_client.post(
         "/settings/agents/new/",
         {
@@ -87,11 +94,13 @@ def test_a_weak_first_password_is_refused(admin_client):
             "email": "marek@sklep.example",
             "role": "agent",
             "language": "pl",
-            "password": "123",
+            "access": "set_now",
+            "password": password,
         },
     )
 
     assert response.status_code == 422
+    assert error in response.content.decode()
     assert not Agent.objects.filter(email="marek@sklep.example").exists()
 
 
@@ -184,3 +193,105 @@ def test_agents_page_queries_do_not_grow_with_agents(
         response = admin_client.get("/settings/agents/")
 
     assert response.status_code == 200
+
+
+def new_agent_by_invitation(admin_client, capture, **fields):
+    with capture(execute=True):
+        return admin_client.post(
+            "/settings/agents/new/",
+            {
+                "name": "Marek Zieliński",
+                "email": "marek@sklep.example",
+                "role": "agent",
+                "language": "pl",
+                "access": "invite",
+                **fields,
+            },
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_run_at_once", "own_rate_limits")
+def test_an_invited_agent_sets_a_password_from_the_e_mail_and_is_signed_in(
+    admin_client, django_capture_on_commit_callbacks
+):
+    response = new_agent_by_invitation(admin_client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    marek = Agent.objects.get(email="marek@sklep.example")
+    assert not marek.has_usable_password()
+    assert mail.outbox[-1].subject == "Zaproszenie do Okienka"
+    link = f"/invitation/{token_from_invitation()}/"
+    browser = Client()
+    opened = browser.get(link)
+    assert opened.status_code == 200
+    assert opened["Referrer-Policy"] == "same-origin"
+    assert "Witamy, Marek Zieliński!" in opened.content.decode()
+
+    mismatched = browser.post(
+        link, {"new_password1": "moje-haslo-2026", "new_password2": "moje-haslo-2027"}
+    )
+    accepted = browser.post(
+        link, {"new_password1": "moje-haslo-2026", "new_password2": "moje-haslo-2026"}
+    )
+
+    assert mismatched.status_code == 422
+    assert (accepted.status_code, accepted["Location"]) == (302, "/inbox/")
+    assert browser.get("/inbox/").status_code == 200
+    assert Client().get(link).status_code == 404
+    assert Client().login(username="marek@sklep.example", password="moje-haslo-2026")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_run_at_once", "own_rate_limits")
+def test_an_admin_sends_the_invitation_again_and_the_old_link_stops_working(
+    admin_client, django_capture_on_commit_callbacks
+):
+    new_agent_by_invitation(admin_client, django_capture_on_commit_callbacks)
+    marek = Agent.objects.get(email="marek@sklep.example")
+    first = token_from_invitation()
+    page = admin_client.get(f"/settings/agents/{marek.pk}/").content.decode()
+    assert "Wyślij zaproszenie ponownie" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/settings/agents/{marek.pk}/invite/")
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert Client().get(f"/invitation/{first}/").status_code == 404
+    assert Client().get(f"/invitation/{token_from_invitation()}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_run_at_once", "own_rate_limits")
+def test_only_an_admin_invites_and_only_an_agent_without_a_password(
+    agent_client, admin_client, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        by_agent = agent_client.post(f"/settings/agents/{agent.pk}/invite/")
+        with_password = admin_client.post(f"/settings/agents/{agent.pk}/invite/", follow=True)
+
+    assert by_agent.status_code == 403
+    assert with_password.status_code == 200
+    assert "Nie wysłano zaproszenia: konto jest nieaktywne albo ma już hasło." in (
+        with_password.content.decode()
+    )
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_rate_limits")
+def test_an_unknown_invitation_link_is_not_found(client):
+    response = client.get("/invitation/nie-ma-takiego/")
+
+    assert response.status_code == 404
+    assert "nieznany, wykorzystany albo wygasł" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_rate_limits")
+def test_a_client_trying_many_invitation_links_is_stopped(client, settings):
+    settings.PORTAL_SIGN_IN_PER_IP = 2
+    answers = [client.get(f"/invitation/proba-{number}/").status_code for number in range(3)]
+
+    assert answers == [404, 404, 429]
