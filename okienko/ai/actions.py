@@ -12,9 +12,15 @@ from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Team
-from okienko.ai import embeddings
+from okienko.ai import embeddings, llm
 from okienko.ai.choices import HandOffReason
-from okienko.ai.models import ArticleEmbedding, BotConversation, BotReply, InboxBot
+from okienko.ai.models import (
+    ArticleEmbedding,
+    BotConversation,
+    BotReply,
+    InboxBot,
+    LanguageModelCall,
+)
 from okienko.ai.selectors import (
     Decision,
     Intent,
@@ -27,6 +33,7 @@ from okienko.ai.selectors import (
     has_answered,
     has_spoken,
     inbox_bot,
+    language_model,
     offered_articles,
 )
 from okienko.core.errors import InvalidInput
@@ -73,6 +80,7 @@ def _introduction() -> str:
     ) % {"brand": brand().name}
 
 
+@transaction.atomic
 def _post(
     ticket: Ticket,
     *,
@@ -211,35 +219,100 @@ def _excerpt(article: Article) -> str:
     return text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + " …"
 
 
-def _answer(ticket: Ticket, question: Message, decision: Decision) -> BotReply:
+class ModelDeclined(Exception):
+    """The language model found that the article does not answer the question."""
+
+
+def _model_answer(ticket: Ticket, question: Message, decision: Decision) -> str | None:
+    """The configured language model's answer from the found article, cited; None without a
+    model or when it fails (the bot quotes the article then). Every call is recorded with
+    what was sent."""
+    model = language_model()
+    suggestion = decision.suggestion
+    if model is None or suggestion is None:
+        return None
+    article = suggestion.article
+    sent = llm.prompt(
+        question=question.text,
+        title=article.title,
+        url=article_url(article),
+        text=body_text(article, url_for=article_url),
+        language=decision.language,
+        brand=brand().name,
+    )
+    started = time.monotonic()
+    reply, error = "", ""
+    try:
+        reply = model.complete(sent)
+    except llm.LanguageModelError as failure:
+        error = str(failure)
+        logger.warning("the language model failed on ticket %s: %s", ticket.pk, error)
+    LanguageModelCall.objects.create(
+        ticket=ticket,
+        endpoint=model.endpoint,
+        model=model.model,
+        sent=sent,
+        answer=reply,
+        error=error,
+        duration_ms=round((time.monotonic() - started) * 1000),
+        created_at=timezone.now(),
+    )
+    if error:
+        return None
+    if llm.declined(reply):
+        raise ModelDeclined(reply)
+    return reply
+
+
+def _answer(
+    ticket: Ticket, question: Message, decision: Decision, generated: str | None
+) -> BotReply:
     suggestion = decision.suggestion
     assert suggestion is not None  # noqa: S101 - an answer has one
     article = suggestion.article
     url = article_url(article)
     with translation.override(decision.language):
-        found = _("This article from our help center should answer it: %(title)s") % {
-            "title": article.title
-        }
+        asked = _("Did this help?")
         other_language = (
             _("(The article is available in Polish only.)")
             if article.language != decision.language
             else ""
         )
-        asked = _("Did this help?")
-        read = _("Read the whole article")
-        excerpt = _excerpt(article)
-        text = "\n\n".join(
-            part for part in (found, other_language, excerpt, f"{read}: {url}", asked) if part
-        )
-        html = format_html(
-            '<p>{}</p>{}<blockquote>{}</blockquote><p><a href="{}">{}</a></p><p>{}</p>',
-            found,
-            format_html("<p>{}</p>", other_language) if other_language else "",
-            excerpt,
-            url,
-            read,
-            asked,
-        )
+        if generated is not None:
+            source = _("Source")
+            text = "\n\n".join(
+                part
+                for part in (generated, f"{source}: {llm.CITATION} {article.title}, {url}", asked)
+                if part
+            )
+            html = format_html(
+                '{}<p>{}: {} <a href="{}">{}</a> {}</p><p>{}</p>',
+                linebreaks(generated, autoescape=True),
+                source,
+                llm.CITATION,
+                url,
+                article.title,
+                other_language,
+                asked,
+            )
+        else:
+            found = _("This article from our help center should answer it: %(title)s") % {
+                "title": article.title
+            }
+            read = _("Read the whole article")
+            excerpt = _excerpt(article)
+            text = "\n\n".join(
+                part for part in (found, other_language, excerpt, f"{read}: {url}", asked) if part
+            )
+            html = format_html(
+                '<p>{}</p>{}<blockquote>{}</blockquote><p><a href="{}">{}</a></p><p>{}</p>',
+                found,
+                format_html("<p>{}</p>", other_language) if other_language else "",
+                excerpt,
+                url,
+                read,
+                asked,
+            )
         return _post(
             ticket,
             text=text,
@@ -249,6 +322,7 @@ def _answer(ticket: Ticket, question: Message, decision: Decision) -> BotReply:
             article=article,
             confidence=suggestion.confidence,
             asks_feedback=True,
+            is_generated=generated is not None,
         )
 
 
@@ -291,11 +365,15 @@ def do_answer_customer_message(*, message_id: int) -> bool:
         return hand_off_to_human(ticket, reason=HandOffReason.CUSTOMER_ASKED)
     if decision.intent == Intent.NO_ANSWER:
         return hand_off_to_human(ticket, reason=HandOffReason.NO_ANSWER)
+    if decision.intent == Intent.SMALL_TALK:
+        _greet(ticket, message, decision)
+        return True
+    try:
+        generated = _model_answer(ticket, message, decision)
+    except ModelDeclined:
+        return hand_off_to_human(ticket, reason=HandOffReason.NO_ANSWER)
     with transaction.atomic():
-        if decision.intent == Intent.SMALL_TALK:
-            _greet(ticket, message, decision)
-        else:
-            _answer(ticket, message, decision)
+        _answer(ticket, message, decision, generated)
     return True
 
 

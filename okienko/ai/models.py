@@ -103,3 +103,55 @@ class ArticleEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"embedding of article {self.article_id}"
+
+
+class LanguageModelSettings(models.Model):
+    """An optional language model that phrases the bot's answers from the article it found
+    (any OpenAI-compatible chat-completions endpoint, e.g. a local Ollama). Off unless an admin
+    turns it on: the question and the article then leave for that endpoint. One row.
+
+    The key is kept as entered (the endpoint needs it); it never appears in logs or reprs."""
+
+    is_enabled = models.BooleanField(_("phrase answers with the language model"), default=False)
+    base_url = models.URLField(
+        _("endpoint"),
+        default="http://127.0.0.1:11434/v1",
+        help_text=_("OpenAI-compatible API root; /chat/completions is added."),
+    )
+    model = models.CharField(_("model"), max_length=200, default="llama3.1")
+    api_key = models.CharField(_("API key"), max_length=500, blank=True, default="")
+    timeout_seconds = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=15)
+
+    class Meta:
+        verbose_name = _("language model")
+        verbose_name_plural = _("language model")
+
+    def __str__(self) -> str:
+        return f"{self.model} at {self.base_url}"
+
+    def __repr__(self) -> str:
+        return f"<LanguageModelSettings {self.pk} model={self.model!r} enabled={self.is_enabled}>"
+
+
+class LanguageModelCall(models.Model):
+    """What the bot sent to the language model and what came back: the record of every piece
+    of a conversation that left this install."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    endpoint = models.CharField(_("endpoint"), max_length=300)
+    model = models.CharField(_("model"), max_length=200)
+    sent = models.JSONField(_("sent"))
+    answer = models.TextField(_("answer"), blank=True, default="")
+    error = models.TextField(_("error"), blank=True, default="")
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    created_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("language model call")
+        verbose_name_plural = _("language model calls")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"call {self.pk} to {self.model}"

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from okienko.ai import embeddings
 from okienko.ai.intents import asks_for_person, is_small_talk
-from okienko.ai.models import ArticleEmbedding, BotConversation, BotReply, InboxBot
+from okienko.ai.llm import OpenAICompatible
+from okienko.ai.models import (
+    ArticleEmbedding,
+    BotConversation,
+    BotReply,
+    InboxBot,
+    LanguageModelSettings,
+)
 from okienko.ai.retrieval import Embedded, KnowledgeIndex, Passage
 from okienko.inboxes.selectors import inbox_id_of_ticket
 from okienko.kb.models import Article
@@ -262,6 +269,19 @@ def embeddings_to_refresh() -> list[tuple[Article, str]]:
         for article, text in texts
         if stored.get(article.pk) != embeddings.digest(embeddings.chunks(article.title, text))
     ]
+
+
+def language_model() -> OpenAICompatible | None:
+    """The language model an admin configured to phrase answers, if one is switched on."""
+    configured = LanguageModelSettings.objects.filter(is_enabled=True).order_by("pk").first()
+    if configured is None:
+        return None
+    return OpenAICompatible(
+        base_url=configured.base_url,
+        model=configured.model,
+        api_key=configured.api_key,
+        timeout_seconds=configured.timeout_seconds,
+    )
 
 
 # Metrics
