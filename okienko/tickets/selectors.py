@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
@@ -170,9 +170,11 @@ def list_tickets(
 
 
 def _tagged(tickets: QuerySet[Ticket], tag: str) -> QuerySet[Ticket]:
-    # The tag's id as a scalar subquery, so the planner can range-scan the index on it.
-    tag_id = Subquery(Tag.objects.filter(name=tag).values("id")[:1])
-    return tickets.filter(tag_links__tag_id=tag_id)
+    # The tag's id as a value, read first: PostgreSQL then plans with how many tickets carry
+    # this tag (a rare one is a few rows of the (tag, ticket) index); behind a subquery it
+    # guessed an average tag and walked every ticket newest first (0.7 s at 1M tickets).
+    tag_id = Tag.objects.filter(name=tag).values_list("id", flat=True).first()
+    return tickets.filter(tag_links__tag_id=tag_id) if tag_id else tickets.none()
 
 
 def _newest_ids_per_status(
