@@ -247,6 +247,31 @@ def do_save_tier(
     return tier
 
 
+@transaction.atomic
+def do_delete_tier(*, tier: Tier, replacement: Tier | None, acting_user: Agent | None) -> None:
+    """Remove a customer tier. Its customers and organisations move to ``replacement``; while
+    any are in it and no replacement is chosen, it is refused (a customer always has a tier)."""
+    if replacement is not None and replacement.pk == tier.pk:
+        raise InvalidInput(
+            "Choose another tier to move the customers to", errors={"replacement": ["same"]}
+        )
+    customer_ids = list(Customer.objects.filter(tier=tier).values_list("id", flat=True))
+    organisation_ids = list(Organisation.objects.filter(tier=tier).values_list("id", flat=True))
+    if (customer_ids or organisation_ids) and replacement is None:
+        raise Conflict(
+            f"{len(customer_ids)} customers and {len(organisation_ids)} organisations are in "
+            f"tier {tier.slug!r}; choose a tier to move them to",
+            errors={"replacement": ["required"]},
+        )
+    Customer.objects.filter(pk__in=customer_ids).update(tier=replacement, updated_at=timezone.now())
+    Organisation.objects.filter(pk__in=organisation_ids).update(tier=replacement)
+    for customer_id in customer_ids:
+        publish_on_commit("customer.updated", customer_id=customer_id, fields=["tier"])
+    for organisation_id in organisation_ids:
+        publish_on_commit("organisation.updated", organisation_id=organisation_id, fields=["tier"])
+    tier.delete()
+
+
 def do_create_organisation(
     *,
     name: str,

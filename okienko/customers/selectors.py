@@ -110,6 +110,14 @@ def tiers() -> QuerySet[Tier]:
     return Tier.objects.order_by("position", "name")
 
 
+def tier_usage(tier: Tier) -> dict[str, int]:
+    """Who is in a tier: customers and organisations."""
+    return {
+        "customers": Customer.objects.filter(tier=tier).count(),
+        "organisations": Organisation.objects.filter(tier=tier).count(),
+    }
+
+
 def access_tier(user: Agent, tier_id: int) -> Tier:
     try:
         return Tier.objects.get(pk=tier_id)

@@ -7,6 +7,7 @@ publishes a domain event after commit.
 
 import datetime
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -47,6 +48,7 @@ from okienko.tickets.models import (
     Tag,
     Ticket,
     TicketEvent,
+    TicketTag,
 )
 from okienko.tickets.selectors import (
     ASSIGNEE_ME,
@@ -1014,21 +1016,40 @@ def _hand_tickets_over(
     """Give the tickets another requester, recorded in each ticket's history."""
     at = timezone.now()
     Ticket.objects.filter(pk__in=ticket_ids).update(requester=new, updated_at=at)
+    _record_changes(
+        "requester",
+        [(ticket_id, _label(old), _label(new)) for ticket_id in ticket_ids],
+        kind=kind,
+        acting_user=acting_user,
+        at=at,
+    )
+
+
+def _record_changes(
+    field: str,
+    changes: list[tuple[int, Any, Any]],
+    *,
+    acting_user: Agent | None,
+    at: datetime.datetime,
+    kind: str = EventKind.FIELD_CHANGED,
+) -> None:
+    """The history of a change made to many tickets at once, by (ticket id, old, new): one
+    insert, and the change published for each ticket after commit."""
     TicketEvent.objects.bulk_create(
         TicketEvent(
             ticket_id=ticket_id,
             kind=kind,
-            field="requester",
-            old_value=_label(old),
-            new_value=_label(new),
+            field=field,
+            old_value=old,
+            new_value=new,
             actor_kind=_actor_kind(acting_user),
             actor_agent=acting_user,
             created_at=at,
         )
-        for ticket_id in ticket_ids
+        for ticket_id, old, new in changes
     )
-    for ticket_id in ticket_ids:
-        publish_on_commit("ticket.updated", ticket_id=ticket_id, field="requester")
+    for ticket_id, _old, _new in changes:
+        publish_on_commit("ticket.updated", ticket_id=ticket_id, field=field)
 
 
 def do_set_external_id(*, message: Message, external_id: str) -> bool:
@@ -1299,6 +1320,124 @@ def do_delete_unused_tag(*, tag: Tag, acting_user: Agent | None) -> None:
     if tag.ticket_links.exists():
         raise Conflict(f"Tag {tag.name!r} is on tickets; remove it from them first")
     tag.delete()
+
+
+def _clean_tag_name(name: str) -> str:
+    cleaned = name.strip().lower()
+    if not cleaned:
+        raise InvalidInput("A tag needs a name", errors={"name": ["empty"]})
+    if len(cleaned) > MAX_TAG_LENGTH:
+        raise InvalidInput(
+            f"A tag is at most {MAX_TAG_LENGTH} characters", errors={"name": ["too long"]}
+        )
+    return cleaned
+
+
+def _record_tag_replaced(
+    tag: Tag, new_name: str, *, acting_user: Agent | None, at: datetime.datetime
+) -> None:
+    """Before ``tag`` gives way to ``new_name`` on its tickets: record on each of them the tags
+    it had and will have, and publish the change after commit."""
+    carrying = TicketTag.objects.filter(tag=tag).values("ticket_id")
+    names: dict[int, set[str]] = defaultdict(set)
+    for ticket_id, name in TicketTag.objects.filter(ticket_id__in=carrying).values_list(
+        "ticket_id", "tag__name"
+    ):
+        names[ticket_id].add(name)
+    Ticket.objects.filter(pk__in=carrying).update(updated_at=at)
+    _record_changes(
+        "tags",
+        [
+            (ticket_id, sorted(before), sorted((before - {tag.name}) | {new_name}))
+            for ticket_id, before in names.items()
+        ],
+        acting_user=acting_user,
+        at=at,
+    )
+
+
+def _retarget_saved_views(key: str, old: Any, new: Any) -> None:
+    """Saved views that filter by ``key`` = ``old`` now filter by ``new`` (None: not by it)."""
+    for view in SavedView.objects.filter(**{f"filters__{key}": old}):
+        view.filters = {k: v for k, v in view.filters.items() if k != key}
+        if new is not None:
+            view.filters[key] = new
+        view.save(update_fields=["filters"])
+
+
+@transaction.atomic
+def do_rename_tag(*, tag: Tag, name: str, acting_user: Agent | None) -> Tag:
+    """Give a tag another name: the tickets that carry it keep it (each records the change in
+    its history) and saved views filtering by it follow. A name another tag has is refused:
+    merge into that tag instead."""
+    new_name = _clean_tag_name(name)
+    if new_name == tag.name:
+        return tag
+    if Tag.objects.filter(name=new_name).exists():
+        raise Conflict(
+            f"There is a tag {new_name!r} already; merge into it instead",
+            errors={"name": ["taken"]},
+        )
+    _record_tag_replaced(tag, new_name, acting_user=acting_user, at=timezone.now())
+    _retarget_saved_views("tag", tag.name, new_name)
+    tag.name = new_name
+    tag.save(update_fields=["name"])
+    return tag
+
+
+@transaction.atomic
+def do_merge_tags(*, source: Tag, target: Tag, acting_user: Agent | None) -> Tag:
+    """Put ``target`` on every ticket that carries ``source`` and remove ``source``: each ticket
+    records the change in its history; saved views filtering by ``source`` follow."""
+    if source.pk == target.pk:
+        raise InvalidInput("A tag cannot be merged into itself", errors={"target": ["same"]})
+    _record_tag_replaced(source, target.name, acting_user=acting_user, at=timezone.now())
+    TicketTag.objects.bulk_create(
+        [
+            TicketTag(ticket_id=ticket_id, tag=target)
+            for ticket_id in TicketTag.objects.filter(tag=source).values_list(
+                "ticket_id", flat=True
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    _retarget_saved_views("tag", source.name, target.name)
+    source.delete()
+    return target
+
+
+@transaction.atomic
+def do_delete_category(
+    *, category: Category, replacement: Category | None, acting_user: Agent | None
+) -> None:
+    """Remove a category. Its tickets move to ``replacement``, each recording the change; with
+    tickets and no replacement it is refused, as it is while it has subcategories. Saved views
+    filtering by it follow the replacement or stop filtering by category."""
+    if replacement is not None and replacement.pk == category.pk:
+        raise InvalidInput(
+            "Choose another category to move the tickets to", errors={"replacement": ["same"]}
+        )
+    if category.children.exists():
+        raise Conflict(
+            f"Category {category.name!r} has subcategories; move or remove them first",
+            errors={"category": ["has subcategories"]},
+        )
+    at = timezone.now()
+    moved = list(Ticket.objects.filter(category=category).values_list("id", flat=True))
+    if moved and replacement is None:
+        raise Conflict(
+            f"{len(moved)} tickets are in {category.name!r}; choose a category to move them to",
+            errors={"replacement": ["required"]},
+        )
+    Ticket.objects.filter(category=category).update(category=replacement, updated_at=at)
+    _record_changes(
+        "category",
+        [(ticket_id, _label(category), _label(replacement)) for ticket_id in moved],
+        acting_user=acting_user,
+        at=at,
+    )
+    _retarget_saved_views("category_id", category.pk, replacement.pk if replacement else None)
+    category.delete()
 
 
 def do_save_custom_field(

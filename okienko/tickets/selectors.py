@@ -440,6 +440,14 @@ def categories() -> QuerySet[Category]:
     return Category.objects.select_related("parent")
 
 
+def category_usage(category: Category) -> dict[str, int]:
+    """What sits in a category: tickets and subcategories."""
+    return {
+        "tickets": Ticket.objects.filter(category=category).count(),
+        "subcategories": category.children.count(),
+    }
+
+
 def tags() -> QuerySet[Tag]:
     return Tag.objects.all()
 

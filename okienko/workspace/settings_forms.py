@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,7 +19,7 @@ from okienko.accounts.models import Agent, Team
 from okienko.accounts.selectors import teams
 from okienko.customers.models import Tier
 from okienko.tickets.choices import CustomFieldType
-from okienko.tickets.models import Category, CustomField
+from okienko.tickets.models import Category, CustomField, Tag
 from okienko.tickets.selectors import categories
 from okienko.workspace.forms import narrow
 
@@ -124,6 +125,29 @@ class NameForm(forms.Form):
     """Just a name: a new team, or another name for one."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
+
+
+class ReplacementForm(forms.Form):
+    """What takes the place of an item that goes: another of the same kind (a tag to merge
+    into, a tier or category for what is in the one removed)."""
+
+    replacement = forms.ModelChoiceField(
+        label=_("Move to"), queryset=Tag.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        replacements: QuerySet[Any],
+        required: bool = False,
+        label: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replacement"]
+        narrow(field, replacements)
+        field.required = required
+        field.label = label or field.label
 
 
 class TierForm(forms.Form):

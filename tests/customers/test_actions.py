@@ -11,13 +11,15 @@ from okienko.customers.actions import (
     do_create_customer,
     do_create_organisation,
     do_delete_customer,
+    do_delete_tier,
     do_get_or_create_customer_by_identity,
     do_merge_customers,
+    do_save_tier,
     do_undo_customer_merge,
     do_update_organisation,
 )
 from okienko.customers.choices import IdentityKind
-from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation
+from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_customer_message
 from okienko.tickets.choices import AuthorKind, EventKind
@@ -468,3 +470,22 @@ def test_a_merge_is_not_undone_while_its_target_is_merged_further():
     first.refresh_from_db()
     assert first.merged_into == second
     assert CustomerMerge.objects.filter(undone_at__isnull=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_tier_in_use_goes_only_with_a_replacement_which_its_members_join():
+    gold = do_save_tier(tier=None, name="Złoty", slug="zloty", position=5, acting_user=None)
+    silver = do_save_tier(tier=None, name="Srebrny", slug="srebrny", position=4, acting_user=None)
+    customer = make_customer(tier=gold)
+    organisation = do_create_organisation(name="Sklep Sp. z o.o.", tier=gold, acting_user=None)
+
+    with pytest.raises(Conflict) as refused:
+        do_delete_tier(tier=gold, replacement=None, acting_user=None)
+    assert refused.value.errors == {"replacement": ["required"]}
+
+    do_delete_tier(tier=gold, replacement=silver, acting_user=None)
+
+    customer.refresh_from_db()
+    organisation.refresh_from_db()
+    assert (customer.tier, organisation.tier) == (silver, silver)
+    assert not Tier.objects.filter(slug="zloty").exists()

@@ -9,7 +9,7 @@ from django.core import mail
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
-from okienko.testing.factories import make_agent, make_team
+from okienko.testing.factories import make_agent, make_category, make_team, make_ticket
 from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -95,3 +95,42 @@ def test_an_admin_defines_a_custom_field(live_server, page, browser):
     phone_page.get_by_role("heading", name="Pola dodatkowe").wait_for()
     phone_page.screenshot(path=str(SCREENSHOTS / "workspace-settings-phone.png"))
     phone.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_admin_renames_and_merges_tags_and_removes_a_category_in_use(live_server, page):
+    admin = make_agent(role=Role.ADMIN, name="Ada Admin", password=PASSWORD)
+    delivery = make_category(name="Dostawa")
+    make_category(name="Wysyłka")
+    ticket = make_ticket(subject="Paczka nie dotarła", tags=["zwrot", "zwroty"], category=delivery)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/settings/tags/")
+    page.get_by_role("link", name="zwroty").click()
+    page.get_by_label("Scal z").select_option(label="zwrot")
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-tag.png"), full_page=True)
+    page.get_by_role("button", name="Scal", exact=True).click()
+    page.get_by_text("Scalono z tagiem zwrot").wait_for()
+    page.get_by_role("link", name="zwrot", exact=True).click()
+    page.get_by_label("Nazwa").fill("zwrot towaru")
+    page.get_by_role("button", name="Zmień nazwę").click()
+    page.get_by_text("Zmieniono nazwę tagu").wait_for()
+
+    page.goto(f"{live_server.url}/settings/categories/")
+    page.get_by_role("link", name="Dostawa").click()
+    page.get_by_role("button", name="Usuń").click()
+    page.get_by_text("Jest w użyciu: wybierz, dokąd przenieść").wait_for()
+    page.get_by_label("Przenieś do").select_option(label="Wysyłka")
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-category-removal.png"))
+    page.get_by_role("button", name="Usuń").click()
+    page.get_by_text("Usunięto.").wait_for()
+
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    history = page.locator("#ticket-history")
+    history.get_by_text("zwrot towaru").first.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-ticket-tag-history.png"), full_page=True)
+    ticket.refresh_from_db()
+    assert list(ticket.tags.values_list("name", flat=True)) == ["zwrot towaru"]
+    assert ticket.category.name == "Wysyłka"

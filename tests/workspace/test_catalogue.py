@@ -5,7 +5,13 @@ from django.test import Client
 
 from okienko.accounts.choices import Role
 from okienko.customers.models import Tier
-from okienko.testing.factories import make_agent, make_category, make_custom_field, make_ticket
+from okienko.testing.factories import (
+    make_agent,
+    make_category,
+    make_custom_field,
+    make_customer,
+    make_ticket,
+)
 from okienko.tickets.models import Category, CustomField, Tag
 
 
@@ -136,3 +142,83 @@ def test_catalogue_pages_do_not_grow_with_items(admin_client, django_assert_max_
         # session and admin, presence, items, the form's choices, unread notifications
         with django_assert_max_num_queries(6):
             assert admin_client.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_admin_renames_a_tag_and_merges_another_into_it(admin_client):
+    ticket = make_ticket(tags=["zwrot", "zwroty"])
+    zwrot, zwroty = Tag.objects.get(name="zwrot"), Tag.objects.get(name="zwroty")
+
+    page = admin_client.get(f"/settings/tags/{zwrot.pk}/")
+    clash = admin_client.post(
+        f"/settings/tags/{zwrot.pk}/", {"operation": "rename", "name": "zwroty"}
+    )
+    renamed = admin_client.post(
+        f"/settings/tags/{zwrot.pk}/", {"operation": "rename", "name": "Zwrot towaru"}
+    )
+    merged = admin_client.post(
+        f"/settings/tags/{zwroty.pk}/", {"operation": "merge", "replacement": zwrot.pk}
+    )
+
+    assert page.status_code == 200
+    assert clash.status_code == 422
+    assert "Inny tag ma już tę nazwę: zamiast tego scal z nim." in clash.content.decode()
+    assert (renamed.status_code, merged.status_code) == (302, 302)
+    assert list(ticket.tags.values_list("name", flat=True)) == ["zwrot towaru"]
+
+
+@pytest.mark.django_db
+def test_only_admins_rename_merge_and_remove(agent_client):
+    make_ticket(tags=["zwrot"], category=make_category(name="Dostawa"))
+    tag, category = Tag.objects.get(), Category.objects.get()
+
+    renamed = agent_client.post(f"/settings/tags/{tag.pk}/", {"operation": "rename", "name": "x"})
+    removed = agent_client.post(f"/settings/categories/{category.pk}/delete/")
+
+    assert (renamed.status_code, removed.status_code) == (403, 403)
+    assert Tag.objects.get().name == "zwrot"
+    assert Category.objects.filter(pk=category.pk).exists()
+
+
+@pytest.mark.django_db
+def test_removing_a_category_in_use_asks_where_its_tickets_go(admin_client):
+    delivery = make_category(name="Dostawa")
+    shipping = make_category(name="Wysyłka")
+    ticket = make_ticket(category=delivery)
+
+    page = admin_client.get(f"/settings/categories/{delivery.pk}/").content.decode()
+    refused = admin_client.post(f"/settings/categories/{delivery.pk}/delete/", {})
+    removed = admin_client.post(
+        f"/settings/categories/{delivery.pk}/delete/", {"replacement": shipping.pk}
+    )
+
+    assert "Zgłoszenia: 1" in page
+    assert refused.status_code == 422
+    assert "Jest w użyciu: wybierz, dokąd przenieść to, co w nim jest." in refused.content.decode()
+    assert removed.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.category == shipping
+
+
+@pytest.mark.django_db
+def test_removing_a_tier_moves_its_customers(admin_client):
+    gold = Tier.objects.create(name="Złoty", slug="zloty", position=5)
+    silver = Tier.objects.create(name="Srebrny", slug="srebrny", position=4)
+    customer = make_customer(tier=gold)
+
+    removed = admin_client.post(f"/settings/tiers/{gold.pk}/delete/", {"replacement": silver.pk})
+
+    assert removed.status_code == 302
+    customer.refresh_from_db()
+    assert customer.tier == silver
+    assert not Tier.objects.filter(pk=gold.pk).exists()
+
+
+@pytest.mark.django_db
+def test_custom_fields_are_not_removed_here(admin_client):
+    field = make_custom_field(key="numer_zamowienia", field_type="text")
+
+    response = admin_client.post(f"/settings/fields/{field.pk}/delete/")
+
+    assert response.status_code == 404
+    assert CustomField.objects.filter(pk=field.pk).exists()
