@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from okienko.accounts.actions import do_create_agent, do_create_team
 from okienko.accounts.models import Agent, Team
+from okienko.ai.actions import do_set_inbox_bot
+from okienko.ai.tasks import refresh_article_embeddings
 from okienko.core.errors import Conflict, InvalidInput
 from okienko.core.events import history_only
 from okienko.customers.actions import (
@@ -197,7 +199,7 @@ def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime, seed: 
     write_sla(sorted(ticket.pk for ticket in loaded.tickets.values()), now=now)
     articles = write_help_center(admin=loaded.agents[ADMIN_EMAIL], seed=seed)
     say(f"  help center: {articles} articles")
-    do_create_chat_inbox(
+    widget = do_create_chat_inbox(
         name="Czat w sklepie",
         team=loaded.teams[shop.TEAM_ORDERS],
         greeting_pl="Dzień dobry! Pytania o zamówienie, dostawę albo zwrot? Piszcie śmiało.",
@@ -205,7 +207,13 @@ def _write(plan: DemoPlan, stdout: Output | None, now: datetime.datetime, seed: 
         public_key=CHAT_KEY,
         acting_user=loaded.agents[ADMIN_EMAIL],
     )
-    say(f"  web chat: the demo shop page {SHOP_URL}")
+    # The bot answers the shop's chat first, from the help center, and hands over to orders.
+    do_set_inbox_bot(
+        inbox=widget.inbox, is_enabled=True, hand_off_team=loaded.teams[shop.TEAM_ORDERS]
+    )
+    # Embedding the articles takes a few seconds: the worker does it, not the first chat.
+    refresh_article_embeddings()
+    say(f"  web chat: the demo shop page {SHOP_URL}, answered first by the bot")
 
 
 def _write_people(plan: DemoPlan) -> _Loaded:

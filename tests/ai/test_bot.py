@@ -17,8 +17,10 @@ from okienko.ai.actions import (
 )
 from okienko.ai.models import ArticleEmbedding, BotReply
 from okienko.ai.selectors import bot_metrics, feedback_requested
+from okienko.demo.load import CHAT_KEY, load_demo
 from okienko.inboxes.chat.actions import do_receive_visitor_message, do_start_conversation
 from okienko.inboxes.chat.adapter import VisitorMessage
+from okienko.inboxes.models import ChatWidget
 from okienko.kb import actions as kb_actions
 from okienko.testing.factories import make_agent, make_chat_widget, make_customer, make_ticket
 from okienko.testing.inbound import make_chat_ticket
@@ -272,3 +274,19 @@ def test_a_visitor_in_the_chat_widget_gets_the_bot_then_a_person(
     assert ticket.assignee.name == "Ola Czat"
     say("Halo?", "c-3")
     assert len(_bot_messages(ticket)) == 2
+
+
+def test_the_demo_shop_chat_is_answered_by_the_bot_in_polish(live, tasks_run_at_once):
+    load_demo(seed=3, customers=5, tickets=5)
+    widget = ChatWidget.objects.get(public_key=CHAT_KEY)
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+
+    question = live(
+        do_receive_visitor_message,
+        conversation=conversation,
+        message=VisitorMessage(conversation.pk, "c-1", "Paczka przyszła zgnieciona i mokra"),
+    )
+
+    [answer] = _bot_messages(question.ticket)
+    assert BotReply.objects.get(message=answer).article.slug == "uszkodzona-przesylka"
+    assert "Paczka przyszła uszkodzona" in answer.text

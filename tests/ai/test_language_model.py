@@ -91,7 +91,7 @@ def test_when_the_model_fails_the_bot_quotes_the_article_and_the_failure_is_reco
     reply = BotReply.objects.get(ticket=ticket)
     assert reply.is_generated is False
     assert reply.article == help_center["returns"]
-    assert "Odpowiedź powinien zawierać ten artykuł" in reply.message.text
+    assert "Odpowiedź znajdziesz w tym artykule" in reply.message.text
     call = LanguageModelCall.objects.get()
     assert "503" in call.error
     assert call.answer == ""
