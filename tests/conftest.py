@@ -27,6 +27,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
 
 
+# Two teams of a shop and two agents of the first, for tests of who sees what.
+
+
+@pytest.fixture
+def orders(db):
+    from okienko.testing.factories import make_team
+
+    return make_team(name="Obsługa zamówień")
+
+
+@pytest.fixture
+def complaints(db):
+    from okienko.testing.factories import make_team
+
+    return make_team(name="Reklamacje")
+
+
+@pytest.fixture
+def ola(orders):
+    from okienko.testing.factories import make_agent
+
+    return make_agent(name="Ola Nowicka", teams=[orders])
+
+
+@pytest.fixture
+def jan(orders):
+    from okienko.testing.factories import make_agent
+
+    return make_agent(name="Jan Kowal", teams=[orders])
+
+
 @pytest.fixture
 def own_rate_limits(settings) -> None:
     """Rate limits count in the cache, which outlives a test's database: this test counts in a

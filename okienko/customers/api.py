@@ -5,13 +5,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from okienko.accounts.models import Agent
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
 from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor, next_cursor
-from okienko.core.errors import InvalidInput
+from okienko.core.errors import InvalidInput, PermissionDenied
 from okienko.customers import actions
 from okienko.customers.schemas import (
     CustomerCreateIn,
+    CustomerMergeOut,
     CustomerOut,
     CustomerPage,
     CustomerUpdateIn,
@@ -24,9 +26,12 @@ from okienko.customers.schemas import (
 )
 from okienko.customers.selectors import (
     access_customer,
+    access_customer_merge,
     access_identity,
     access_organisation,
+    can_merge_customers,
     list_customers,
+    merges_of,
     tier_by_slug,
     visible_organisations,
 )
@@ -176,13 +181,43 @@ def customer_tickets(
     summary="Merge this customer into another; returns the target",
 )
 def merge_customer(request: HttpRequest, customer_id: int, payload: MergeCustomerIn) -> Any:
-    agent = acting_agent(request)
+    agent = _merger(request)
     actions.do_merge_customers(
         source=access_customer(agent, customer_id),
         target=access_customer(agent, payload.target_id),
         acting_user=agent,
     )
     return access_customer(agent, payload.target_id)
+
+
+def _merger(request: HttpRequest) -> Agent:
+    agent = acting_agent(request)
+    if not can_merge_customers(agent):
+        raise PermissionDenied("Only supervisors and administrators merge customers")
+    return agent
+
+
+@router.get(
+    "/customers/{customer_id}/merges",
+    response=list[CustomerMergeOut],
+    summary="Merges in force into or out of this customer, newest first (to undo one)",
+)
+def customer_merges(request: HttpRequest, customer_id: int) -> Any:
+    agent = acting_agent(request)
+    return merges_of(agent, access_customer(agent, customer_id))
+
+
+@router.post(
+    "/customer-merges/{merge_id}/undo",
+    response=CustomerOut,
+    summary="Undo a customer merge; returns the customer that is on its own again",
+)
+def undo_customer_merge(request: HttpRequest, merge_id: int) -> Any:
+    agent = _merger(request)
+    source = actions.do_undo_customer_merge(
+        merge=access_customer_merge(agent, merge_id), acting_user=agent
+    )
+    return access_customer(agent, source.pk)
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="List organisations")

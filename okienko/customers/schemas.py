@@ -106,3 +106,14 @@ class OrganisationUpdateIn(Schema):
     domain: str | None = Field(None, max_length=200)
     is_shared_tickets: bool | None = None
     notes: str | None = Field(None, max_length=10_000)
+
+
+class CustomerMergeOut(Schema):
+    """A merge of ``source`` into ``target``; ``undone_at`` once undone."""
+
+    id: int
+    source_id: int
+    target_id: int
+    acting_user_id: int | None
+    created_at: datetime.datetime
+    undone_at: datetime.datetime | None

@@ -88,6 +88,12 @@ def organisation_members(user: Agent, organisation: Organisation) -> QuerySet[Cu
     return visible_customers(user).filter(organisation=organisation, merged_into__isnull=True)
 
 
+def can_merge_customers(user: Agent) -> bool:
+    """Merging moves tickets between customers, some perhaps out of an agent's sight: only
+    those who see every ticket (supervisors, admins) merge and undo."""
+    return user.sees_all_tickets
+
+
 def merges_of(user: Agent, customer: Customer) -> list[CustomerMerge]:
     """The merges in force that involve the customer (merged into it, or it into another),
     newest first: what its profile offers to undo."""

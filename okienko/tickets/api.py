@@ -7,7 +7,9 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 
+from okienko.accounts.models import Agent
 from okienko.accounts.selectors import access_agent, access_team
 from okienko.api.auth import acting_agent
 from okienko.api.idempotency import run_idempotent
@@ -27,10 +29,15 @@ from okienko.tickets import actions
 from okienko.tickets.choices import AuthorKind, Channel, Priority, Status, TicketOrder
 from okienko.tickets.schemas import (
     AttachmentIn,
+    BulkMergeIn,
+    BulkOutcomeOut,
+    BulkUpdateIn,
     EventOut,
     MergeIn,
     MessageCreateIn,
     MessageOut,
+    SavedViewIn,
+    SavedViewOut,
     TicketCreateIn,
     TicketOut,
     TicketPage,
@@ -42,9 +49,12 @@ from okienko.tickets.selectors import (
     access_attachment,
     access_category,
     access_message,
+    access_saved_view,
     access_ticket,
     list_tickets,
     list_tickets_by_deadline,
+    saved_view_filters,
+    saved_views,
     ticket_by_number,
     ticket_events,
     ticket_messages,
@@ -183,6 +193,40 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
     return run_idempotent(request, agent, create)
 
 
+# Registered before /tickets/{ticket_id}, which would otherwise take "bulk" for an id.
+
+
+@router.post(
+    "/tickets/bulk",
+    response=BulkOutcomeOut,
+    summary="The same change to many tickets, each as if changed on its own",
+)
+def bulk_update(request: HttpRequest, payload: BulkUpdateIn) -> Any:
+    agent = acting_agent(request)
+    sent = payload.model_dump(exclude_unset=True, exclude={"ticket_ids", "add_tags"})
+    if not sent and not payload.add_tags:
+        raise InvalidInput("Nothing to change", errors={"changes": ["empty"]})
+    return actions.do_bulk_update(
+        ticket_ids=payload.ticket_ids,
+        changes=_changes(agent, sent),
+        add_tags=payload.add_tags,
+        acting_user=agent,
+    )
+
+
+@router.post(
+    "/tickets/bulk/merge",
+    response=BulkOutcomeOut,
+    summary="Merge many tickets into one (the target, if listed, stays as it is)",
+)
+def bulk_merge(request: HttpRequest, payload: BulkMergeIn) -> Any:
+    return actions.do_bulk_merge(
+        ticket_ids=payload.ticket_ids,
+        target_id=payload.target_id,
+        acting_user=acting_agent(request),
+    )
+
+
 @router.get("/tickets/{ticket_id}", response=TicketOut, summary="Get a ticket")
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
     ticket = access_ticket(acting_agent(request), ticket_id)
@@ -194,7 +238,14 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
 def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> Any:
     agent = acting_agent(request)
     ticket = access_ticket(agent, ticket_id)
-    sent = payload.model_dump(exclude_unset=True)
+    changes = _changes(agent, payload.model_dump(exclude_unset=True))
+    actions.do_update_ticket(ticket=ticket, changes=changes, acting_user=agent)
+    return access_ticket(agent, ticket_id)
+
+
+def _changes(agent: Agent, sent: dict[str, Any]) -> dict[str, Any]:
+    """The fields sent, as ``do_update_ticket`` takes them: ids looked up through the caller's
+    access, ``null`` clearing assignee, team or category."""
     changes: dict[str, Any] = {
         key: value
         for key, value in sent.items()
@@ -210,8 +261,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
         changes["category"] = (
             access_category(agent, sent["category_id"]) if sent["category_id"] else None
         )
-    actions.do_update_ticket(ticket=ticket, changes=changes, acting_user=agent)
-    return access_ticket(agent, ticket_id)
+    return changes
 
 
 @router.get("/tickets/{ticket_id}/messages", response=list[MessageOut], summary="The thread")
@@ -288,3 +338,73 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     return safe_download(
         attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
+
+
+# Saved inbox views: an agent's own, and those an admin shares with everyone or a team.
+
+
+@router.get("/views", response=list[SavedViewOut], summary="The saved views of the caller's inbox")
+def list_views(request: HttpRequest) -> Any:
+    return saved_views(acting_agent(request)).order_by("name", "id")
+
+
+def _save_view(request: HttpRequest, view: Any, payload: SavedViewIn) -> Any:
+    agent = acting_agent(request)
+    team = access_team(agent, payload.team_id) if payload.team_id else None
+    return actions.do_save_view(
+        view=view,
+        name=payload.name,
+        filters=payload.filters.model_dump(exclude_none=True),
+        audience=payload.audience,
+        team=team,
+        acting_user=agent,
+    )
+
+
+@router.post("/views", response={201: SavedViewOut}, summary="Save a view")
+def create_view(request: HttpRequest, payload: SavedViewIn) -> HttpResponse:
+    agent = acting_agent(request)
+
+    def create() -> dict[str, Any]:
+        view = _save_view(request, None, payload)
+        return SavedViewOut.from_orm(view).model_dump(mode="json")
+
+    return run_idempotent(request, agent, create)
+
+
+@router.get("/views/{view_id}", response=SavedViewOut, summary="Get a saved view")
+def get_view(request: HttpRequest, view_id: int) -> Any:
+    return access_saved_view(acting_agent(request), view_id)
+
+
+@router.put(
+    "/views/{view_id}",
+    response=SavedViewOut,
+    summary="Change a saved view (its owner's own; a shared one by an admin)",
+)
+def replace_view(request: HttpRequest, view_id: int, payload: SavedViewIn) -> Any:
+    view = access_saved_view(acting_agent(request), view_id)
+    return _save_view(request, view, payload)
+
+
+@router.delete("/views/{view_id}", response={204: None}, summary="Remove a saved view")
+def delete_view(request: HttpRequest, view_id: int) -> Any:
+    agent = acting_agent(request)
+    actions.do_delete_saved_view(view=access_saved_view(agent, view_id), acting_user=agent)
+    return Reply(204, None)
+
+
+@router.get(
+    "/views/{view_id}/tickets",
+    response=TicketPage,
+    summary="The tickets a saved view shows, newest first",
+)
+def view_tickets(
+    request: HttpRequest, view_id: int, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> dict[str, Any]:
+    check_limit(limit)
+    agent = acting_agent(request)
+    filters = saved_view_filters(agent, access_saved_view(agent, view_id))
+    tickets = list_tickets(agent, filters, before_id=decode_cursor(cursor), limit=limit)
+    attach_sla(tickets)
+    return {"items": tickets, "next_cursor": next_cursor([t.pk for t in tickets], limit)}

@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from okienko.sla.schemas import TicketSlaOut
 from okienko.sla.selectors import sla_of
-from okienko.tickets.choices import Channel, Priority, Status
+from okienko.tickets.choices import Channel, Priority, Status, ViewAudience
 
 
 class NamedRef(Schema):
@@ -171,3 +171,69 @@ class EventOut(Schema):
 
 class MergeIn(Schema):
     target_id: int
+
+
+class SavedViewFiltersIn(Schema):
+    """What a saved view filters on; empty ones are left out. ``assignee``: an agent id, ``me``
+    (whoever opens the view) or ``none`` (unassigned)."""
+
+    statuses: list[Status] = []
+    priorities: list[Priority] = []
+    channels: list[Channel] = []
+    team_id: int | None = None
+    category_id: int | None = None
+    tier_id: int | None = None
+    assignee: str | None = None
+    tag: str | None = None
+    text: str | None = None
+
+
+class SavedViewIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    audience: ViewAudience = Field(
+        ViewAudience.PERSONAL,
+        description="personal: only you; everyone or team (team_id): shared, by an admin",
+    )
+    team_id: int | None = None
+    filters: SavedViewFiltersIn = SavedViewFiltersIn()
+
+
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    audience: ViewAudience
+    team: NamedRef | None
+    filters: dict[str, Any]
+
+    @staticmethod
+    def resolve_audience(view: Any) -> str:
+        if view.owner_id is not None:
+            return ViewAudience.PERSONAL
+        return ViewAudience.TEAM if view.team_id is not None else ViewAudience.EVERYONE
+
+
+class BulkUpdateIn(Schema):
+    """The same change to each ticket, as ``PATCH /tickets/{id}`` makes it (only the fields
+    sent; ``null`` clears assignee, team or category), and tags added to those it has."""
+
+    ticket_ids: list[int] = Field(..., min_length=1, max_length=200)
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    category_id: int | None = None
+    add_tags: list[str] = Field([], max_length=50)
+
+
+class BulkMergeIn(Schema):
+    ticket_ids: list[int] = Field(..., min_length=1, max_length=200)
+    target_id: int
+
+
+class BulkOutcomeOut(Schema):
+    """What happened to each ticket: changed, already as asked, or refused with the reason
+    (a ticket out of the caller's reach is refused as not found)."""
+
+    changed: list[int]
+    unchanged: list[int]
+    refused: dict[int, str]

@@ -23,6 +23,7 @@ from okienko.customers.selectors import (
     access_customer_merge,
     access_identity,
     access_organisation,
+    can_merge_customers,
     customer_with_identity,
     list_customers,
     list_organisations,
@@ -44,10 +45,8 @@ CUSTOMER_TICKETS_SHOWN = 50
 
 
 def _merger(request: HttpRequest) -> Agent:
-    """Merging moves tickets between customers, some perhaps out of an agent's sight: only
-    those who see every ticket (supervisors, admins) merge and undo."""
     agent = _agent(request)
-    if not agent.sees_all_tickets:
+    if not can_merge_customers(agent):
         raise PermissionDenied(_("Only supervisors and administrators merge customers."))
     return agent
 
@@ -95,7 +94,7 @@ def _profile_context(
         "timeline_next": shown[-1].pk if len(timeline) > TIMELINE_PAGE else None,
         "is_first_page": before_id is None,
         "merges": merges_of(agent, customer),
-        "can_merge": agent.sees_all_tickets,
+        "can_merge": can_merge_customers(agent),
         "customer_form": forms.get("customer_form")
         or CustomerForm(customer=customer, organisations=visible_organisations(agent)),
         "identity_form": forms.get("identity_form") or IdentityForm(),

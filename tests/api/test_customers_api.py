@@ -149,6 +149,57 @@ def test_merge_customers_endpoint(admin_api):
 
 
 @pytest.mark.django_db
+def test_a_customer_merge_is_listed_and_undone(admin_api, admin):
+    source = make_customer(email="stary@example.pl")
+    target = make_customer(email="nowy@example.pl")
+    ticket = make_ticket(requester=source)
+    admin_api.post(f"/customers/{source.pk}/merge", {"target_id": target.pk})
+
+    merges = admin_api.get(f"/customers/{target.pk}/merges").json()
+    (merge,) = merges
+    undone = admin_api.post(f"/customer-merges/{merge['id']}/undo")
+    again = admin_api.post(f"/customer-merges/{merge['id']}/undo")
+
+    assert (merge["source_id"], merge["target_id"], merge["acting_user_id"]) == (
+        source.pk,
+        target.pk,
+        admin.pk,
+    )
+    assert merge["undone_at"] is None
+    assert undone.status_code == 200
+    assert (undone.json()["id"], undone.json()["merged_into"]) == (source.pk, None)
+    assert [i["address"] for i in undone.json()["identities"]] == ["stary@example.pl"]
+    assert admin_api.get(f"/tickets/{ticket.pk}").json()["requester"]["id"] == source.pk
+    assert_problem(again, 409)
+    assert admin_api.get(f"/customers/{target.pk}/merges").json() == []
+
+
+@pytest.mark.django_db
+def test_only_supervisors_and_admins_merge_and_undo_over_the_api(admin_api):
+    agent_api = ApiClient(make_token(make_agent(role=Role.AGENT)))
+    source = make_customer(email="stary@example.pl")
+    target = make_customer(email="nowy@example.pl")
+
+    refused_merge = agent_api.post(f"/customers/{source.pk}/merge", {"target_id": target.pk})
+    assert_problem(refused_merge, 403)
+    assert CustomerMerge.objects.count() == 0
+
+    admin_api.post(f"/customers/{source.pk}/merge", {"target_id": target.pk})
+    merge = CustomerMerge.objects.get()
+    refused_undo = agent_api.post(f"/customer-merges/{merge.pk}/undo")
+
+    assert_problem(refused_undo, 403)
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+
+
+@pytest.mark.django_db
+def test_undoing_an_unknown_merge_is_not_found(admin_api):
+    assert_problem(admin_api.post("/customer-merges/999999/undo"), 404)
+    assert_problem(admin_api.get("/customers/999999/merges"), 404)
+
+
+@pytest.mark.django_db
 def test_organisations_crud(admin_api):
     created = admin_api.post(
         "/organisations",

@@ -15,7 +15,7 @@ from okienko.asgi import application
 from okienko.core import realtime
 from okienko.core.events import DomainEvent
 from okienko.notifications.models import Notification
-from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
+from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_customer_message, do_assign, do_change_priority
 from okienko.workspace.live import announce_ticket_changes
 
@@ -40,26 +40,6 @@ def session_headers(agent, origin: str = "http://localhost") -> list[tuple[bytes
 
 def connect(headers):
     return WebsocketCommunicator(application, "/ws/workspace/", headers=headers)
-
-
-@pytest.fixture
-def orders():
-    return make_team(name="Obsługa zamówień")
-
-
-@pytest.fixture
-def complaints():
-    return make_team(name="Reklamacje")
-
-
-@pytest.fixture
-def ola(orders):
-    return make_agent(name="Ola Nowicka", teams=[orders])
-
-
-@pytest.fixture
-def jan(orders):
-    return make_agent(name="Jan Kowal", teams=[orders])
 
 
 def test_only_a_signed_in_agent_from_our_own_pages_may_connect(ola):
