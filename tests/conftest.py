@@ -173,3 +173,17 @@ def page(browser) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def returns_article():
+    """One published help-center article (how to return goods) for the chat bot to offer."""
+    from okienko.testing.factories import make_article, make_kb_category
+
+    return make_article(
+        title="Jak zwrócić towar",
+        slug="jak-zwrocic-towar",
+        body="Towar kupiony przez internet możesz zwrócić bez podania przyczyny w ciągu 14 "
+        "dni od odbioru. Zgłoś zwrot na koncie: Moje zamówienia → Zwróć produkty.",
+        category=make_kb_category(name="Zwroty", slug="zwroty"),
+    )

@@ -340,3 +340,8 @@ def bot_metrics(*, days: int = METRICS_DAYS, now: datetime.datetime | None = Non
         helpful=answers.filter(is_helpful=True).count(),
         not_helpful=answers.filter(is_helpful=False).count(),
     )
+
+
+def bot_enabled_on_inbox(inbox_id: int) -> bool:
+    """Whether the bot answers first in this inbox (the chat widget offers "talk to a human")."""
+    return InboxBot.objects.filter(inbox_id=inbox_id, is_enabled=True).exists()

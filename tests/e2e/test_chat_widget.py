@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from okienko.ai.actions import do_set_inbox_bot
 from okienko.routing.actions import do_set_presence
 from okienko.routing.choices import Presence
 from okienko.testing.factories import (
@@ -17,6 +18,7 @@ from okienko.testing.factories import (
     make_round_the_clock_policy,
     make_team,
 )
+from okienko.tickets.choices import EventKind
 from okienko.tickets.models import Message, Ticket
 from tests.e2e.conftest import sign_in
 
@@ -185,8 +187,10 @@ def test_a_visitor_and_an_agent_talk_live_and_a_reconnect_loses_nothing(
     cue.get_by_role("link").click()
     agent_page.get_by_role("heading", name="Czat na żywo").wait_for()
 
-    # The agent sees the visitor typing, accepts and answers.
-    chat.get_by_role("textbox", name="Twoja wiadomość").press_sequentially("A czarne")
+    # The agent sees the visitor typing, accepts and answers. (Typing is repeated every 3 s
+    # while it goes on; slow keys make sure one comes after the page has joined the ticket.)
+    agent_page.wait_for_function("() => document.body.dataset.live === 'connected'")
+    chat.get_by_role("textbox", name="Twoja wiadomość").press_sequentially("A czarne", delay=500)
     agent_page.get_by_text("Klient pisze…").wait_for()
     agent_page.get_by_role("button", name="Przyjmij czat").click()
     agent_page.get_by_text("Prowadzi: Ola Nowicka").wait_for()
@@ -196,6 +200,11 @@ def test_a_visitor_and_an_agent_talk_live_and_a_reconnect_loses_nothing(
     agent_page.locator("#composer button[name=status_after][value='']").click()
     chat.get_by_text("Dzień dobry, tak, rozmiar 44 jest dostępny.").wait_for()
     assert chat.locator(".m.agent .who").first.inner_text() == "Ola"
+    # The agent's page has taken the answer in (a fresh composer) before the next one.
+    agent_page.locator("#thread").get_by_text("Dzień dobry, tak, rozmiar 44").wait_for()
+    agent_page.wait_for_function(
+        "() => document.querySelector('#composer textarea[name=text]').value === ''"
+    )
 
     # The visitor's connection drops; meanwhile the agent writes again and the visitor too.
     sockets.drop()
@@ -219,4 +228,46 @@ def test_a_visitor_and_an_agent_talk_live_and_a_reconnect_loses_nothing(
 
     agent_page.get_by_role("button", name="Zakończ czat").click()
     chat.get_by_text("Rozmowa zakończona. Dziękujemy!").wait_for()
+    desk.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("returns_article")
+def test_the_bot_answers_from_the_help_center_and_a_person_takes_over_on_request(
+    asgi_server, shop, page, browser, tasks_run_at_once
+):
+    team = make_team(name="Czat sklepu")
+    agent = make_agent(name="Ola Nowicka", teams=[team], password=PASSWORD)
+    do_set_presence(agent=agent, presence=Presence.ONLINE)
+    widget = make_chat_widget(name="Sklep Górski", team=team)
+    do_set_inbox_bot(inbox=widget.inbox, is_enabled=True, hand_off_team=team)
+    desk = browser.new_context(locale="pl-PL", timezone_id="Europe/Warsaw")
+    agent_page = desk.new_page()
+    sign_in(agent_page, asgi_server.url, agent.email, PASSWORD)
+    agent_page.wait_for_function("() => document.body.dataset.live === 'connected'")
+
+    shop.open(page, asgi_server.url, widget.public_key)
+    chat = page.locator("#okienko-chat")
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("Jak mogę zwrócić towar?")
+    chat.get_by_role("button", name="Wyślij").click()
+
+    # The bot says it is a bot, links the article and asks whether it helped.
+    answer = chat.locator(".m.bot").first
+    answer.get_by_role("link", name=re.compile("jak-zwrocic-towar")).wait_for(timeout=60000)
+    assert "bot, nie człowiek" in answer.inner_text()
+    answer.get_by_role("button", name="Tak").wait_for()
+    page.screenshot(path=SCREENSHOTS / "chat-widget-bot.png")
+
+    # The visitor asks for a person; the agents hear of it; one accepts and answers.
+    chat.get_by_role("button", name="Porozmawiaj z człowiekiem").click()
+    chat.locator(".m.bot", has_text="osob").nth(0).wait_for()
+    agent_page.goto(f"{asgi_server.url}/tickets/{Ticket.objects.get().pk}/")
+    agent_page.get_by_role("button", name="Przyjmij czat").click()
+    chat.get_by_text("Ola z naszego zespołu jest teraz z Tobą na czacie.").wait_for()
+    agent_page.locator("#composer textarea[name=text]").fill("Dzień dobry, pomogę ze zwrotem.")
+    agent_page.locator("#composer button[name=status_after][value='']").click()
+    chat.get_by_text("Dzień dobry, pomogę ze zwrotem.").wait_for()
+    assert Ticket.objects.get().events.filter(kind=EventKind.HANDED_OFF).count() == 1
     desk.close()

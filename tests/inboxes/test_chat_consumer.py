@@ -12,17 +12,20 @@ from channels.testing.websocket import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
 
+from okienko.ai.actions import do_set_inbox_bot
 from okienko.asgi import application
 from okienko.inboxes.chat.actions import do_accept_chat, do_end_chat
 from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.inboxes.models import ChatConversation, InboundItem
-from okienko.testing.factories import make_agent
+from okienko.testing.factories import make_agent, make_chat_widget
 from okienko.tickets.actions import do_add_note, do_reply
+from okienko.tickets.choices import EventKind
 from okienko.tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TIMEOUT = 3
+BOT_TIMEOUT = 30
 SHOP = "https://sklep.example"
 
 
@@ -79,9 +82,9 @@ async def drain(socket) -> None:
         await socket.receive_json_from(timeout=TIMEOUT)
 
 
-async def receive_until(socket, kind: str) -> dict:
+async def receive_until(socket, kind: str, timeout: float = TIMEOUT) -> dict:
     while True:
-        message = await socket.receive_json_from(timeout=TIMEOUT)
+        message = await socket.receive_json_from(timeout=timeout)
         if message["type"] == kind:
             return message
 
@@ -339,3 +342,60 @@ def test_agents_of_the_team_get_a_cue_when_a_new_chat_waits(widget, ola):
             "url": f"/tickets/{ticket.pk}/",
         }
     ]
+
+
+@pytest.fixture
+def bot_widget(team, ola, returns_article):
+    """A chat whose bot answers first from a one-article help center."""
+    widget = make_chat_widget(name="Czat z botem", team=team)
+    do_set_inbox_bot(inbox=widget.inbox, is_enabled=True, hand_off_team=team)
+    return widget
+
+
+def test_talk_to_a_human_before_writing_hands_the_chat_over(bot_widget, tasks_run_at_once):
+    async def scenario():
+        socket, welcome = await hello(bot_widget)
+        await socket.send_json_to(
+            {"type": "human", "cid": "c-1", "text": "Chcę porozmawiać z człowiekiem."}
+        )
+        ack = await receive_until(socket, "ack")
+        handed = await receive_until(socket, "handed_off")
+        bot_says = await receive_until(socket, "message", BOT_TIMEOUT)
+        while bot_says["message"]["author"] != "bot":
+            bot_says = await receive_until(socket, "message", BOT_TIMEOUT)
+        await socket.disconnect()
+        return welcome, ack, handed, bot_says
+
+    welcome, ack, handed, bot_says = run(scenario)
+    ticket = Ticket.objects.get()
+    assert welcome["config"]["human"] is True
+    assert ack["message"]["text"] == "Chcę porozmawiać z człowiekiem."
+    assert handed == {"type": "handed_off"}
+    assert "osob" in bot_says["message"]["text"]
+    assert ticket.events.filter(kind=EventKind.HANDED_OFF).count() == 1
+
+
+def test_did_this_help_no_from_the_widget_hands_the_chat_over(bot_widget, tasks_run_at_once):
+    async def scenario():
+        socket, _welcome = await hello(bot_widget)
+        await socket.send_json_to(
+            {"type": "message", "cid": "c-1", "text": "Jak mogę zwrócić towar kupiony w sklepie?"}
+        )
+        # The bot's first answer in a process loads its sentence-embedding model.
+        answer = await receive_until(socket, "message", BOT_TIMEOUT)
+        while not answer["message"]["feedback"]:
+            answer = await receive_until(socket, "message", BOT_TIMEOUT)
+        await socket.send_json_to(
+            {"type": "feedback", "message": answer["message"]["id"], "helpful": False}
+        )
+        handed = await receive_until(socket, "message")
+        while "osob" not in handed["message"]["text"]:
+            handed = await receive_until(socket, "message")
+        await socket.disconnect()
+        return answer
+
+    answer = run(scenario)
+    assert answer["message"]["author"] == "bot"
+    assert "jak-zwrocic-towar" in answer["message"]["text"]
+    ticket = Ticket.objects.get()
+    assert ticket.events.filter(kind=EventKind.HANDED_OFF).count() == 1

@@ -25,6 +25,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from okienko.ai.actions import hand_off_to_human, record_bot_feedback
+from okienko.ai.choices import HandOffReason
+from okienko.ai.selectors import bot_answers_on, bot_enabled_on_inbox
 from okienko.core import realtime
 from okienko.core.errors import DomainError, NotFound
 from okienko.inboxes.chat.actions import (
@@ -37,7 +40,12 @@ from okienko.inboxes.chat.actions import (
     do_start_conversation,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage
-from okienko.inboxes.chat.presenters import conversation_payload, message_payload, widget_texts
+from okienko.inboxes.chat.presenters import (
+    conversation_payload,
+    message_payload,
+    messages_payload,
+    widget_texts,
+)
 from okienko.inboxes.chat.selectors import (
     availability,
     origin_allowed,
@@ -70,11 +78,17 @@ def _welcome(
     widget: ChatWidget, conversation: ChatConversation | None, after: int, language: str
 ) -> dict[str, Any]:
     messages = visitor_messages(conversation, after_id=after) if conversation else []
+    ticket = conversation.ticket if conversation else None
+    # "Talk to a human" while a bot answers: before the first message, and until a hand-off
+    # or an agent taking the chat.
+    offers_human = bot_enabled_on_inbox(widget.inbox_id) and (
+        ticket is None or bot_answers_on(ticket)
+    )
     return {
         "type": "welcome",
-        "config": widget_texts(widget, availability(widget), language),
+        "config": widget_texts(widget, availability(widget), language, offers_human=offers_human),
         "conversation": conversation_payload(conversation),
-        "messages": [message_payload(m, conversation.pk) for m in messages if conversation],
+        "messages": messages_payload(messages, conversation.pk) if conversation else [],
     }
 
 
@@ -140,6 +154,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self._message(content)
         elif kind == "details":
             await self._details(content)
+        elif kind == "human":
+            await self._human(content)
+        elif kind == "feedback" and self.conversation is not None:
+            await self._feedback(content)
         elif kind == "typing" and self.conversation is not None:
             await self._tell_agents_typing(active=bool(content.get("active")))
         elif kind == "read" and self.conversation is not None:
@@ -226,6 +244,36 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             {"type": "saved", "conversation": conversation_payload(self.conversation)}
         )
 
+    async def _human(self, content: dict[str, Any]) -> None:
+        """The visitor asks for a person: the bot hands the chat over (after recording their
+        request as their first message, when they had not written yet)."""
+        client_id = str(content.get("cid", ""))
+        text = content.get("text")
+        try:
+            conversation = await self._conversation()
+            received = await database_sync_to_async(_talk_to_human)(
+                conversation, client_id, text if isinstance(text, str) else ""
+            )
+        except DomainError as error:
+            await self._refuse(error, client_id=client_id)
+            return
+        if received is not None:
+            await self.send_json(
+                {"type": "ack", "cid": client_id, "id": received["id"], "message": received}
+            )
+        await self.send_json({"type": "handed_off"})
+
+    async def _feedback(self, content: dict[str, Any]) -> None:
+        message_id = content.get("message")
+        if not isinstance(message_id, int) or self.conversation is None:
+            return
+        try:
+            await database_sync_to_async(_record_feedback)(
+                self.conversation, message_id, helpful=bool(content.get("helpful"))
+            )
+        except DomainError as error:
+            await self._refuse(error)
+
     async def _refuse(self, error: DomainError, *, client_id: str = "") -> None:
         with translation.override(self.language):
             if isinstance(error, TooManyMessages):
@@ -267,3 +315,22 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[str, Any]:
     received = do_receive_visitor_message(conversation=conversation, message=message)
     return message_payload(received, conversation.pk)
+
+
+def _talk_to_human(
+    conversation: ChatConversation, client_id: str, text: str
+) -> dict[str, Any] | None:
+    received = None
+    if conversation.ticket is None:
+        received = _receive(conversation, VisitorMessage(conversation.pk, client_id, text))
+    assert conversation.ticket is not None  # noqa: S101 - the first message made it
+    hand_off_to_human(conversation.ticket, reason=HandOffReason.CUSTOMER_ASKED)
+    return received
+
+
+def _record_feedback(conversation: ChatConversation, message_id: int, *, helpful: bool) -> None:
+    """The visitor's "did this help?" answer, on a message of their own conversation only."""
+    shown = visitor_messages(conversation, message_ids=[message_id])
+    if not shown:
+        raise NotFound("No such message in this conversation")
+    record_bot_feedback(shown[0], helpful=helpful)

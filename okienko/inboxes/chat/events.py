@@ -4,7 +4,7 @@ read mark and the end of the chat; agents hear of a chat waiting for them, with 
 
 from okienko.core import realtime
 from okienko.core.events import DomainEvent, subscribe
-from okienko.inboxes.chat.presenters import message_payload
+from okienko.inboxes.chat.presenters import messages_payload
 from okienko.inboxes.chat.selectors import (
     chat_waiting,
     conversation_by_id,
@@ -44,15 +44,8 @@ def _push(conversations: list[ChatConversation], ticket_id: int, message_ids: li
         shown = visitor_messages(conversation, message_ids=message_ids)
         group = realtime.widget_group(conversation.pk)
         messages.extend(
-            (
-                group,
-                {
-                    "type": "chat.message",
-                    "ticket_id": ticket_id,
-                    "message": message_payload(message, conversation.pk),
-                },
-            )
-            for message in shown
+            (group, {"type": "chat.message", "ticket_id": ticket_id, "message": payload})
+            for payload in messages_payload(shown, conversation.pk)
         )
     realtime.send_all(messages)
 

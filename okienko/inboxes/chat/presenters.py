@@ -4,13 +4,14 @@ Text only, never HTML: the widget shows it with ``textContent``, so markup a cus
 agent typed stays inert on the embedding page.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from okienko.ai.selectors import feedback_requested
 from okienko.inboxes.chat.selectors import Availability, file_link_token
 from okienko.inboxes.models import ChatConversation, ChatWidget
 from okienko.tickets.choices import AuthorKind
@@ -30,6 +31,16 @@ def _author_name(message: Message) -> str:
     if message.author_kind == AuthorKind.AGENT and message.author_agent is not None:
         return message.author_agent.name.split()[0] if message.author_agent.name else ""
     return ""
+
+
+def messages_payload(messages: Sequence[Message], conversation_id: int) -> list[dict[str, Any]]:
+    """Messages as the widget shows them, with "did this help?" under the bot's answers that
+    ask it."""
+    asks_feedback = feedback_requested(message.pk for message in messages)
+    return [
+        message_payload(message, conversation_id, asks_feedback=asks_feedback)
+        for message in messages
+    ]
 
 
 def message_payload(
@@ -60,8 +71,11 @@ def _when(moment: Any) -> str:
     return formats.date_format(local, "l, j E, H:i")
 
 
-def widget_texts(widget: ChatWidget, availability: Availability, language: str) -> dict[str, Any]:
-    """The widget's settings and every text it shows, in the visitor's language."""
+def widget_texts(
+    widget: ChatWidget, availability: Availability, language: str, *, offers_human: bool
+) -> dict[str, Any]:
+    """The widget's settings and every text it shows, in the visitor's language;
+    ``offers_human`` while a bot answers (the "talk to a human" button)."""
     with translation.override(language):
         promise = availability.promise
         if availability.is_staffed:
@@ -87,6 +101,7 @@ def widget_texts(widget: ChatWidget, availability: Availability, language: str) 
             "staffed": availability.is_staffed,
             "asks_details": widget.asks_for_details,
             "offers_consent": widget.offers_marketing_consent,
+            "human": offers_human,
             "text": {
                 "title": widget.inbox.name,
                 "greeting": greeting or _("Hello! How can we help you?"),
@@ -108,6 +123,7 @@ def widget_texts(widget: ChatWidget, availability: Availability, language: str) 
                 "leave": _("Leave your e-mail and we will answer there too"),
                 "left": _("Thank you. We will answer by e-mail too."),
                 "human": _("Talk to a human"),
+                "human_asked": _("I would like to talk to a person."),
                 "helpful": _("Did this help?"),
                 "yes": _("Yes"),
                 "no": _("No"),

@@ -224,9 +224,11 @@
   }
 
   function feedbackButtons(messageId) {
+    // The bot's message asks the question; the buttons answer it.
     const box = document.createElement("div");
     box.className = "fb";
-    box.appendChild(document.createTextNode(text("helpful")));
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", text("helpful"));
     [["yes", true], ["no", false]].forEach(function (choice) {
       const button = document.createElement("button");
       button.type = "button";
@@ -357,6 +359,8 @@
     } else if (message.type === "read") {
       readByAgent = Math.max(readByAgent, message.up_to);
       updateSeen();
+    } else if (message.type === "handed_off") {
+      $(".human").hidden = true;
     } else if (message.type === "ended") {
       appendNote(text("ended"));
     } else if (message.type === "saved") {
@@ -459,7 +463,11 @@
       by_email: !config.staffed && !!form.email.value,
     });
   });
-  $(".human").addEventListener("click", function () { send({ type: "human" }); });
+  $(".human").addEventListener("click", function () {
+    const cid = newId();
+    send({ type: "human", cid: cid, text: text("human_asked") });
+    $(".human").hidden = true;
+  });
 
   connect();
 })();
