@@ -21,6 +21,7 @@ from okienko.tickets import actions
 from okienko.tickets.choices import Channel, InboxView, Priority, TicketOrder
 from okienko.tickets.models import SavedView
 from okienko.tickets.selectors import (
+    COUNT_CAP,
     DeadlineKey,
     TicketFilters,
     access_saved_view,
@@ -54,6 +55,10 @@ class ViewLink:
     url: str
     count: int
     is_shared: bool = False
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
 
 
 def _view_links(agent: Agent, saved: list[SavedView]) -> list[ViewLink]:

@@ -190,12 +190,28 @@ def test_counts_of_saved_views_come_with_the_standard_ones(people, django_assert
     tagged = personal(agent, name="Zwroty", tag="zwrot")
     urgent = personal(agent, name="Pilne", priorities=["urgent"])
 
-    with django_assert_num_queries(2):  # the agent's team ids, then one aggregate
+    with django_assert_num_queries(3):  # the agent's team ids, the tag's id, one count query
         counts = inbox_counts(agent, [tagged, urgent])
 
     assert counts[f"saved-{tagged.pk}"] == 2
     assert counts[f"saved-{urgent.pk}"] == 1
     assert counts["all_open"] == 3
+
+
+@pytest.mark.django_db
+def test_counts_stop_one_past_the_cap_and_views_matching_nothing_count_zero(
+    people, monkeypatch
+):
+    monkeypatch.setattr("okienko.tickets.selectors.COUNT_CAP", 2)
+    agent = people["agent"]
+    for _ in range(4):
+        make_ticket(assignee=agent, team=people["orders"])
+    unknown_tag = personal(agent, name="Nic", tag="nie-ma-takiego")
+
+    counts = inbox_counts(agent, [unknown_tag])
+
+    assert counts["mine"] == 3
+    assert counts[f"saved-{unknown_tag.pk}"] == 0
 
 
 @pytest.mark.django_db
