@@ -2,7 +2,7 @@ from huey.contrib.djhuey import db_task
 
 from okienko.ai.actions import do_answer_customer_message, do_refresh_article_embeddings
 from okienko.core.events import DomainEvent
-from okienko.tickets.choices import AuthorKind
+from okienko.tickets.choices import AuthorKind, Channel
 
 
 @db_task()
@@ -16,8 +16,10 @@ def refresh_article_embeddings() -> int:
 
 
 def answer_customer_message(event: DomainEvent) -> None:
-    """A customer wrote (a new ticket, or a message on one): the bot may answer, in a task,
-    since finding the answer takes a moment."""
+    """A customer wrote in a chat (a new ticket, or a message on one): the bot may answer, in
+    a task, since finding the answer takes a moment."""
+    if event.payload.get("channel") != Channel.CHAT:
+        return
     if event.name == "ticket.message_added" and (
         event.payload["author_kind"] != AuthorKind.CUSTOMER or not event.payload["is_public"]
     ):

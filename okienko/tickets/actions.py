@@ -303,6 +303,7 @@ def do_create_ticket(
         "ticket.created",
         ticket_id=ticket.pk,
         message_id=message.pk,
+        channel=str(ticket.channel),
         team_id=ticket.team_id,
         assignee_id=ticket.assignee_id,
         status=str(ticket.status),
@@ -365,6 +366,7 @@ def _message_added(
         "ticket.message_added",
         ticket_id=ticket.pk,
         message_id=message.pk,
+        channel=str(message.channel),
         is_public=message.is_public,
         author_kind=message.author_kind,
     )

@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.utils import timezone
 
-from okienko.ai import selectors
+from okienko.ai import selectors, tasks
 from okienko.ai.actions import (
     do_answer_customer_message,
     do_refresh_article_embeddings,
@@ -17,6 +17,7 @@ from okienko.ai.actions import (
 )
 from okienko.ai.models import ArticleEmbedding, BotReply
 from okienko.ai.selectors import bot_metrics, feedback_requested
+from okienko.core.events import DomainEvent
 from okienko.demo.load import CHAT_KEY, load_demo
 from okienko.inboxes.chat.actions import do_receive_visitor_message, do_start_conversation
 from okienko.inboxes.chat.adapter import VisitorMessage
@@ -290,3 +291,29 @@ def test_the_demo_shop_chat_is_answered_by_the_bot_in_polish(live, tasks_run_at_
     [answer] = _bot_messages(question.ticket)
     assert BotReply.objects.get(message=answer).article.slug == "uszkodzona-przesylka"
     assert "Paczka przyszła uszkodzona" in answer.text
+
+
+def test_only_customers_chat_messages_wake_the_bot(monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks, "answer_message", queued.append)
+    events = [
+        DomainEvent("ticket.created", {"message_id": 1, "channel": "chat"}),
+        DomainEvent("ticket.created", {"message_id": 2, "channel": "email"}),
+        DomainEvent(
+            "ticket.message_added",
+            {"message_id": 3, "channel": "chat", "author_kind": "customer", "is_public": True},
+        ),
+        DomainEvent(
+            "ticket.message_added",
+            {"message_id": 4, "channel": "chat", "author_kind": "bot", "is_public": True},
+        ),
+        DomainEvent(
+            "ticket.message_added",
+            {"message_id": 5, "channel": "email", "author_kind": "customer", "is_public": True},
+        ),
+    ]
+
+    for event in events:
+        tasks.answer_customer_message(event)
+
+    assert queued == [1, 3]

@@ -348,6 +348,7 @@ def test_ticket_created_is_published_after_commit(published, django_capture_on_c
             {
                 "ticket_id": ticket.pk,
                 "message_id": ticket.messages.get().pk,
+                "channel": "email",
                 "team_id": None,
                 "assignee_id": None,
                 "status": "new",
@@ -449,6 +450,7 @@ def test_reply_publishes_message_added_and_status_change(
             {
                 "ticket_id": ticket.pk,
                 "message_id": message.pk,
+                "channel": "email",
                 "is_public": True,
                 "author_kind": "agent",
             },
