@@ -136,7 +136,9 @@ def make_round_the_clock_policy(*, first_reply_minutes: int, name: str = "Całą
 def make_kb_category(*, name: str = "", slug: str = "", **fields: Any) -> KbCategory:
     number = next(_sequence)
     return kb_actions.do_save_category(
-        data=CategoryInput(slug=slug or f"kategoria-{number}", name=name or f"Kategoria {number}")
+        data=CategoryInput(
+            slug=slug or f"kategoria-{number}", name=name or f"Kategoria {number}", **fields
+        )
     )
 
 

@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from okienko.accounts.selectors import assignable_agents
 from okienko.kb.choices import ArticleStatus, Visibility
-from okienko.kb.models import Article
+from okienko.kb.documents import CategoryInput
+from okienko.kb.models import Article, Category
 from okienko.kb.selectors import categories
 from okienko.workspace.forms import AgentChoiceField
 
@@ -123,3 +125,78 @@ class ArticleListForm(forms.Form):
         if owner == "none":
             return 0
         return int(owner) if owner.isdigit() else None
+
+
+def language_name(code: str) -> str:
+    """The language's name in the language of the page: "angielski" on a Polish page."""
+    return str(translation.get_language_info(code)["name_translated"])
+
+
+class KbCategoryForm(forms.Form):
+    """A help-center category: its name and description in the default language and in each
+    other one, its address and its place in the order."""
+
+    slug = forms.SlugField(
+        label=_("Address (slug)"),
+        max_length=100,
+        required=False,
+        help_text=_("Made from the name when empty"),
+    )
+    position = forms.IntegerField(
+        label=_("Position"), min_value=0, initial=0, help_text=_("Lower comes first")
+    )
+
+    def __init__(self, *args: Any, category: Category | None = None, **kwargs: Any) -> None:
+        default = settings.LANGUAGE_CODE
+        self.other_languages = [code for code, _name in settings.LANGUAGES if code != default]
+        if category is not None and "initial" not in kwargs:
+            initial: dict[str, Any] = {
+                "slug": category.slug,
+                "position": category.position,
+                f"name_{default}": category.name,
+                f"description_{default}": category.description,
+            }
+            for code in self.other_languages:
+                text = category.translations.get(code) or {}
+                initial[f"name_{code}"] = text.get("name", "")
+                initial[f"description_{code}"] = text.get("description", "")
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for code in [default, *self.other_languages]:
+            language = language_name(code)
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name (%(language)s)") % {"language": language},
+                max_length=100,
+                required=code == default,
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": language},
+                max_length=300,
+                required=False,
+            )
+        self.order_fields(
+            [
+                *(
+                    f"{part}_{code}"
+                    for code in [default, *self.other_languages]
+                    for part in ("name", "description")
+                ),
+                "slug",
+                "position",
+            ]
+        )
+
+    def category_input(self) -> CategoryInput:
+        data = self.cleaned_data
+        default = settings.LANGUAGE_CODE
+        return CategoryInput(
+            slug=data["slug"],
+            name=data[f"name_{default}"],
+            description=data[f"description_{default}"],
+            position=data["position"],
+            translations={
+                code: {"name": data[f"name_{code}"], "description": data[f"description_{code}"]}
+                for code in self.other_languages
+                if data[f"name_{code}"] or data[f"description_{code}"]
+            },
+        )

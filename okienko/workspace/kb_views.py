@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,19 +27,27 @@ from okienko.kb.selectors import (
     ArticleFilters,
     access_article,
     access_attachment,
+    access_category,
     access_version,
     article_attachments,
     article_feedback,
     article_versions,
     body_html,
     body_text,
+    categories_with_article_counts,
     deflection_rate,
     list_articles,
     translations_of,
     version_diff,
 )
 from okienko.tickets.selectors import access_message, access_ticket
-from okienko.workspace.kb_forms import ArticleForm, ArticleListForm, AttachmentForm
+from okienko.workspace.kb_forms import (
+    ArticleForm,
+    ArticleListForm,
+    AttachmentForm,
+    KbCategoryForm,
+    language_name,
+)
 from okienko.workspace.views import UNPROCESSABLE, _agent, _int_or_none
 
 PAGE_SIZE = 50
@@ -64,8 +73,10 @@ def help_center_url(article: Article) -> str:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     """Every article, newest first, with filters: status, category, owner, language, due for
-    review; supervisors and admins also see how often suggested articles deflect requests."""
+    review; supervisors and admins also see how often suggested articles deflect requests and
+    reach the categories."""
     agent = _agent(request)
+    is_editor = agent.role in EDITOR_ROLES
     form = ArticleListForm(request.GET or None)
     filters = ArticleFilters()
     if form.is_valid():
@@ -87,8 +98,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "articles": found[:PAGE_SIZE],
         "next_before": found[PAGE_SIZE - 1].pk if len(found) > PAGE_SIZE else None,
         "filter_query": query.urlencode(),
-        "deflection": deflection_rate() if agent.role in EDITOR_ROLES else None,
-        "bot": bot_metrics() if agent.role in EDITOR_ROLES else None,
+        "is_editor": is_editor,
+        "deflection": deflection_rate() if is_editor else None,
+        "bot": bot_metrics() if is_editor else None,
     }
     return render(request, "workspace/kb_list.html", context)
 
@@ -343,3 +355,63 @@ def capture_reply(request: HttpRequest, ticket_id: int, message_id: int) -> Http
         request, _("Draft article made from the reply: edit it and send it to review.")
     )
     return redirect("workspace:kb_article", article_id=article.pk)
+
+
+def _category_editor(request: HttpRequest) -> Agent:
+    agent = _agent(request)
+    if agent.role not in EDITOR_ROLES:
+        raise PermissionDenied(_("Only supervisors and administrators change categories."))
+    return agent
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories_page(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
+    """The help center's categories in their order, with a form: a new category, or the
+    category ``category_id`` (its name and description per language, address, position).
+    Supervisors and admins only."""
+    _category_editor(request)
+    category = access_category(category_id) if category_id is not None else None
+    form = KbCategoryForm(request.POST or None, category=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_save_category(data=form.category_input(), category=category)
+        except DomainError as error:
+            form.add_error("slug" if "slug" in error.errors else None, error.detail)
+        else:
+            messages.success(request, _("Category saved."))
+            return redirect("workspace:kb_categories")
+    languages = [(code, language_name(code)) for code, _name in settings.LANGUAGES]
+    rows = [
+        {
+            "category": row,
+            "names": [
+                row.name
+                if code == settings.LANGUAGE_CODE
+                else row.translations.get(code, {}).get("name", "")
+                for code, _name in languages
+            ],
+        }
+        for row in categories_with_article_counts()
+    ]
+    context = {"rows": rows, "languages": languages, "form": form, "category": category}
+    status = UNPROCESSABLE if form.errors else 200
+    return render(request, "workspace/kb_categories.html", context, status=status)
+
+
+@login_required
+@require_POST
+def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+    """Delete an empty category; one that still has articles stays."""
+    _category_editor(request)
+    category = access_category(category_id)
+    try:
+        actions.do_delete_category(category=category)
+    except DomainError:
+        messages.error(
+            request,
+            _("“%(name)s” still has articles: move or delete them first.") % {"name": category},
+        )
+    else:
+        messages.success(request, _("Category “%(name)s” deleted.") % {"name": category})
+    return redirect("workspace:kb_categories")

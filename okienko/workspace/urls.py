@@ -124,6 +124,13 @@ urlpatterns = [
     ),
     path("kb/", kb_views.article_list, name="kb"),
     path("kb/new/", kb_views.article_new, name="kb_new"),
+    path("kb/categories/", kb_views.categories_page, name="kb_categories"),
+    path("kb/categories/<int:category_id>/", kb_views.categories_page, name="kb_category"),
+    path(
+        "kb/categories/<int:category_id>/delete/",
+        kb_views.category_delete,
+        name="kb_category_delete",
+    ),
     path("kb/preview/", kb_views.preview, name="kb_preview"),
     path("kb/<int:article_id>/", kb_views.article_edit, name="kb_article"),
     path("kb/<int:article_id>/status/", kb_views.change_status, name="kb_status"),

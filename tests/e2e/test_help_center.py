@@ -11,7 +11,7 @@ from okienko.demo.knowledge import write_help_center
 from okienko.kb.choices import ArticleStatus
 from okienko.kb.models import Article
 from okienko.search.actions import do_reindex
-from okienko.testing.factories import make_agent, make_article
+from okienko.testing.factories import make_agent, make_article, make_kb_category
 from tests.e2e.conftest import sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -93,3 +93,37 @@ def test_a_supervisor_edits_with_preview_and_publishes(live_server, page):
     assert (article.status, article.version) == (ArticleStatus.PUBLISHED, 2)
     page.goto(f"{live_server.url}/help/pl/articles/zwrot-w-paczkomacie/")
     page.get_by_text("Wpisz kod na ekranie paczkomatu.").wait_for()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_supervisor_orders_and_translates_categories(live_server, page):
+    editor = make_agent(role=Role.SUPERVISOR, password=PASSWORD)
+    returns = make_kb_category(name="Zwroty", slug="zwroty", position=1)
+    make_article(category=returns)
+    make_kb_category(name="Stara kategoria", slug="stara", position=5)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server.url, editor.email, PASSWORD)
+    page.goto(f"{live_server.url}/kb/")
+    page.get_by_role("link", name="Kategorie", exact=True).click()
+    page.get_by_label("Nazwa (polski)").fill("Płatności")
+    page.get_by_label("Nazwa (angielski)").fill("Payments")
+    page.get_by_label("Kolejność").fill("0")
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Kategoria zapisana.").wait_for()
+    # In the given order, each with its English name; only the empty ones can be deleted.
+    first_column = page.locator("table tbody tr td:first-child a")
+    assert first_column.all_inner_texts() == ["Płatności", "Zwroty", "Stara kategoria"]
+    assert page.get_by_role("cell", name="Payments").count() == 1
+    assert page.get_by_role("button", name="Usuń „Zwroty”").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "kb-categories.png"), full_page=True)
+
+    page.get_by_role("button", name="Usuń „Stara kategoria”").click()
+    page.get_by_text("Kategoria „Stara kategoria” usunięta.").wait_for()
+    page.get_by_role("link", name="Zwroty").click()
+    page.get_by_label("Nazwa (angielski)").fill("Returns")
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Kategoria zapisana.").wait_for()
+    page.goto(f"{live_server.url}/help/en/")
+    page.get_by_role("link", name="Returns").first.wait_for()
