@@ -250,7 +250,8 @@ def do_save_tier(
 @transaction.atomic
 def do_delete_tier(*, tier: Tier, replacement: Tier | None, acting_user: Agent | None) -> None:
     """Remove a customer tier. Its customers and organisations move to ``replacement``; while
-    any are in it and no replacement is chosen, it is refused (a customer always has a tier)."""
+    any are in it and no replacement is chosen, it is refused (a customer always has a tier).
+    Published as ``tier.deleted``: saved inbox views follow the replacement."""
     if replacement is not None and replacement.pk == tier.pk:
         raise InvalidInput(
             "Choose another tier to move the customers to", errors={"replacement": ["same"]}
@@ -269,6 +270,9 @@ def do_delete_tier(*, tier: Tier, replacement: Tier | None, acting_user: Agent |
         publish_on_commit("customer.updated", customer_id=customer_id, fields=["tier"])
     for organisation_id in organisation_ids:
         publish_on_commit("organisation.updated", organisation_id=organisation_id, fields=["tier"])
+    publish_on_commit(
+        "tier.deleted", tier_id=tier.pk, replacement_id=replacement.pk if replacement else None
+    )
     tier.delete()
 
 

@@ -1358,8 +1358,9 @@ def _record_tag_replaced(
     )
 
 
-def _retarget_saved_views(key: str, old: Any, new: Any) -> None:
-    """Saved views that filter by ``key`` = ``old`` now filter by ``new`` (None: not by it)."""
+def do_retarget_saved_views(*, key: str, old: Any, new: Any) -> None:
+    """Saved views that filter by ``key`` = ``old`` now filter by ``new`` (None: not by it),
+    when what they name was renamed, merged or removed."""
     for view in SavedView.objects.filter(**{f"filters__{key}": old}):
         view.filters = {k: v for k, v in view.filters.items() if k != key}
         if new is not None:
@@ -1381,7 +1382,7 @@ def do_rename_tag(*, tag: Tag, name: str, acting_user: Agent | None) -> Tag:
             errors={"name": ["taken"]},
         )
     _record_tag_replaced(tag, new_name, acting_user=acting_user, at=timezone.now())
-    _retarget_saved_views("tag", tag.name, new_name)
+    do_retarget_saved_views(key="tag", old=tag.name, new=new_name)
     tag.name = new_name
     tag.save(update_fields=["name"])
     return tag
@@ -1403,7 +1404,7 @@ def do_merge_tags(*, source: Tag, target: Tag, acting_user: Agent | None) -> Tag
         ],
         ignore_conflicts=True,
     )
-    _retarget_saved_views("tag", source.name, target.name)
+    do_retarget_saved_views(key="tag", old=source.name, new=target.name)
     source.delete()
     return target
 
@@ -1438,7 +1439,9 @@ def do_delete_category(
         acting_user=acting_user,
         at=at,
     )
-    _retarget_saved_views("category_id", category.pk, replacement.pk if replacement else None)
+    do_retarget_saved_views(
+        key="category_id", old=category.pk, new=replacement.pk if replacement else None
+    )
     category.delete()
 
 

@@ -21,7 +21,7 @@ from okienko.customers.actions import (
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.testing.factories import make_agent, make_customer, make_ticket
-from okienko.tickets.actions import do_add_customer_message
+from okienko.tickets.actions import do_add_customer_message, do_save_view
 from okienko.tickets.choices import AuthorKind, EventKind
 from okienko.tickets.models import Message, Ticket, TicketEvent
 
@@ -473,19 +473,31 @@ def test_a_merge_is_not_undone_while_its_target_is_merged_further():
 
 
 @pytest.mark.django_db
-def test_a_tier_in_use_goes_only_with_a_replacement_which_its_members_join():
+def test_a_tier_in_use_goes_only_with_a_replacement_which_its_members_join(
+    django_capture_on_commit_callbacks,
+):
     gold = do_save_tier(tier=None, name="Złoty", slug="zloty", position=5, acting_user=None)
     silver = do_save_tier(tier=None, name="Srebrny", slug="srebrny", position=4, acting_user=None)
     customer = make_customer(tier=gold)
     organisation = do_create_organisation(name="Sklep Sp. z o.o.", tier=gold, acting_user=None)
+    view = do_save_view(
+        view=None,
+        name="Złoci klienci",
+        filters={"tier_id": gold.pk},
+        audience="personal",
+        acting_user=make_agent(),
+    )
 
     with pytest.raises(Conflict) as refused:
         do_delete_tier(tier=gold, replacement=None, acting_user=None)
     assert refused.value.errors == {"replacement": ["required"]}
 
-    do_delete_tier(tier=gold, replacement=silver, acting_user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_delete_tier(tier=gold, replacement=silver, acting_user=None)
 
     customer.refresh_from_db()
+    view.refresh_from_db()
+    assert view.filters == {"tier_id": silver.pk}
     organisation.refresh_from_db()
     assert (customer.tier, organisation.tier) == (silver, silver)
     assert not Tier.objects.filter(slug="zloty").exists()
