@@ -4,7 +4,11 @@ An evaluation file has one JSON object a line: ``{"question": "...", "article": 
 where ``"article": null`` means no article answers the question and the right thing is to
 hand over to a person. An answer is right when the bot offers that article or one of its
 translations; offering another article is a wrong answer; offering none is a hand-off (right
-only for the null lines)."""
+only for the null lines).
+
+``okienko/ai/eval/`` holds the sets for the demo help center: the tuning set
+(``helpcenter.jsonl``), a held-out set kept out of the tuning, and the tuning questions each
+opened with a greeting, as chats often are (``helpcenter_greeted.jsonl``)."""
 
 import json
 from collections.abc import Sequence

@@ -2,6 +2,8 @@
 greeting or a thank-you). Plain rules over search's folded words and lemmas, Polish and
 English; no database."""
 
+import re
+
 from okienko.search.analysis import ENGLISH, POLISH, fold, word_terms, words
 
 # Lemmas (folded) that ask for a person: "chcę rozmawiać z człowiekiem / konsultantem",
@@ -63,6 +65,9 @@ _SMALL_TALK = frozenset(
 )
 
 
+_WORD_WITH_SEPARATORS = re.compile(r"\W*[^\W_]+\W*")
+
+
 def _terms(word: str) -> frozenset[str]:
     return word_terms(word, POLISH) | word_terms(word, ENGLISH)
 
@@ -76,3 +81,15 @@ def is_small_talk(text: str) -> bool:
     """A greeting, thanks or "ok" with no question in it."""
     found = [fold(word) for word in words(text)]
     return bool(found) and all(word in _SMALL_TALK for word in found)
+
+
+def topic_of(text: str) -> str:
+    """The question without the greeting it opens with, which only blurs what it is about
+    ("Dzień dobry, paczka przyszła uszkodzona" -> "paczka przyszła uszkodzona"). General
+    calls for help ("co teraz?") stay: article titles use them too."""
+    rest = text
+    while (match := _WORD_WITH_SEPARATORS.match(rest)) and fold(
+        match.group().strip(" \t\n,.!?;:-")
+    ) in _SMALL_TALK:
+        rest = rest[match.end() :]
+    return " ".join(rest.split()) or text

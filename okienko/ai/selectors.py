@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from okienko.ai import embeddings
-from okienko.ai.intents import asks_for_person, is_small_talk
+from okienko.ai.intents import asks_for_person, is_small_talk, topic_of
 from okienko.ai.llm import OpenAICompatible
 from okienko.ai.models import (
     ArticleEmbedding,
@@ -250,7 +250,9 @@ def decide(
         uses_embeddings = settings.BOT_USES_EMBEDDINGS
     if threshold is None:
         threshold = default_threshold(uses_embeddings=uses_embeddings)
-    suggestion = suggest_article(question, language=language, uses_embeddings=uses_embeddings)
+    suggestion = suggest_article(
+        topic_of(question), language=language, uses_embeddings=uses_embeddings
+    )
     if suggestion is None or suggestion.confidence < threshold:
         return Decision(Intent.NO_ANSWER, language, suggestion)
     return Decision(Intent.ANSWER, language, suggestion)

@@ -38,10 +38,12 @@ def test_the_eval_sets_fit_the_demo_help_center():
     slugs = set(public_articles().values_list("slug", flat=True))
     tuning = _lines(EVAL_DIR / "helpcenter.jsonl")
     holdout = _lines(EVAL_DIR / "helpcenter_holdout.jsonl")
+    greeted = _lines(EVAL_DIR / "helpcenter_greeted.jsonl")
 
     assert len(tuning) >= 60
     assert sum(1 for line in tuning if line["article"] is None) >= 15
     assert {line["article"] for line in tuning + holdout} - {None} <= slugs
+    assert [line["article"] for line in greeted] == [line["article"] for line in tuning]
 
 
 def test_eval_prints_accuracy_wrong_answers_and_hand_offs(tmp_path, help_center, capsys):

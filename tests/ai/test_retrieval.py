@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from okienko.ai.intents import asks_for_person, is_small_talk
+from okienko.ai.intents import asks_for_person, is_small_talk, topic_of
 from okienko.ai.retrieval import Embedded, KnowledgeIndex, Passage
 
 RETURNS = Passage(1, 1, "pl", "Jak zwrócić towar", "Towar zwrócisz w ciągu 14 dni od odbioru.")
@@ -89,3 +89,17 @@ def test_small_talk(text):
 @pytest.mark.parametrize("text", ["Dzień dobry, gdzie moja paczka?", "", "hi, refund?"])
 def test_questions_are_not_small_talk(text):
     assert is_small_talk(text) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Dzień dobry, jak mogę anulować zamówienie?", "jak mogę anulować zamówienie?"),
+        ("Hej! Kiedy dostanę zwrot?", "Kiedy dostanę zwrot?"),
+        ("Hi, do you ship to Germany?", "do you ship to Germany?"),
+        ("Nie odebrałem paczki, co teraz?", "Nie odebrałem paczki, co teraz?"),
+        ("Dzień dobry", "Dzień dobry"),
+    ],
+)
+def test_the_topic_leaves_out_the_opening_greeting(text, topic):
+    assert topic_of(text) == topic

@@ -199,9 +199,7 @@ def test_counts_of_saved_views_come_with_the_standard_ones(people, django_assert
 
 
 @pytest.mark.django_db
-def test_counts_stop_one_past_the_cap_and_views_matching_nothing_count_zero(
-    people, monkeypatch
-):
+def test_counts_stop_one_past_the_cap_and_views_matching_nothing_count_zero(people, monkeypatch):
     monkeypatch.setattr("okienko.tickets.selectors.COUNT_CAP", 2)
     agent = people["agent"]
     for _ in range(4):
