@@ -5,6 +5,7 @@
                     [--workers 2] [--sla-sample 500] [--automation-sample 500]
                     [--search-messages-per-ticket 4] [--search-queries 300] [--keep]
     python -m bench serve-rss [--requests 200]
+    python -m bench chat [--connections 5000] [--active 20] [--rounds 25]
 
 Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
 http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
@@ -252,6 +253,10 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["chat"]:
+        from bench.chat import main as chat_main
+
+        return chat_main(arguments[1:])
     if arguments[:1] == ["serve-rss"]:
         from bench.serve_rss import main as serve_rss_main
 

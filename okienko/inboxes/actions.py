@@ -137,7 +137,7 @@ def do_create_inbox(
         raise Conflict(f"An inbox named {name!r} already exists") from error
     if kind == InboxKind.CHAT:
         # Every chat inbox has its widget, with the public key its embed script names.
-        ChatWidget.objects.create(inbox=inbox, public_key=secrets.token_urlsafe(12))
+        ChatWidget.objects.create(inbox=inbox)
     publish_on_commit("inbox.created", inbox_id=inbox.pk)
     return inbox
 

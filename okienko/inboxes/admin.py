@@ -1,16 +1,21 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from okienko.core.admin_mixins import ReadOnlyAdmin
 from okienko.core.errors import Conflict
 from okienko.inboxes.actions import do_reprocess_inbound
+from okienko.inboxes.choices import InboxKind
 from okienko.inboxes.email.imap import ImapError, check_connection
-from okienko.inboxes.models import EmailAccount, InboundItem, Inbox
+from okienko.inboxes.models import ChatWidget, EmailAccount, InboundItem, Inbox
 from okienko.inboxes.selectors import email_account_of
 
 RAW_PREVIEW_BYTES = 20_000
@@ -93,11 +98,54 @@ class EmailAccountInline(admin.StackedInline):
     ]
 
 
+class ChatWidgetInline(admin.StackedInline):
+    """A web chat inbox's widget: how it looks, what it asks, where it may run, how to embed it."""
+
+    model = ChatWidget
+    can_delete = False
+    extra = 1
+    max_num = 1
+    fields = [
+        "brand_colour",
+        "greeting_pl",
+        "greeting_en",
+        "asks_for_details",
+        "offers_marketing_consent",
+        "allowed_origins",
+        "embed_code",
+        "try_link",
+    ]
+    readonly_fields = ["embed_code", "try_link"]
+
+    @admin.display(description=_("embed code"))
+    def embed_code(self, widget: ChatWidget) -> str:
+        if not widget.pk:
+            return "—"
+        return (
+            f'<script src="{settings.PUBLIC_URL}{static("chat/widget.js")}" '
+            f'data-okienko-chat="{widget.public_key}" async></script>'
+        )
+
+    @admin.display(description=_("try it"))
+    def try_link(self, widget: ChatWidget) -> str:
+        if not widget.pk:
+            return "—"
+        url = reverse("chat:try", args=[widget.public_key])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, url)
+
+
 @admin.register(Inbox)
 class InboxAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "address", "team", "is_default", "is_active"]
     list_filter = ["kind", "is_active"]
-    inlines = [EmailAccountInline]
+    inlines = [EmailAccountInline, ChatWidgetInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Inbox | None) -> list[type[Any]]:
+        # An inbox shows the settings of its own kind (a new one those of a mailbox).
+        if obj is not None and obj.kind == InboxKind.CHAT:
+            return [ChatWidgetInline]
+        return [EmailAccountInline]
+
     actions = ["test_connection"]
 
     @admin.action(description=_("Test the mailbox connection (IMAP)"))

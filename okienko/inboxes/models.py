@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -169,12 +171,18 @@ class Delivery(models.Model):
         return f"delivery {self.pk} of message {self.message_id} ({self.status})"
 
 
+def new_public_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class ChatWidget(models.Model):
     """How a web chat inbox appears on the sites that embed it with one script tag."""
 
     inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="chat_widget")
     # Named in the embed script, so it is public: it says which inbox, it grants nothing.
-    public_key = models.CharField(_("public key"), max_length=32, unique=True)
+    public_key = models.CharField(
+        _("public key"), max_length=32, unique=True, default=new_public_key, editable=False
+    )
     brand_colour = models.CharField(_("brand colour"), max_length=7, default="#0b6e4f")
     greeting_pl = models.CharField(_("greeting in Polish"), max_length=300, blank=True, default="")
     greeting_en = models.CharField(_("greeting in English"), max_length=300, blank=True, default="")

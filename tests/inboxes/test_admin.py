@@ -6,7 +6,7 @@ from okienko.inboxes.actions import do_create_inbox
 from okienko.inboxes.admin import EmailAccountForm
 from okienko.inboxes.choices import InboxKind
 from okienko.inboxes.models import EmailAccount
-from okienko.testing.factories import make_agent
+from okienko.testing.factories import make_agent, make_chat_widget
 
 FORM = {
     "imap_host": "imap.sklep.example",
@@ -60,3 +60,18 @@ def test_admins_configure_the_mailbox_on_the_inbox_page(account):
     assert 'name="email_account-0-imap_host"' in page
     assert 'type="password" name="email_account-0-imap_password"' in page
     assert "stare-haslo-imap" not in page
+
+
+@pytest.mark.django_db
+def test_a_chat_inbox_page_shows_its_widget_settings_and_embed_code():
+    widget = make_chat_widget(name="Czat sklepu")
+    client = Client()
+    client.force_login(make_agent(role=Role.ADMIN))
+
+    response = client.get(f"/admin/inboxes/inbox/{widget.inbox_id}/change/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"data-okienko-chat=&quot;{widget.public_key}&quot;" in page
+    assert f"/chat/try/{widget.public_key}/" in page
+    assert "IMAP" not in page
