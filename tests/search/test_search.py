@@ -280,3 +280,22 @@ def test_a_very_common_query_lists_the_newest_first(indexed, admin, monkeypatch)
     monkeypatch.setattr("okienko.search.backends.MAX_RANKED_MATCHES", 1)
 
     assert _tickets(admin, "reklamacja") == [newer.pk, older.pk]
+
+
+def test_newest_first_reaches_past_matches_the_agent_may_not_see(indexed, monkeypatch):
+    returns, delivery = make_team(name="Zwroty"), make_team(name="Dostawy")
+    agent = make_agent(teams=[returns])
+    own = indexed(make_ticket, subject="Reklamacja butów", team=returns)
+    others = [indexed(make_ticket, subject="Reklamacja kurtki", team=delivery) for _ in range(3)]
+    monkeypatch.setattr("okienko.search.backends.MAX_RANKED_MATCHES", 1)
+
+    found = _tickets(agent, "reklamacja", doc_types=["ticket"])
+    # A page of one: the three newest matches read first are all another team's, so the
+    # matches are then checked in the statement.
+    first_page = [hit.object_id for hit in search(agent, "reklamacja", limit=1).hits]
+
+    assert found == [own.pk]
+    assert first_page == [own.pk]
+    assert _tickets(make_agent(teams=[delivery]), "reklamacja", doc_types=["ticket"]) == [
+        ticket.pk for ticket in reversed(others)
+    ]

@@ -8,9 +8,9 @@ type lets the searcher see, best first; and which vocabulary terms look like a m
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -32,14 +32,20 @@ class Hit:
     object_id: int
 
 
-# A query that matches more documents than this (one very common word) lists the newest first:
-# ranking means scoring every match (a large share of a million documents), and among that
-# many a common word's score hardly tells them apart. Newest first reads only what it shows.
-MAX_RANKED_MATCHES = 5000
+# A query that matches more documents than this (a common word) lists the newest first: ranking
+# means scoring every match, and among that many a common word's score hardly tells them apart.
+# Newest first reads only what it shows.
+MAX_RANKED_MATCHES = 1000
+# Newest first, this many matches per hit shown are read before checking what the searcher may
+# see (an agent of one team sees about half of the tickets).
+NEWEST_CANDIDATES_PER_HIT = 3
 
 
 class Backend(ABC):
     """One database's full-text search; subclasses supply its SQL."""
+
+    # Statements setting up the transaction the search statements run in.
+    session_sql: ClassVar[tuple[str, ...]] = ()
 
     def match(
         self,
@@ -51,14 +57,33 @@ class Backend(ABC):
         offset: int,
     ) -> list[Hit]:
         """Matching documents within ``scopes``, best first; when more than
-        ``MAX_RANKED_MATCHES`` documents match, newest first (see there)."""
-        condition, params = scope_condition(scopes, "d")
+        ``MAX_RANKED_MATCHES`` documents match, newest first (see there).
+
+        Up to that many matches are ranked in one pass and only then checked against what the
+        searcher may see, per type in one lookup by primary keys: the database never weighs a
+        scan of everything an agent may see against them."""
         expression = self.expression(words, include_internal=include_internal)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in self.session_sql:
+                cursor.execute(statement)
             cursor.execute(self.count_sql(), [expression, MAX_RANKED_MATCHES + 1])
             (matches,) = cursor.fetchone()
-            sql = self.match_sql(condition, ranked=matches <= MAX_RANKED_MATCHES)
-            cursor.execute(sql, [expression, *params, limit, offset])
+            if matches <= MAX_RANKED_MATCHES:
+                cursor.execute(self.ranked_sql(), [expression])
+                ranked = [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
+                return within_scopes(ranked, scopes)[offset : offset + limit]
+            # The newest matches of the searched types, checked like the ranked ones; only a
+            # searcher who may see too few of them has each match checked in the statement.
+            wanted = (offset + limit) * NEWEST_CANDIDATES_PER_HIT
+            types = [scope.doc_type for scope in scopes]
+            of_types = f"d.doc_type IN ({', '.join(['%s'] * len(types))})"
+            cursor.execute(self.newest_sql(of_types), [expression, *types, wanted, 0])
+            newest = [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
+            visible = within_scopes(newest, scopes)
+            if len(visible) >= offset + limit or len(newest) < wanted:
+                return visible[offset : offset + limit]
+            condition, params = scope_condition(scopes, "d")
+            cursor.execute(self.newest_sql(condition), [expression, *params, limit, offset])
             return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
 
     @abstractmethod
@@ -70,10 +95,14 @@ class Backend(ABC):
         """The query in the database's own full-text syntax (internal terms only if asked)."""
 
     @abstractmethod
-    def match_sql(self, condition: str, *, ranked: bool) -> str:
-        """SQL selecting (doc_type, object_id) of documents ``d`` matching the expression
-        (the first parameter) under ``condition``, best first (``ranked``) or newest first,
-        then LIMIT and OFFSET."""
+    def ranked_sql(self) -> str:
+        """SQL selecting (doc_type, object_id) of every document matching the expression (the
+        parameter), best first."""
+
+    @abstractmethod
+    def newest_sql(self, condition: str) -> str:
+        """SQL selecting (doc_type, object_id) of documents ``d`` matching the expression (the
+        first parameter) under ``condition``, newest first, then LIMIT and OFFSET."""
 
     @abstractmethod
     def similar_terms(self, word: str, *, limit: int) -> list[str]:
@@ -84,11 +113,35 @@ class Backend(ABC):
         """Tidy the index after a rebuild."""
 
 
+def within_scopes(hits: Sequence[Hit], scopes: Sequence[Scope]) -> list[Hit]:
+    """The ``hits`` (in their order) whose objects ``scopes`` let the searcher see: each type's
+    visible ids asked about the hits of that type at once."""
+    ids_by_type: dict[str, list[int]] = {}
+    for hit in hits:
+        ids_by_type.setdefault(hit.doc_type, []).append(hit.object_id)
+    allowed: dict[str, set[int] | None] = {}
+    for scope in scopes:
+        ids = ids_by_type.get(scope.doc_type)
+        if ids is None:
+            continue
+        if scope.ids is None:
+            allowed[scope.doc_type] = None
+            continue
+        visible = scope.ids.order_by().filter(pk__in=ids).values_list("pk", flat=True)
+        allowed[scope.doc_type] = set(visible)
+    return [
+        hit
+        for hit in hits
+        if hit.doc_type in allowed
+        and ((visible_ids := allowed[hit.doc_type]) is None or hit.object_id in visible_ids)
+    ]
+
+
 def scope_condition(scopes: Sequence[Scope], alias: str) -> tuple[str, list[Any]]:
     """SQL restricting ``alias`` (a ``search_searchdocument``) to ``scopes``: the domain's own
     queryset of visible ids, asked about each matching document (a correlated EXISTS), so
-    scoping happens inside the one statement and reads only the rows it checks, never the
-    list of everything an agent may see."""
+    scoping happens inside the one statement and reads only the rows it checks (newest first,
+    until a page is full), never the list of everything an agent may see."""
     parts, params = [], []
     for scope in scopes:
         if scope.ids is None:

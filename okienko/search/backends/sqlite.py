@@ -30,14 +30,20 @@ class SqliteBackend(Backend):
             "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
         )
 
-    def match_sql(self, condition: str, *, ranked: bool) -> str:
-        # Newest first walks the index backwards by rowid (the document's id) and stops early.
-        order = f"bm25(search_fts, {_WEIGHTS}), " if ranked else ""
+    def ranked_sql(self) -> str:
+        return (
+            "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
+            " JOIN search_searchdocument d ON d.id = search_fts.rowid WHERE search_fts MATCH %s"
+            f" ORDER BY bm25(search_fts, {_WEIGHTS}), search_fts.rowid DESC"
+        )
+
+    def newest_sql(self, condition: str) -> str:
+        # Walks the index backwards by rowid (the document's id) and stops early.
         return (
             "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
             " JOIN search_searchdocument d ON d.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND ({condition})"
-            f" ORDER BY {order}search_fts.rowid DESC LIMIT %s OFFSET %s"
+            " ORDER BY search_fts.rowid DESC LIMIT %s OFFSET %s"
         )
 
     def similar_terms(self, word: str, *, limit: int) -> list[str]:
