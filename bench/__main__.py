@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--search-queries", type=int, default=300, help="queries timed per kind of searcher"
     )
+    parser.add_argument(
+        "--page-rounds", type=int, default=10, help="requests of each inbox view (phase pages)"
+    )
+    parser.add_argument(
+        "--ticket-pages", type=int, default=100, help="ticket pages requested (phase pages)"
+    )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="okienko web worker processes")
@@ -188,6 +194,18 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             ],
             env,
         )
+        pages = run_phase(
+            "pages",
+            [
+                "--rounds",
+                str(options.page_rounds),
+                "--tickets",
+                str(options.ticket_pages),
+                "--random-seed",
+                str(options.random_seed),
+            ],
+            env,
+        )
         search = run_phase(
             "search",
             [
@@ -213,6 +231,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "list_latency_ms": http.pop("list_latency_ms"),
             "sla": sla,
             "automation": automation,
+            "pages": pages,
             "search": search,
             "db_size_mb": db_size_mb,
             "server_rss_mb": http.pop("server_rss_mb"),
@@ -230,6 +249,8 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
                 "automation_sample": options.automation_sample,
                 "search_messages_per_ticket": options.search_messages_per_ticket,
                 "search_queries": options.search_queries,
+                "page_rounds": options.page_rounds,
+                "ticket_pages": options.ticket_pages,
                 "http_concurrency": options.http_concurrency,
                 "requests_per_filter": options.requests_per_filter,
                 "workers": options.workers,

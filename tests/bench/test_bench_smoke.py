@@ -41,6 +41,7 @@ TOP_LEVEL_KEYS = {
     "list_latency_ms",
     "sla",
     "automation",
+    "pages",
     "search",
     "db_size_mb",
     "server_rss_mb",
@@ -73,6 +74,10 @@ def test_bench_smoke_run_reports_every_measurement():
             "2",
             "--search-queries",
             "20",
+            "--page-rounds",
+            "1",
+            "--ticket-pages",
+            "3",
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -139,4 +144,9 @@ def test_bench_smoke_run_reports_every_measurement():
         assert event["match"]["events"] > 0
         assert event["match"]["firings_per_event"] >= 1
     assert "automation_no_match_p95_ms<1" in report["targets"]
+    for seen_by in ("agent_of_a_team", "supervisor"):
+        pages = report["pages"][seen_by]
+        assert set(pages) == {"inbox_ms", "inbox_by_deadline_ms", "ticket_page_ms"}
+        assert all(times["p95"] > 0 for times in pages.values())
+    assert "pages_p95_ms<100" in report["targets"]
     assert report["machine"]["cores"] >= 1
