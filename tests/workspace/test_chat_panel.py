@@ -22,6 +22,8 @@ from okienko.testing.factories import (
     make_round_the_clock_policy,
     make_ticket,
 )
+from okienko.testing.inbound import receive_email
+from okienko.testing.mail import make_email
 from okienko.tickets.actions import do_reply
 from okienko.tickets.choices import Status
 from okienko.tickets.models import Ticket
@@ -148,6 +150,41 @@ def test_a_visitor_who_left_an_address_gets_the_answers_by_e_mail_too(
         ["ewa@poczta.example"],
         DeliveryStatus.QUEUED,
     )
+
+
+def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conversation, live):
+    do_set_visitor_details(
+        conversation=conversation,
+        details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
+    )
+    ticket = Ticket.objects.get()
+    live(do_reply, ticket=ticket, text="Paczka wyszła dziś.", acting_user=agent)
+    delivery = Delivery.objects.get()
+
+    item = receive_email(
+        make_email(
+            sender="Ewa <ewa@poczta.example>",
+            subject=f"Re: [#{ticket.pk}] {ticket.subject}",
+            text="Dziękuję, a numer przesyłki?",
+            in_reply_to=f"<{delivery.external_id}>",
+        )
+    )
+
+    assert item.message.ticket == ticket
+    assert ticket.messages.filter(channel="email", author_kind="customer").count() == 1
+
+
+def test_the_try_page_embeds_the_widget_by_its_script_tag(orders_team):
+    widget = make_chat_widget(name="Czat sklepu", team=orders_team)
+
+    response = Client().get(reverse("chat:try", args=[widget.public_key]))
+
+    assert response.status_code == 200
+    assert (
+        f'<script src="/static/chat/widget.js" data-okienko-chat="{widget.public_key}" async>'
+        in response.content.decode()
+    )
+    assert Client().get(reverse("chat:try", args=["nope"])).status_code == 404
 
 
 def test_the_first_reply_on_a_chat_is_measured_like_any_channel(orders_team, agent, live):

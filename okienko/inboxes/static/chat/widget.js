@@ -16,6 +16,7 @@
   const RETRY_MAX_MS = 10000;
   const TYPING_EVERY_MS = 3000;
   const TYPING_IDLE_MS = 4000;
+  const RATE_LIMIT_RETRY_MS = 30000;
   const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g;
 
   let socket = null;
@@ -369,9 +370,13 @@
     } else if (message.type === "error") {
       errorLine.textContent = text("error") + " " + message.text;
       if (message.cid) {
-        // Refused for good (too long, empty, too many): out of the outbox, marked in the log.
         const element = pending.get(message.cid);
-        if (element && message.code !== "rate_limited") {
+        const entry = unsent.get(message.cid);
+        if (message.code === "rate_limited" && entry) {
+          // Kept in the outbox and sent again once the limit's minute has passed.
+          setTimeout(function () { if (unsent.has(entry.cid)) transmit(entry); }, RATE_LIMIT_RETRY_MS);
+        } else if (element) {
+          // Refused for good (too long, empty): out of the outbox, marked in the log.
           acknowledged(message.cid);
           pending.delete(message.cid);
           element.querySelector(".state").textContent = "✗";
