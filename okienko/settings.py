@@ -179,7 +179,9 @@ else:
         "filename": str(VAR_DIR / "queue.sqlite3"),
         "immediate": False,
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "okienko.core.channel_layer.ThrottledInMemoryChannelLayer"}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "pl"
