@@ -399,3 +399,29 @@ def test_did_this_help_no_from_the_widget_hands_the_chat_over(bot_widget, tasks_
     assert "jak-zwrocic-towar" in answer["message"]["text"]
     ticket = Ticket.objects.get()
     assert ticket.events.filter(kind=EventKind.HANDED_OFF).count() == 1
+
+
+def test_no_cue_while_the_bot_answers_and_one_when_it_hands_over(bot_widget, ola):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        page = agent_page(cookie)
+        assert (await page.connect(timeout=TIMEOUT))[0]
+        socket, _welcome = await hello(bot_widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Dzień dobry"})
+        await receive_until(socket, "ack")
+        before = []
+        while not await page.receive_nothing(timeout=0.5):
+            before.append(await page.receive_json_from(timeout=TIMEOUT))
+        await socket.send_json_to({"type": "human", "cid": "c-2", "text": ""})
+        await receive_until(socket, "handed_off")
+        after = []
+        while not await page.receive_nothing(timeout=0.5):
+            after.append(await page.receive_json_from(timeout=TIMEOUT))
+        await page.disconnect()
+        await socket.disconnect()
+        return before, after
+
+    before, after = run(scenario)
+    assert [m for m in before if m["kind"] == "chat_waiting"] == []
+    assert [m["kind"] for m in after if m["kind"] == "chat_waiting"] == ["chat_waiting"]

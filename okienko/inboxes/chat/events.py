@@ -2,6 +2,7 @@
 on their conversation's ticket (agent, bot, system, their own from another tab), the agent's
 read mark and the end of the chat; agents hear of a chat waiting for them, with a cue."""
 
+from okienko.ai.selectors import bot_answers_on
 from okienko.core import realtime
 from okienko.core.events import DomainEvent, subscribe
 from okienko.inboxes.chat.presenters import messages_payload
@@ -34,7 +35,9 @@ def push_opened_ticket(event: DomainEvent) -> None:
         return
     ticket_id = event.payload["ticket_id"]
     _push([conversation], ticket_id, [])
-    announce_waiting_chat(DomainEvent("chat.waiting", {"ticket_id": ticket_id}))
+    # While the bot answers, nobody is waited for: its hand-off (ticket.handed_off) cues agents.
+    if conversation.ticket is not None and not bot_answers_on(conversation.ticket):
+        announce_waiting_chat(DomainEvent("chat.waiting", {"ticket_id": ticket_id}))
 
 
 def _push(conversations: list[ChatConversation], ticket_id: int, message_ids: list[int]) -> None:
