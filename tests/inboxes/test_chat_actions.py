@@ -150,7 +150,8 @@ def test_markup_is_kept_as_plain_text(widget):
     assert message.html == ""
 
 
-def test_a_visitor_with_an_e_mail_is_the_customer_who_writes_from_it(widget):
+def test_an_e_mail_typed_into_the_chat_never_joins_the_visitor_to_its_customer(widget):
+    # Not verified: anyone could type Zofia's address and be shown to agents as Zofia.
     known = make_customer(name="Zofia Wójcik", email="zofia@poczta.example")
     conversation, _token = do_start_conversation(widget=widget, language="pl")
     do_set_visitor_details(
@@ -160,8 +161,23 @@ def test_a_visitor_with_an_e_mail_is_the_customer_who_writes_from_it(widget):
 
     message = _say(conversation, "Dzień dobry", "c-1")
 
-    assert message.ticket.requester == known
-    assert customer_with_identity(IdentityKind.CHAT, f"conversation-{conversation.pk}") == known
+    visitor = customer_with_identity(IdentityKind.CHAT, f"conversation-{conversation.pk}")
+    assert message.ticket.requester == visitor != known
+    assert visitor.name == "Zofia"
+    assert customer_with_identity(IdentityKind.EMAIL, "zofia@poczta.example") == known
+
+
+def test_a_new_address_becomes_the_visitors_so_their_e_mails_join_the_timeline(widget):
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+    do_set_visitor_details(
+        conversation=conversation, details=VisitorDetails(email="Nowy@Poczta.example")
+    )
+
+    message = _say(conversation, "Dzień dobry", "c-1")
+
+    assert customer_with_identity(IdentityKind.EMAIL, "nowy@poczta.example") == (
+        message.ticket.requester
+    )
 
 
 def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(widget):

@@ -213,25 +213,17 @@ def _add_email(customer: Customer | None, email: str) -> None:
 
 
 def _visitor_customer(conversation: ChatConversation) -> None:
-    """Match the visitor to a customer once, before their first message: by the e-mail they
-    gave (their history by e-mail and portal then shows in one timeline), else a new customer
-    known by the conversation; either way the chat identity leads the pipeline to them."""
+    """Give the visitor a customer once, before their first message, known by the conversation.
+
+    The e-mail typed into the chat is not verified: it never joins the visitor to the customer
+    who has that address (anyone could type anyone's), where an agent would then read that
+    customer's history as the visitor's; an agent merges the two after checking. An address no
+    customer has yet becomes the visitor's, so their later e-mails join this timeline."""
     if conversation.customer_id is not None:
         return
     address = visitor_address(conversation.pk)
     customer = customer_with_identity(IdentityKind.CHAT, address)
-    if customer is None and conversation.email:
-        customer, _created = do_get_or_create_customer_by_identity(
-            kind=IdentityKind.EMAIL,
-            address=conversation.email,
-            name=conversation.name,
-            language=conversation.language,
-            acting_user=None,
-        )
-        do_add_identity(
-            customer=customer, identity=IdentityInput(IdentityKind.CHAT, address), acting_user=None
-        )
-    elif customer is None:
+    if customer is None:
         with translation.override(conversation.language):
             name = conversation.name or _("Chat visitor %(number)s") % {"number": conversation.pk}
         customer, _created = do_get_or_create_customer_by_identity(
@@ -241,6 +233,8 @@ def _visitor_customer(conversation: ChatConversation) -> None:
             language=conversation.language,
             acting_user=None,
         )
+        if conversation.email:
+            _add_email(customer, conversation.email)
     ChatConversation.objects.filter(pk=conversation.pk, customer__isnull=True).update(
         customer=customer
     )
