@@ -81,6 +81,16 @@ def tasks_run_at_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _install_language_per_test():
+    # A request as an English-speaking agent leaves English active in the test's thread (a
+    # server runs each request in its own context); each test starts in the install's language.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _settings_reloaded_per_test():
     # Each test's database starts without the rules and policies an earlier test saved and
     # rolled back.
