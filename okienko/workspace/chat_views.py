@@ -1,11 +1,14 @@
 """The agent's side of a live chat on its ticket page: accept, transfer, end, and the read mark."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from okienko.accounts.models import Agent
 from okienko.accounts.selectors import access_agent, access_team
 from okienko.core.errors import DomainError
 from okienko.inboxes.chat.actions import (
@@ -15,6 +18,7 @@ from okienko.inboxes.chat.actions import (
     do_transfer_chat,
 )
 from okienko.inboxes.chat.selectors import access_chat
+from okienko.inboxes.models import ChatConversation
 from okienko.tickets.selectors import access_ticket
 from okienko.workspace.forms import ChatTransferForm
 from okienko.workspace.views import _agent, _is_htmx, _ticket_context
@@ -29,57 +33,60 @@ def _answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "workspace/partials/_ticket_live.html", _ticket_context(agent, ticket))
 
 
+def _change_chat(
+    request: HttpRequest, ticket_id: int, change: Callable[[ChatConversation, Agent], object]
+) -> HttpResponse:
+    """Apply ``change`` to the chat the agent may reach; a refusal is shown, not raised."""
+    agent = _agent(request)
+    conversation = access_chat(agent, ticket_id)
+    try:
+        change(conversation, agent)
+    except DomainError as error:
+        messages.warning(request, str(error))
+    return _answer(request, ticket_id)
+
+
 @login_required
 @require_POST
 def accept(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The agent takes the chat."""
-    agent = _agent(request)
-    conversation = access_chat(agent, ticket_id)
-    try:
-        do_accept_chat(conversation=conversation, acting_user=agent)
-    except DomainError as error:
-        messages.warning(request, str(error))
-    return _answer(request, ticket_id)
+    return _change_chat(
+        request,
+        ticket_id,
+        lambda conversation, agent: do_accept_chat(conversation=conversation, acting_user=agent),
+    )
 
 
 @login_required
 @require_POST
 def transfer(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Hand the chat to another agent or team."""
-    agent = _agent(request)
-    conversation = access_chat(agent, ticket_id)
-    form = ChatTransferForm(request.POST, ticket=access_ticket(agent, ticket_id))
-    if form.is_valid():
-        kind, target_id = form.target()
-        try:
-            if kind == "agent":
-                do_transfer_chat(
-                    conversation=conversation,
-                    agent=access_agent(agent, target_id),
-                    acting_user=agent,
-                )
-            else:
-                do_transfer_chat(
-                    conversation=conversation,
-                    team=access_team(agent, target_id),
-                    acting_user=agent,
-                )
-        except DomainError as error:
-            messages.warning(request, str(error))
-    return _answer(request, ticket_id)
+    form = ChatTransferForm(request.POST, ticket=access_ticket(_agent(request), ticket_id))
+    if not form.is_valid():
+        return _answer(request, ticket_id)
+    kind, target_id = form.target()
+
+    def to_target(conversation: ChatConversation, agent: Agent) -> object:
+        if kind == "agent":
+            return do_transfer_chat(
+                conversation=conversation, agent=access_agent(agent, target_id), acting_user=agent
+            )
+        return do_transfer_chat(
+            conversation=conversation, team=access_team(agent, target_id), acting_user=agent
+        )
+
+    return _change_chat(request, ticket_id, to_target)
 
 
 @login_required
 @require_POST
 def end(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """End the chat; the visitor may write again later."""
-    agent = _agent(request)
-    conversation = access_chat(agent, ticket_id)
-    try:
-        do_end_chat(conversation=conversation, acting_user=agent)
-    except DomainError as error:
-        messages.warning(request, str(error))
-    return _answer(request, ticket_id)
+    return _change_chat(
+        request,
+        ticket_id,
+        lambda conversation, agent: do_end_chat(conversation=conversation, acting_user=agent),
+    )
 
 
 @login_required
