@@ -81,6 +81,19 @@ def tasks_run_at_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer_per_test():
+    # A layer is bound to the event loop that used it: a test's server or communicator loop is
+    # gone afterwards, and a Redis layer whose receive was cut off with it keeps a lock of that
+    # dead loop, which every later test's consumers then fail on. Each test gets its own layer.
+    from channels.layers import channel_layers
+
+    from okienko.core import realtime
+
+    channel_layers.backends.clear()
+    realtime.bind_serving_loop(None)
+
+
+@pytest.fixture(autouse=True)
 def _install_language_per_test():
     # A request as an English-speaking agent leaves English active in the test's thread (a
     # server runs each request in its own context); each test starts in the install's language.
