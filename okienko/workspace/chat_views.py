@@ -34,13 +34,14 @@ def _answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _change_chat(
-    request: HttpRequest, ticket_id: int, change: Callable[[ChatConversation, Agent], object]
+    request: HttpRequest, ticket_id: int, change: Callable[..., object]
 ) -> HttpResponse:
-    """Apply ``change`` to the chat the agent may reach; a refusal is shown, not raised."""
+    """Apply ``change(conversation=, acting_user=)`` to the chat the agent may reach; a refusal
+    is shown, not raised."""
     agent = _agent(request)
     conversation = access_chat(agent, ticket_id)
     try:
-        change(conversation, agent)
+        change(conversation=conversation, acting_user=agent)
     except DomainError as error:
         messages.warning(request, str(error))
     return _answer(request, ticket_id)
@@ -50,11 +51,7 @@ def _change_chat(
 @require_POST
 def accept(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The agent takes the chat."""
-    return _change_chat(
-        request,
-        ticket_id,
-        lambda conversation, agent: do_accept_chat(conversation=conversation, acting_user=agent),
-    )
+    return _change_chat(request, ticket_id, do_accept_chat)
 
 
 @login_required
@@ -66,13 +63,13 @@ def transfer(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return _answer(request, ticket_id)
     kind, target_id = form.target()
 
-    def to_target(conversation: ChatConversation, agent: Agent) -> object:
-        if kind == "agent":
-            return do_transfer_chat(
-                conversation=conversation, agent=access_agent(agent, target_id), acting_user=agent
-            )
+    def to_target(*, conversation: ChatConversation, acting_user: Agent) -> object:
+        to_agent = kind == "agent"
         return do_transfer_chat(
-            conversation=conversation, team=access_team(agent, target_id), acting_user=agent
+            conversation=conversation,
+            agent=access_agent(acting_user, target_id) if to_agent else None,
+            team=None if to_agent else access_team(acting_user, target_id),
+            acting_user=acting_user,
         )
 
     return _change_chat(request, ticket_id, to_target)
@@ -82,11 +79,7 @@ def transfer(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 def end(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """End the chat; the visitor may write again later."""
-    return _change_chat(
-        request,
-        ticket_id,
-        lambda conversation, agent: do_end_chat(conversation=conversation, acting_user=agent),
-    )
+    return _change_chat(request, ticket_id, do_end_chat)
 
 
 @login_required
