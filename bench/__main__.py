@@ -5,7 +5,7 @@
                     [--workers 2] [--sla-sample 500] [--automation-sample 500]
                     [--search-messages-per-ticket 4] [--search-queries 300] [--keep]
     python -m bench serve-rss [--requests 200]
-    python -m bench chat [--connections 5000] [--active 20] [--rounds 25]
+    python -m bench chat [--connections 5000] [--active 20] [--rounds 25] [--database postgres]
 
 Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
 http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per

@@ -10,14 +10,14 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, AgentInvitation, ApiToken, Team
 from okienko.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from okienko.core.events import publish_on_commit
-from okienko.core.tokens import send_link_token, token_digest
+from okienko.core.tokens import send_link_email, token_digest
 
 TOKEN_PREFIX = "okt_"  # noqa: S105  (a marker that makes leaked tokens greppable, no secret)
 # Recording every single use would turn each API read into a write; once a minute is enough.
@@ -108,20 +108,13 @@ def do_invite_agent(*, agent: Agent, acting_user: Agent | None) -> AgentInvitati
 
 
 def do_send_agent_invitation(*, invitation_id: int) -> bool:
-    """E-mail the invitation, with a token made now, in the agent's language; only one not sent
-    yet and still usable (see ``send_link_token``)."""
-
-    def send(token: str) -> None:
-        invitation = AgentInvitation.objects.select_related("agent", "invited_by").get(
-            pk=invitation_id
-        )
-        with translation.override(invitation.agent.language):
-            _invitation_email(invitation, token).send()
-
-    unsent = AgentInvitation.objects.filter(
-        pk=invitation_id, used_at__isnull=True, expires_at__gt=timezone.now()
+    """E-mail the invitation in the agent's language (see ``send_link_email``)."""
+    return send_link_email(
+        AgentInvitation.objects.select_related("agent", "invited_by"),
+        invitation_id,
+        language=lambda invitation: invitation.agent.language,
+        email=_invitation_email,
     )
-    return send_link_token(unsent, send)
 
 
 def _invitation_email(invitation: AgentInvitation, token: str) -> EmailMessage:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext as _
 
-from okienko.accounts.models import Team
+from okienko.accounts.models import Agent, Team
 from okienko.ai import embeddings, llm
 from okienko.ai.choices import HandOffReason
 from okienko.ai.models import (
@@ -20,6 +20,7 @@ from okienko.ai.models import (
     BotReply,
     InboxBot,
     LanguageModelCall,
+    LanguageModelSettings,
 )
 from okienko.ai.selectors import (
     Decision,
@@ -34,9 +35,11 @@ from okienko.ai.selectors import (
     has_spoken,
     inbox_bot,
     language_model,
+    language_model_settings,
     offered_articles,
 )
 from okienko.core.errors import InvalidInput
+from okienko.inboxes.choices import InboxKind
 from okienko.inboxes.models import Inbox
 from okienko.kb.actions import do_record_feedback
 from okienko.kb.models import Article
@@ -338,7 +341,12 @@ def _greet(ticket: Ticket, question: Message, decision: Decision) -> BotReply:
 
 def _decide_in_time(message: Message) -> Decision:
     started = time.monotonic()
-    decision = decide(message.text, language_hint=message.ticket.requester.language)
+    bot = inbox_bot(message.ticket)
+    decision = decide(
+        message.text,
+        language_hint=message.ticket.requester.language,
+        threshold=bot.confidence_threshold if bot is not None else None,
+    )
     if time.monotonic() - started > settings.BOT_TIMEOUT_SECONDS:
         raise BotTimeout(f"the answer took {time.monotonic() - started:.1f} s")
     return decision
@@ -414,13 +422,59 @@ def record_bot_feedback(message: Message, *, helpful: bool) -> bool:
 
 @transaction.atomic
 def do_set_inbox_bot(
-    *, inbox: Inbox, is_enabled: bool, hand_off_team: Team | None = None
+    *,
+    inbox: Inbox,
+    is_enabled: bool,
+    hand_off_team: Team | None = None,
+    confidence_threshold: float | None = None,
 ) -> InboxBot:
-    """Switch the bot on or off for ``inbox`` and say which team takes its hand-offs."""
+    """Switch the bot on or off for ``inbox``, say which team takes its hand-offs and below
+    which confidence it offers a person (None: the tuned default)."""
+    if inbox.kind != InboxKind.CHAT:
+        raise InvalidInput("The bot answers in chat inboxes only", errors={"inbox": ["not chat"]})
+    if confidence_threshold is not None and not 0 <= confidence_threshold <= 1:
+        raise InvalidInput(
+            "The threshold is a confidence between 0 and 1",
+            errors={"confidence_threshold": ["out of range"]},
+        )
     bot, _created = InboxBot.objects.update_or_create(
-        inbox=inbox, defaults={"is_enabled": is_enabled, "hand_off_team": hand_off_team}
+        inbox=inbox,
+        defaults={
+            "is_enabled": is_enabled,
+            "hand_off_team": hand_off_team,
+            "confidence_threshold": confidence_threshold,
+        },
     )
     return bot
+
+
+@transaction.atomic
+def do_set_language_model(
+    *,
+    is_enabled: bool,
+    base_url: str,
+    model: str,
+    api_key: str,
+    timeout_seconds: int,
+    acting_user: Agent,
+) -> LanguageModelSettings:
+    """Configure the optional language model that phrases the bot's answers (one setting).
+    An empty ``api_key`` keeps the stored key: it is never shown back."""
+    configured = language_model_settings()
+    configured.is_enabled = is_enabled
+    configured.base_url = base_url.strip()
+    configured.model = model.strip()
+    configured.api_key = api_key or configured.api_key
+    configured.timeout_seconds = timeout_seconds
+    configured.save()
+    logger.info(
+        "agent %s set the language model: %s at %s, %s",
+        acting_user.pk,
+        configured.model,
+        configured.base_url,
+        "on" if is_enabled else "off",
+    )
+    return configured
 
 
 def do_refresh_article_embeddings() -> int:

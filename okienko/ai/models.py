@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,14 @@ class InboxBot(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Below this confidence in an article the bot offers a person instead; empty: the tuned
+    # default of the way it ranks articles (see ai.selectors).
+    confidence_threshold = models.FloatField(
+        _("confidence threshold"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
 
     class Meta:

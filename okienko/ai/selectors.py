@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from okienko.accounts.choices import Role
+from okienko.accounts.models import Agent
 from okienko.ai import embeddings
 from okienko.ai.intents import asks_for_person, is_small_talk, topic_of
 from okienko.ai.llm import OpenAICompatible
@@ -21,9 +23,13 @@ from okienko.ai.models import (
     BotConversation,
     BotReply,
     InboxBot,
+    LanguageModelCall,
     LanguageModelSettings,
 )
 from okienko.ai.retrieval import Embedded, KnowledgeIndex, Passage
+from okienko.core.errors import NotFound, PermissionDenied
+from okienko.inboxes.choices import InboxKind
+from okienko.inboxes.models import Inbox
 from okienko.inboxes.selectors import inbox_id_of_ticket
 from okienko.kb.models import Article
 from okienko.kb.selectors import public_article_texts, public_articles
@@ -271,6 +277,44 @@ def embeddings_to_refresh() -> list[tuple[Article, str]]:
         for article, text in texts
         if stored.get(article.pk) != embeddings.digest(embeddings.chunks(article.title, text))
     ]
+
+
+def language_model_settings() -> LanguageModelSettings:
+    """The language model setting (one row), unsaved with its defaults when never set."""
+    return LanguageModelSettings.objects.order_by("pk").first() or LanguageModelSettings()
+
+
+def language_model_calls(*, limit: int) -> list[LanguageModelCall]:
+    """The latest calls to the language model, newest first: what left this install."""
+    return list(LanguageModelCall.objects.order_by("-id")[:limit])
+
+
+@dataclass(frozen=True)
+class ChatInboxBot:
+    """A chat inbox and its bot settings (unsaved defaults when never set)."""
+
+    inbox: Inbox
+    bot: InboxBot
+
+
+def chat_inbox_bots() -> list[ChatInboxBot]:
+    """Every chat inbox with its bot settings, by name (two queries)."""
+    inboxes = list(Inbox.objects.filter(kind=InboxKind.CHAT).order_by("name"))
+    bots = {
+        bot.inbox_id: bot
+        for bot in InboxBot.objects.filter(inbox__in=inboxes).select_related("hand_off_team")
+    }
+    return [ChatInboxBot(inbox, bots.get(inbox.pk) or InboxBot(inbox=inbox)) for inbox in inboxes]
+
+
+def access_chat_inbox(user: Agent, inbox_id: int) -> Inbox:
+    """A chat inbox whose bot ``user`` may configure: admins only."""
+    if user.role != Role.ADMIN:
+        raise PermissionDenied("Only admins configure the bot")
+    inbox = Inbox.objects.filter(pk=inbox_id, kind=InboxKind.CHAT).first()
+    if inbox is None:
+        raise NotFound(f"No chat inbox {inbox_id}")
+    return inbox
 
 
 def language_model() -> OpenAICompatible | None:

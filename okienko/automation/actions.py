@@ -277,6 +277,56 @@ def do_delete_macro(*, macro: Macro) -> None:
     macro.delete()
 
 
+def _renamed_tag(value: Any, old: str, new: str) -> Any:
+    """``value`` (a tag name or a list of them) with ``old`` named ``new``; a list keeps one
+    of each name (after a merge it may have held both)."""
+    if isinstance(value, str):
+        return new if value.strip().casefold() == old.casefold() else value
+    if isinstance(value, list):
+        return list(dict.fromkeys(_renamed_tag(item, old, new) for item in value))
+    return value
+
+
+def _operations_renaming_tag(
+    operations: list[dict[str, Any]], old: str, new: str
+) -> list[dict[str, Any]]:
+    return [
+        {**operation, "tags": _renamed_tag(operation["tags"], old, new)}
+        if "tags" in operation
+        else operation
+        for operation in operations
+    ]
+
+
+@transaction.atomic
+def do_follow_renamed_tag(*, old: str, new: str) -> int:
+    """Rules and macros that name the tag ``old`` (in a condition on tags, or in operations
+    adding or removing tags) name ``new`` instead, after a tag was renamed or merged into
+    another. Returns how many rules and macros changed."""
+    changed = 0
+    for rule in Rule.objects.all():
+        conditions = [
+            {**condition, "value": _renamed_tag(condition.get("value"), old, new)}
+            if condition.get("field") == "tags"
+            else condition
+            for condition in rule.conditions
+        ]
+        operations = _operations_renaming_tag(rule.operations, old, new)
+        if (conditions, operations) != (rule.conditions, rule.operations):
+            rule.conditions, rule.operations = conditions, operations
+            rule.save(update_fields=["conditions", "operations"])
+            changed += 1
+    if changed:
+        _bump_version()
+    for macro in Macro.objects.all():
+        operations = _operations_renaming_tag(macro.operations, old, new)
+        if operations != macro.operations:
+            macro.operations = operations
+            macro.save(update_fields=["operations"])
+            changed += 1
+    return changed
+
+
 @transaction.atomic
 def do_apply_macro(*, macro: Macro, ticket: Ticket, agent: Agent) -> Rendered:
     """Apply the macro's changes to the ticket as ``agent`` and return its reply, filled in, as

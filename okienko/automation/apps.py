@@ -8,9 +8,10 @@ class AutomationConfig(AppConfig):
     verbose_name = _("Automation")
 
     def ready(self) -> None:
-        from okienko.automation.tasks import run_triggers
+        from okienko.automation.tasks import follow_renamed_tag, run_triggers
         from okienko.core.events import subscribe
 
+        subscribe("tag.renamed")(follow_renamed_tag)
         for name in (
             "ticket.created",
             "ticket.updated",

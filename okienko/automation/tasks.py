@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from okienko.automation.actions import do_run_time_rules, do_run_triggers
+from okienko.automation.actions import do_follow_renamed_tag, do_run_time_rules, do_run_triggers
 from okienko.automation.choices import TriggerEvent
 from okienko.core.events import DomainEvent
 from okienko.tickets.choices import AuthorKind
@@ -35,3 +35,8 @@ def run_triggers(event: DomainEvent) -> None:
     else:
         trigger_event = _EVENTS[event.name]
     do_run_triggers(event=trigger_event, ticket_id=event.payload["ticket_id"])
+
+
+def follow_renamed_tag(event: DomainEvent) -> None:
+    """Rules and macros follow a renamed or merged tag as soon as the change commits."""
+    do_follow_renamed_tag(old=event.payload["old"], new=event.payload["new"])

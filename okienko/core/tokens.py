@@ -3,10 +3,11 @@
 import hashlib
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.core.mail import EmailMessage
+from django.db.models import Model, QuerySet
+from django.utils import timezone, translation
 
 
 def token_digest(raw_token: str) -> str:
@@ -36,3 +37,26 @@ def send_link_token(link: QuerySet[Any], send: Callable[[str], None]) -> bool:
         link.model.objects.filter(token_digest=digest).update(token_digest=None, sent_at=None)
         raise
     return True
+
+
+Link = TypeVar("Link", bound=Model)
+
+
+def send_link_email(
+    links: QuerySet[Link],
+    link_id: int,
+    *,
+    language: Callable[[Link], str],
+    email: Callable[[Link, str], EmailMessage],
+) -> bool:
+    """E-mail the single-use link ``link_id`` among ``links`` (selecting what ``email`` reads)
+    with a token made now, in the ``language`` of its recipient; only a link not sent yet and
+    still usable (see ``send_link_token``)."""
+
+    def send(token: str) -> None:
+        link = links.get(pk=link_id)
+        with translation.override(language(link)):
+            email(link, token).send()
+
+    unsent = links.filter(pk=link_id, used_at__isnull=True, expires_at__gt=timezone.now())
+    return send_link_token(unsent, send)

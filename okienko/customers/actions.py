@@ -145,6 +145,20 @@ def do_add_identity(
     return created
 
 
+def do_verify_identity(*, kind: str, address: str, acting_user: Agent | None) -> bool:
+    """Record that whoever holds the customer's address proved it (opened a link sent to it).
+    False when nobody has the address or it was verified already."""
+    identities = Identity.objects.filter(
+        kind=kind, address=_normalized(kind, address), is_verified=False
+    )
+    customer_ids = list(identities.values_list("customer_id", flat=True))
+    if not identities.update(is_verified=True):
+        return False
+    for customer_id in customer_ids:
+        publish_on_commit("customer.updated", customer_id=customer_id, fields=["identities"])
+    return True
+
+
 def do_remove_identity(*, identity: Identity, acting_user: Agent | None) -> None:
     """Detach an address from its customer."""
     customer_id = identity.customer_id

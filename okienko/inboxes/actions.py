@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -44,6 +45,7 @@ from okienko.inboxes.email.imap import (
     fetch_new_mail,
     watch_mailbox,
 )
+from okienko.inboxes.email.oauth import request_access_token
 from okienko.inboxes.email.outgoing import (
     OutgoingAttachment,
     OutgoingEmail,
@@ -53,7 +55,14 @@ from okienko.inboxes.email.outgoing import (
     send,
 )
 from okienko.inboxes.email.parsing import normalize_subject
-from okienko.inboxes.models import ChatWidget, Delivery, EmailAccount, InboundItem, Inbox
+from okienko.inboxes.models import (
+    EMAIL_ACCOUNT_SECRETS,
+    ChatWidget,
+    Delivery,
+    EmailAccount,
+    InboundItem,
+    Inbox,
+)
 from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInbound
 from okienko.inboxes.selectors import (
     default_inbox,
@@ -63,6 +72,7 @@ from okienko.inboxes.selectors import (
     own_email_addresses,
     recent_items_from,
 )
+from okienko.search.registry import indexing_in_one_task
 from okienko.sla.selectors import first_reply_due
 from okienko.tickets.actions import (
     do_add_customer_message,
@@ -135,11 +145,18 @@ def do_create_inbox(
             )
     except IntegrityError as error:
         raise Conflict(f"An inbox named {name!r} already exists") from error
-    if kind == InboxKind.CHAT:
-        # Every chat inbox has its widget, with the public key its embed script names.
-        ChatWidget.objects.create(inbox=inbox)
+    do_set_up_chat_widget(inbox=inbox)
     publish_on_commit("inbox.created", inbox_id=inbox.pk)
     return inbox
+
+
+def do_set_up_chat_widget(*, inbox: Inbox) -> ChatWidget | None:
+    """Give a chat inbox its widget, with the public key its embed script names (every chat
+    inbox has one; an inbox of another kind none). Safe to call again."""
+    if inbox.kind != InboxKind.CHAT:
+        return None
+    widget, _created = ChatWidget.objects.get_or_create(inbox=inbox)
+    return widget
 
 
 def do_get_default_inbox(kind: str) -> Inbox:
@@ -271,7 +288,7 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     if not pending:
         return list(items)
     normalisers = _normalisers()
-    with transaction.atomic():
+    with indexing_in_one_task(), transaction.atomic():
         _commit_without_waiting_for_disk()
         for item in pending:
             _process(item, normalisers[item.inbox.kind])
@@ -690,6 +707,53 @@ def do_fetch_email(*, account: EmailAccount) -> FetchResult | None:
         return None
     _mailbox_checked(account)
     return result
+
+
+def do_configure_email_account(
+    *, inbox: Inbox, values: dict[str, Any], acting_user: Agent | None
+) -> EmailAccount:
+    """Set the e-mail inbox's mailbox settings (``EmailAccount`` field -> value); a secret
+    given as None keeps its stored value. Invalid settings are an ``InvalidInput`` naming
+    the fields, and nothing is saved."""
+    if inbox.kind != InboxKind.EMAIL:
+        raise InvalidInput("Only e-mail inboxes have mailbox settings", errors={"inbox": ["kind"]})
+    account = email_account_of(inbox) or EmailAccount(inbox=inbox)
+    for field, value in values.items():
+        if value is None and field in EMAIL_ACCOUNT_SECRETS:
+            continue
+        setattr(account, field, value)
+    try:
+        account.full_clean(exclude=["inbox"])
+    except ValidationError as error:
+        raise InvalidInput(
+            "The mailbox settings are not valid", errors=error.message_dict
+        ) from error
+    account.save()
+    logger.info("mailbox settings of %s changed by %s", inbox, acting_user)
+    return account
+
+
+def do_refresh_oauth_token(*, account: EmailAccount) -> None:
+    """Get the mailbox a new OAuth2 access token with its refresh token and keep it (and a
+    rotated refresh token) on the account; ``account`` is updated in place.
+
+    Raises ``TokenRefreshError`` when the provider refuses; the stored tokens stay as they were.
+    """
+    grant = request_access_token(
+        token_url=account.oauth_token_url,
+        client_id=account.oauth_client_id,
+        client_secret=account.oauth_client_secret,
+        refresh_token=account.oauth_refresh_token,
+    )
+    account.imap_oauth_token = grant.access_token
+    account.imap_oauth_expires_at = grant.expires_at
+    account.oauth_refresh_token = grant.refresh_token
+    EmailAccount.objects.filter(pk=account.pk).update(
+        imap_oauth_token=grant.access_token,
+        imap_oauth_expires_at=grant.expires_at,
+        oauth_refresh_token=grant.refresh_token,
+    )
+    logger.info("refreshed the OAuth2 access token of %s", account.inbox)
 
 
 def _mailbox_checked(account: EmailAccount, *, error: str = "") -> None:

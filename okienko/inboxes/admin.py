@@ -12,10 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from okienko.core.admin_mixins import ReadOnlyAdmin
 from okienko.core.errors import Conflict
-from okienko.inboxes.actions import do_reprocess_inbound
+from okienko.inboxes.actions import do_reprocess_inbound, do_set_up_chat_widget
 from okienko.inboxes.choices import InboxKind
 from okienko.inboxes.email.imap import ImapError, check_connection
-from okienko.inboxes.models import ChatWidget, EmailAccount, InboundItem, Inbox
+from okienko.inboxes.models import (
+    EMAIL_ACCOUNT_SECRETS,
+    ChatWidget,
+    EmailAccount,
+    InboundItem,
+    Inbox,
+)
 from okienko.inboxes.selectors import email_account_of
 
 RAW_PREVIEW_BYTES = 20_000
@@ -24,7 +30,6 @@ RAW_PREVIEW_BYTES = 20_000
 class EmailAccountForm(forms.ModelForm):
     """Passwords are write-only: shown empty, and an empty field keeps the stored one."""
 
-    SECRET_FIELDS = ("imap_password", "smtp_password", "imap_oauth_token")
     imap_password = forms.CharField(
         label=_("IMAP password"), required=False, widget=forms.PasswordInput
     )
@@ -33,6 +38,25 @@ class EmailAccountForm(forms.ModelForm):
     )
     imap_oauth_token = forms.CharField(
         label=_("IMAP OAuth2 token"), required=False, widget=forms.PasswordInput
+    )
+    oauth_token_url = forms.URLField(
+        label=_("OAuth2 token endpoint"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("e.g. https://oauth2.googleapis.com/token"),
+    )
+    oauth_client_secret = forms.CharField(
+        label=_("OAuth2 client secret"), required=False, widget=forms.PasswordInput
+    )
+    oauth_refresh_token = forms.CharField(
+        label=_("OAuth2 refresh token"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_(
+            "With the token endpoint, client ID and secret of your provider's app (Google, "
+            "Microsoft 365), the access token is renewed automatically before it expires."
+        ),
     )
 
     class Meta:
@@ -44,6 +68,10 @@ class EmailAccountForm(forms.ModelForm):
             "imap_username",
             "imap_password",
             "imap_oauth_token",
+            "oauth_token_url",
+            "oauth_client_id",
+            "oauth_client_secret",
+            "oauth_refresh_token",
             "imap_folder",
             "imap_archive_folder",
             "smtp_host",
@@ -57,7 +85,7 @@ class EmailAccountForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for field in self.SECRET_FIELDS:
+        for field in EMAIL_ACCOUNT_SECRETS:
             if not cleaned.get(field) and self.instance.pk:
                 cleaned[field] = getattr(self.instance, field)
         return cleaned
@@ -70,7 +98,12 @@ class EmailAccountInline(admin.StackedInline):
     # One blank account form on a new inbox; an inbox has at most one.
     extra = 1
     max_num = 1
-    readonly_fields = ["imap_last_uid", "imap_last_error", "imap_checked_at"]
+    readonly_fields = [
+        "imap_last_uid",
+        "imap_last_error",
+        "imap_checked_at",
+        "imap_oauth_expires_at",
+    ]
     fieldsets = [
         (
             _("Fetching (IMAP)"),
@@ -78,7 +111,9 @@ class EmailAccountInline(admin.StackedInline):
                 "fields": [
                     ("imap_host", "imap_port", "imap_security"),
                     ("imap_username", "imap_password"),
-                    "imap_oauth_token",
+                    ("imap_oauth_token", "imap_oauth_expires_at"),
+                    ("oauth_token_url", "oauth_client_id"),
+                    ("oauth_client_secret", "oauth_refresh_token"),
                     ("imap_folder", "imap_archive_folder"),
                     ("imap_checked_at", "imap_last_uid", "imap_last_error"),
                 ]
@@ -147,6 +182,13 @@ class InboxAdmin(admin.ModelAdmin):
         return [EmailAccountInline]
 
     actions = ["test_connection"]
+
+    def save_model(self, request: HttpRequest, obj: Inbox, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new inbox's form shows no widget section (its kind was not chosen yet): a chat
+            # inbox gets its widget now, working from this first save.
+            do_set_up_chat_widget(inbox=obj)
 
     @admin.action(description=_("Test the mailbox connection (IMAP)"))
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Inbox]) -> None:

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from okienko.accounts.choices import Role
@@ -12,9 +13,21 @@ from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor
 from okienko.core.errors import PermissionDenied
 from okienko.inboxes import actions
 from okienko.inboxes.choices import InboundStatus, InboxKind
-from okienko.inboxes.models import InboundItem, Inbox
-from okienko.inboxes.schemas import InboundItemOut, InboundItemPage, InboxCreateIn, InboxOut
-from okienko.inboxes.selectors import access_inbound_item, list_inbound_items, visible_inboxes
+from okienko.inboxes.models import EmailAccount, InboundItem, Inbox
+from okienko.inboxes.schemas import (
+    EmailAccountIn,
+    EmailAccountOut,
+    InboundItemOut,
+    InboundItemPage,
+    InboxCreateIn,
+    InboxOut,
+)
+from okienko.inboxes.selectors import (
+    access_inbound_item,
+    email_account_of,
+    list_inbound_items,
+    visible_inboxes,
+)
 
 router = Router(tags=["inboxes"])
 
@@ -38,6 +51,38 @@ def create_inbox(request: HttpRequest, payload: InboxCreateIn) -> Status[Inbox]:
         acting_user=agent,
     )
     return Status(201, inbox)
+
+
+def _admin_inbox(request: HttpRequest, inbox_id: int) -> Inbox:
+    agent = acting_agent(request)
+    if agent.role != Role.ADMIN:
+        raise PermissionDenied("Only admins configure mailboxes")
+    return get_object_or_404(Inbox, pk=inbox_id, kind=InboxKind.EMAIL)
+
+
+@router.get(
+    "/inboxes/{inbox_id}/email-account",
+    response=EmailAccountOut,
+    summary="A mailbox's settings and last fetch error (admins; secrets are not shown)",
+)
+def get_email_account(request: HttpRequest, inbox_id: int) -> EmailAccount:
+    inbox = _admin_inbox(request, inbox_id)
+    account = email_account_of(inbox)
+    if account is None:
+        raise Http404("This inbox has no mailbox settings yet")
+    return account
+
+
+@router.put(
+    "/inboxes/{inbox_id}/email-account",
+    response=EmailAccountOut,
+    summary="Set a mailbox's IMAP, OAuth2 and SMTP settings (admins)",
+)
+def put_email_account(request: HttpRequest, inbox_id: int, payload: EmailAccountIn) -> EmailAccount:
+    inbox = _admin_inbox(request, inbox_id)
+    return actions.do_configure_email_account(
+        inbox=inbox, values=payload.model_dump(), acting_user=acting_agent(request)
+    )
 
 
 @router.get("/inbound", response=InboundItemPage, summary="List inbound ledger items, newest first")

@@ -16,12 +16,18 @@ class InboxesConfig(AppConfig):
         from okienko.inboxes.email.watcher import MailWatcher
         from okienko.inboxes.email.webhooks import record_provider_inbound
         from okienko.inboxes.selectors import inbox_id_of_ticket
-        from okienko.inboxes.tasks import queue_email_reply, queue_processing, queue_sending
+        from okienko.inboxes.tasks import (
+            queue_chat_email_link,
+            queue_email_reply,
+            queue_processing,
+            queue_sending,
+        )
         from okienko.sla.selectors import register_inbox_lookup
 
         subscribe("inbound.received")(queue_processing)
         subscribe("ticket.message_added")(queue_email_reply)
         subscribe("delivery.queued")(queue_sending)
+        subscribe("chat.email_link_requested")(queue_chat_email_link)
         register_inbox_lookup(inbox_id_of_ticket)
         chat_events.register()
         # `okienko serve` watches mailboxes with IMAP IDLE; the scaled layout runs `email watch`.

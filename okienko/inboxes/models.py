@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from okienko.accounts.models import Team
+from okienko.core.models import SingleUseLink
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
+from okienko.inboxes.email.oauth import validate_token_url
 from okienko.tickets.models import Message
 
 
@@ -86,6 +88,17 @@ class ConnectionSecurity(models.TextChoices):
     NONE = "none", _("None (local servers only)")
 
 
+# Stored as given but never shown back (admin form, API, reprs); left empty when editing a
+# mailbox, they are kept.
+EMAIL_ACCOUNT_SECRETS = (
+    "imap_password",
+    "imap_oauth_token",
+    "oauth_client_secret",
+    "oauth_refresh_token",
+    "smtp_password",
+)
+
+
 class EmailAccount(models.Model):
     """How an e-mail inbox reaches its mailbox: IMAP to fetch, SMTP to send.
 
@@ -106,6 +119,23 @@ class EmailAccount(models.Model):
     imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True, default="")
     # An OAuth2 access token (XOAUTH2) instead of the password, when the provider needs one.
     imap_oauth_token = models.TextField(_("IMAP OAuth2 token"), blank=True, default="")
+    # With a refresh token and the provider's token endpoint, the access token above is renewed
+    # before it expires (providers give about an hour) and whenever the server refuses it.
+    imap_oauth_expires_at = models.DateTimeField(_("OAuth2 token expires"), null=True, blank=True)
+    oauth_token_url = models.URLField(
+        _("OAuth2 token endpoint"),
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[validate_token_url],
+    )
+    oauth_client_id = models.CharField(
+        _("OAuth2 client ID"), max_length=255, blank=True, default=""
+    )
+    oauth_client_secret = models.CharField(
+        _("OAuth2 client secret"), max_length=255, blank=True, default=""
+    )
+    oauth_refresh_token = models.TextField(_("OAuth2 refresh token"), blank=True, default="")
     imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
     # Where fetched mail is moved once it is in the ledger; empty: flag it as seen instead.
     imap_archive_folder = models.CharField(
@@ -141,6 +171,11 @@ class EmailAccount(models.Model):
     def __repr__(self) -> str:
         # No passwords or tokens in reprs (tracebacks, debug output).
         return f"<EmailAccount {self.pk} inbox={self.inbox_id}>"
+
+    @property
+    def refreshes_oauth_token(self) -> bool:
+        """Whether the IMAP access token is renewed with a refresh token when needed."""
+        return bool(self.oauth_refresh_token and self.oauth_token_url)
 
 
 class Delivery(models.Model):
@@ -229,6 +264,10 @@ class ChatConversation(models.Model):
     consent_at = models.DateTimeField(null=True, blank=True)
     # Replies go out by e-mail too while the visitor is away (left a message out of hours).
     continues_by_email = models.BooleanField(default=False)
+    # The address above is only what the visitor typed until they open the link e-mailed to
+    # it: when that link was last asked for, and when it was opened (both for this address).
+    email_link_requested_at = models.DateTimeField(null=True, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     visitor_read_up_to = models.PositiveBigIntegerField(default=0)
     agent_read_up_to = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField()
@@ -241,3 +280,21 @@ class ChatConversation(models.Model):
 
     def __str__(self) -> str:
         return f"chat {self.pk}"
+
+
+class ChatEmailVerification(SingleUseLink):
+    """A link e-mailed to the address a chat visitor gave. Opening it proves the address is
+    theirs; only then does their chat join the timeline of the customer with that address."""
+
+    conversation = models.ForeignKey(
+        ChatConversation, on_delete=models.CASCADE, related_name="email_verifications"
+    )
+    email = models.EmailField(max_length=254)
+
+    class Meta:
+        verbose_name = _("chat e-mail verification")
+        verbose_name_plural = _("chat e-mail verifications")
+        indexes = [models.Index(fields=["created_at"], name="chatemailverif_created")]
+
+    def __str__(self) -> str:
+        return f"e-mail verification {self.pk} of chat {self.conversation_id}"

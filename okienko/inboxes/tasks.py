@@ -12,6 +12,7 @@ from okienko.inboxes.actions import (
     do_queue_email_delivery,
     do_send_delivery,
 )
+from okienko.inboxes.chat.actions import do_purge_email_links, do_send_email_link
 from okienko.inboxes.email.imap import FetchResult
 from okienko.inboxes.models import EmailAccount
 from okienko.inboxes.selectors import (
@@ -50,6 +51,20 @@ def requeue_pending_inbound() -> int:
 
 def queue_processing(event: DomainEvent) -> None:
     process_inbound(event.payload["item_id"])
+
+
+@db_task(retries=2, retry_delay=30)
+def send_chat_email_link(link_id: int) -> None:
+    do_send_email_link(link_id=link_id)
+
+
+def queue_chat_email_link(event: DomainEvent) -> None:
+    send_chat_email_link(event.payload["link_id"])
+
+
+@db_periodic_task(crontab(minute="23", hour="*"))
+def purge_chat_email_links() -> int:
+    return do_purge_email_links()
 
 
 @db_task(retries=2, retry_delay=30)

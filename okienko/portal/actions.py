@@ -15,12 +15,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from okienko.core.errors import DomainError, NotFound
 from okienko.core.events import publish_on_commit
-from okienko.core.tokens import send_link_token, token_digest
+from okienko.core.tokens import send_link_email, token_digest
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
 from okienko.customers.selectors import customer_with_identity, portal_customer
@@ -77,16 +77,13 @@ def do_request_sign_in_link(*, email: str, client_ip: str) -> None:
 
 
 def do_send_sign_in_link(*, link_id: int) -> bool:
-    """E-mail the link, with a token made now, in the customer's language; only a link not sent
-    yet and not expired (see ``send_link_token``)."""
-
-    def send(token: str) -> None:
-        link = SignInLink.objects.select_related("customer").get(pk=link_id)
-        with translation.override(link.customer.language):
-            _sign_in_email(link, token).send()
-
-    unsent = SignInLink.objects.filter(pk=link_id, expires_at__gt=timezone.now())
-    return send_link_token(unsent, send)
+    """E-mail the sign-in link in the customer's language (see ``send_link_email``)."""
+    return send_link_email(
+        SignInLink.objects.select_related("customer"),
+        link_id,
+        language=lambda link: link.customer.language,
+        email=_sign_in_email,
+    )
 
 
 def _sign_in_email(link: SignInLink, token: str) -> EmailMessage:

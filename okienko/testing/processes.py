@@ -60,7 +60,8 @@ def okienko_process(*arguments: str, log: Path) -> Iterator[subprocess.Popen[byt
                 process.wait()
 
 
-def wait_for_http(url: str, *, seconds: float = 30) -> httpx.Response:
+def wait_for_http(url: str, *, seconds: float = 90) -> httpx.Response:
+    # Generous: on a busy 2-core machine two worker processes took over 30 s to boot Django.
     deadline = time.monotonic() + seconds
     while True:
         try:

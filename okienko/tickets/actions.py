@@ -1371,7 +1371,8 @@ def do_retarget_saved_views(*, key: str, old: Any, new: Any) -> None:
 @transaction.atomic
 def do_rename_tag(*, tag: Tag, name: str, acting_user: Agent | None) -> Tag:
     """Give a tag another name: the tickets that carry it keep it (each records the change in
-    its history) and saved views filtering by it follow. A name another tag has is refused:
+    its history); saved views filtering by it follow, and so do rules and macros (``tag.renamed``,
+    after commit). A name another tag has is refused:
     merge into that tag instead."""
     new_name = _clean_tag_name(name)
     if new_name == tag.name:
@@ -1383,6 +1384,7 @@ def do_rename_tag(*, tag: Tag, name: str, acting_user: Agent | None) -> Tag:
         )
     _record_tag_replaced(tag, new_name, acting_user=acting_user, at=timezone.now())
     do_retarget_saved_views(key="tag", old=tag.name, new=new_name)
+    publish_on_commit("tag.renamed", old=tag.name, new=new_name)
     tag.name = new_name
     tag.save(update_fields=["name"])
     return tag
@@ -1391,7 +1393,7 @@ def do_rename_tag(*, tag: Tag, name: str, acting_user: Agent | None) -> Tag:
 @transaction.atomic
 def do_merge_tags(*, source: Tag, target: Tag, acting_user: Agent | None) -> Tag:
     """Put ``target`` on every ticket that carries ``source`` and remove ``source``: each ticket
-    records the change in its history; saved views filtering by ``source`` follow."""
+    records the change in its history; saved views, rules and macros naming ``source`` follow."""
     if source.pk == target.pk:
         raise InvalidInput("A tag cannot be merged into itself", errors={"target": ["same"]})
     _record_tag_replaced(source, target.name, acting_user=acting_user, at=timezone.now())
@@ -1405,6 +1407,7 @@ def do_merge_tags(*, source: Tag, target: Tag, acting_user: Agent | None) -> Tag
         ignore_conflicts=True,
     )
     do_retarget_saved_views(key="tag", old=source.name, new=target.name)
+    publish_on_commit("tag.renamed", old=source.name, new=target.name)
     source.delete()
     return target
 

@@ -16,6 +16,15 @@ from okienko.tickets.choices import (
 )
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    # Django's get_FOO_display translates every choice to show one: ~900 translations on an
+    # inbox page of 50 tickets, against one each here.
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Tag(models.Model):
     """A free label on tickets (e.g. "zwrot", "vip"); names are stored lower-case."""
 
@@ -157,6 +166,18 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    @property
+    def status_label(self) -> str:
+        return _choice_label(Status, self.status)
+
+    @property
+    def priority_label(self) -> str:
+        return _choice_label(Priority, self.priority)
+
+    @property
+    def channel_label(self) -> str:
+        return _choice_label(Channel, self.channel)
 
     @property
     def number(self) -> int:

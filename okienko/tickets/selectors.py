@@ -39,15 +39,15 @@ from okienko.tickets.models import (
 )
 
 
-def visible_tickets(user: Agent) -> QuerySet[Ticket]:
+def visible_tickets(user: Agent, *, team_ids: Sequence[int] | None = None) -> QuerySet[Ticket]:
     """Admins and supervisors see every ticket; an agent sees their teams' queues, tickets
-    without a team, and whatever is assigned to them."""
+    without a team, and whatever is assigned to them. ``team_ids``, the agent's teams when
+    already read, go into the query as values instead of a subquery."""
     tickets = Ticket.objects.all()
     if user.sees_all_tickets:
         return tickets
-    return tickets.filter(
-        Q(team__in=user.teams.values("id")) | Q(team__isnull=True) | Q(assignee=user)
-    )
+    teams = user.teams.values("id") if team_ids is None else team_ids
+    return tickets.filter(Q(team_id__in=teams) | Q(team__isnull=True) | Q(assignee=user))
 
 
 def customer_visible_tickets(customer: Customer) -> QuerySet[Ticket]:
@@ -159,6 +159,25 @@ def _of_tier(tier_id: int) -> Q:
     return Q(Exists(customers.filter(pk=OuterRef("requester_id"))))
 
 
+def _visible_matching(
+    user: Agent, filters: TicketFilters, team_ids: Sequence[int] | None = None
+) -> QuerySet[Ticket]:
+    """The tickets ``user`` sees that match ``filters`` (but ``tag``); ``team_ids`` are the
+    agent's teams when already read.
+
+    Filters naming the agent as assignee, or only their own teams, already imply that the agent
+    sees each ticket: the visibility condition is left out, so that the database reads the
+    (assignee, status) or (team, status) index alone instead of checking a three-way "or" on
+    every ticket (at 1M tickets on PostgreSQL it kept "my open tickets" off those indexes).
+    """
+    implied = user.sees_all_tickets or filters.assignee_id == user.pk
+    if not implied and filters.team_ids is not None:
+        team_ids = team_ids_of(user) if team_ids is None else team_ids
+        implied = set(filters.team_ids) <= set(team_ids)
+    tickets = Ticket.objects.all() if implied else visible_tickets(user, team_ids=team_ids)
+    return tickets.filter(_condition(filters))
+
+
 def list_tickets(
     user: Agent, filters: TicketFilters, *, before_id: int | None, limit: int
 ) -> list[Ticket]:
@@ -166,7 +185,7 @@ def list_tickets(
 
     Keyset pagination keeps every page an index range scan however deep the list goes.
     """
-    tickets = visible_tickets(user).filter(_condition(filters))
+    tickets = _visible_matching(user, filters)
     newest_first = "-id"
     if filters.tag:
         # Walk the tag's rows of the (tag, ticket) index newest first and look each ticket up:
@@ -259,7 +278,7 @@ def list_tickets_by_deadline(
     tickets without one after them, and the runs are merged here: a page never sorts every
     matching ticket, however deep the list goes.
     """
-    tickets = visible_tickets(user).filter(_condition(filters))
+    tickets = _visible_matching(user, filters)
     if filters.tag:
         tickets = _tagged(tickets, filters.tag)
     runs = [tickets]
@@ -350,13 +369,13 @@ def _capped_count(tickets: QuerySet[Ticket]) -> Func:
 def inbox_counts(user: Agent, saved: Sequence[SavedView] = ()) -> dict[str, int]:
     """How many tickets ``user`` sees in each inbox view and in each of the ``saved`` views
     (keyed ``saved-<id>``), counted in one query up to one past ``COUNT_CAP``."""
-    views: dict[str, TicketFilters] = dict(_inbox_views(user, team_ids_of(user)))
+    team_ids = team_ids_of(user)
+    views: dict[str, TicketFilters] = dict(_inbox_views(user, team_ids))
     views.update({f"saved-{view.pk}": saved_view_filters(user, view) for view in saved})
-    visible = visible_tickets(user)
     tag_ids = _tag_ids(filters.tag for filters in views.values() if filters.tag)
     counted: dict[str, Func] = {}
     for key, filters in views.items():
-        tickets = visible.filter(_condition(filters))
+        tickets = _visible_matching(user, filters, team_ids)
         if filters.tag:
             tickets = _tagged(tickets, filters.tag, tag_ids)
         counted[key] = _capped_count(tickets)

@@ -150,6 +150,22 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         if message["ticket_id"] == self.watching:
             await self.send_json({"kind": "customer_typing", "active": message["active"]})
 
+    async def chat_visitor_message(self, message: dict[str, Any]) -> None:
+        # A chat visitor's message, in the ledger but not yet in the thread: shown on its
+        # ticket's page until the thread has it.
+        if message["ticket_id"] == self.watching:
+            await self.send_json(
+                {
+                    "kind": "chat_message",
+                    "ticket_id": message["ticket_id"],
+                    "cid": message["cid"],
+                    "source": message["source"],
+                    "text": message["text"],
+                    "files": message["files"],
+                    "held": message["held"],
+                }
+            )
+
     async def chat_waiting(self, message: dict[str, Any]) -> None:
         with translation.override(self.agent.language):
             text = _("Live chat waiting: %(subject)s") % {"subject": message["subject"]}

@@ -216,3 +216,53 @@ class CustomFieldForm(forms.Form):
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+class InboxBotForm(forms.Form):
+    """The bot of one chat inbox: whether it answers first, below which confidence it offers a
+    person instead, and which team takes what it hands over."""
+
+    is_enabled = forms.BooleanField(label=_("The bot answers first"), required=False)
+    confidence_threshold = forms.FloatField(
+        label=_("Confidence threshold"),
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        help_text=_(
+            "From 0 to 1: below it the bot offers a person instead of an article. "
+            "Empty: the default tuned on the demo help center."
+        ),
+    )
+    hand_off_team = forms.ModelChoiceField(
+        label=_("Team that takes handed-off chats"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("The inbox's team"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrow(self.fields["hand_off_team"], teams())
+
+
+class LanguageModelForm(forms.Form):
+    """The optional language model that phrases the bot's answers; the key is write-only."""
+
+    is_enabled = forms.BooleanField(
+        label=_("Phrase the bot's answers with a language model"), required=False
+    )
+    base_url = forms.URLField(
+        label=_("Endpoint"),
+        assume_scheme="http",
+        widget=forms.TextInput(attrs={"inputmode": "url"}),
+        help_text=_("OpenAI-compatible API root, e.g. a local Ollama; /chat/completions is added."),
+    )
+    model = forms.CharField(label=_("Model"), max_length=200)
+    api_key = forms.CharField(
+        label=_("API key"),
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput,
+        help_text=_("Leave empty to keep the stored key."),
+    )
+    timeout_seconds = forms.IntegerField(label=_("Timeout (seconds)"), min_value=1, max_value=120)

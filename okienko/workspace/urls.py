@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from okienko.workspace import (
+    bot_views,
     catalogue_views,
     chat_views,
     customer_views,
@@ -98,6 +99,9 @@ urlpatterns = [
     ),
     path("settings/teams/", settings_views.team_list, name="settings_teams"),
     path("settings/teams/<int:team_id>/", settings_views.team_edit, name="settings_team"),
+    path("settings/bot/", bot_views.bot_settings, name="settings_bot"),
+    path("settings/bot/inboxes/<int:inbox_id>/", bot_views.inbox_bot, name="settings_inbox_bot"),
+    path("settings/bot/language-model/", bot_views.language_model, name="settings_language_model"),
     path("settings/tags/", catalogue_views.tag_list, name="settings_tags"),
     path("settings/tags/<int:tag_id>/", catalogue_views.tag_edit, name="settings_tag"),
     path("settings/tags/<int:tag_id>/delete/", catalogue_views.tag_delete, name="delete_tag"),

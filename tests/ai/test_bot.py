@@ -119,6 +119,21 @@ def test_without_a_confident_answer_the_bot_does_not_guess(
     assert not BotReply.objects.filter(ticket=ticket, article__isnull=False).exists()
 
 
+def test_an_inbox_threshold_above_the_answers_confidence_makes_the_bot_hand_over(
+    live, tasks_run_at_once, chat_inbox, chat_team, help_center
+):
+    do_set_inbox_bot(
+        inbox=chat_inbox, is_enabled=True, hand_off_team=chat_team, confidence_threshold=1.0
+    )
+
+    ticket = live(
+        make_chat_ticket, inbox=chat_inbox, text="Jak mogę zwrócić towar kupiony w sklepie?"
+    )
+
+    assert _hand_off_reason(ticket) == "no_answer"
+    assert not BotReply.objects.filter(ticket=ticket, article__isnull=False).exists()
+
+
 def test_internal_and_draft_articles_are_never_offered(chat_inbox, help_center):
     for text in ["Procedura przyjęcia zwrotu w magazynie", "Program lojalnościowy i punkty"]:
         ticket = make_chat_ticket(inbox=chat_inbox, text=text)

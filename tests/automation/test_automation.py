@@ -21,7 +21,7 @@ from okienko.automation.actions import (
 )
 from okienko.automation.models import RuleFiring
 from okienko.automation.placeholders import render
-from okienko.automation.selectors import _active_rules, facts_for
+from okienko.automation.selectors import _active_rules, active_rules, facts_for
 from okienko.core.errors import InvalidInput
 from okienko.testing.factories import (
     make_agent,
@@ -398,3 +398,45 @@ def test_an_agent_applies_a_macro_and_cannot_send_a_gap(db):
     )
     assert sent.status_code == 422
     assert not Message.objects.filter(ticket=ticket, author_kind=AuthorKind.AGENT).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rules_and_macros_follow_a_renamed_and_a_merged_tag():
+    from okienko.tickets.actions import do_merge_tags, do_rename_tag
+    from okienko.tickets.models import Tag
+
+    admin = make_agent(role="admin")
+    make_ticket(tags=["zwrot", "pilne", "vip"])
+    rule = trigger(
+        "Zwroty VIP",
+        "ticket_created",
+        [
+            {"field": "tags", "operator": "contains", "value": "Zwrot"},
+            {"field": "tags", "operator": "in", "value": ["vip", "pilne"]},
+            {"field": "subject", "operator": "contains", "value": "zwrot"},
+        ],
+        [{"type": "add_tags", "tags": ["zwrot", "sprawdzone"]}],
+    )
+    macro = do_save_macro(
+        data=MacroInput(
+            name="Zwrot", reply="", operations=[{"type": "remove_tags", "tags": ["zwrot"]}]
+        )
+    )
+
+    do_rename_tag(tag=Tag.objects.get(name="zwrot"), name="zwrot-towaru", acting_user=admin)
+    do_merge_tags(
+        source=Tag.objects.get(name="pilne"), target=Tag.objects.get(name="vip"), acting_user=admin
+    )
+
+    rule.refresh_from_db()
+    macro.refresh_from_db()
+    assert [condition["value"] for condition in rule.conditions] == [
+        "zwrot-towaru",
+        ["vip"],  # both named the same tag after the merge: once
+        "zwrot",  # the subject is text, not a tag
+    ]
+    assert rule.operations == [{"type": "add_tags", "tags": ["zwrot-towaru", "sprawdzone"]}]
+    assert macro.operations == [{"type": "remove_tags", "tags": ["zwrot-towaru"]}]
+    # The rules cache learned of the change: the next event sees the new names.
+    cached = active_rules("trigger", "ticket_created")
+    assert [cached_rule.conditions for cached_rule in cached] == [rule.conditions]

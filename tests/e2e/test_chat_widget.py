@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.core import mail
 
 from okienko.ai.actions import do_set_inbox_bot
 from okienko.routing.actions import do_set_presence
@@ -15,8 +16,10 @@ from okienko.routing.choices import Presence
 from okienko.testing.factories import (
     make_agent,
     make_chat_widget,
+    make_customer,
     make_round_the_clock_policy,
     make_team,
+    make_ticket,
 )
 from okienko.tickets.choices import EventKind
 from okienko.tickets.models import Message, Ticket
@@ -24,6 +27,7 @@ from tests.e2e.conftest import sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "okienko-demo-1"
+EMAIL_LINK = re.compile(r"(http://\S+/chat/verify/[\w-]+/)")
 
 
 def shop_page(server_url: str, public_key: str) -> str:
@@ -214,7 +218,12 @@ def test_a_visitor_and_an_agent_talk_live_and_a_reconnect_loses_nothing(
     chat.get_by_role("textbox", name="Twoja wiadomość").fill("A czarne też?")
     chat.get_by_role("button", name="Wyślij").click()
     chat.get_by_text("Czy mam odłożyć parę?").wait_for()
+    # The agent's page shows the visitor's message as soon as it is in the ledger, then the
+    # ticket message the pipeline made of it in its place: once.
     agent_page.get_by_text("A czarne też?").wait_for()
+    agent_page.locator("#thread").get_by_text("A czarne też?").wait_for()
+    chat.locator(".m[data-id]").get_by_text("A czarne też?").wait_for()
+    assert agent_page.get_by_text("A czarne też?").count() == 1
     visitor_texts = chat.locator(".m[data-id] > span:not(.who):not(.state)").all_inner_texts()
     assert visitor_texts.count("Czy mam odłożyć parę?") == 1
     assert visitor_texts.count("A czarne też?") == 1
@@ -271,3 +280,39 @@ def test_the_bot_answers_from_the_help_center_and_a_person_takes_over_on_request
     chat.get_by_text("Dzień dobry, pomogę ze zwrotem.").wait_for()
     assert Ticket.objects.get().events.filter(kind=EventKind.HANDED_OFF).count() == 1
     desk.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_visitor_confirms_their_e_mail_and_the_chat_joins_their_timeline(
+    asgi_server, shop, page, settings, tasks_run_at_once, own_rate_limits
+):
+    settings.PUBLIC_URL = asgi_server.url
+    widget = make_chat_widget(name="Sklep Górski", team=make_team(name="Czat"))
+    zofia = make_customer(name="Zofia Wójcik", email="zofia@poczta.example")
+    make_ticket(requester=zofia, subject="Reklamacja butów")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shop.open(page, asgi_server.url, widget.public_key)
+    chat = page.locator("#okienko-chat")
+
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.get_by_role("textbox", name="Twoja wiadomość").fill("Dzień dobry, gdzie moja paczka?")
+    chat.get_by_role("button", name="Wyślij").click()
+    chat.locator(".m.customer .state", has_text="✓").first.wait_for()
+    # Nobody is on duty: the widget offers to leave an e-mail (its details are open).
+    chat.locator("input[name=email]").fill("zofia@poczta.example")
+    chat.locator("button.save").click()
+    chat.get_by_text("Wysłaliśmy Ci e-mail z linkiem.").wait_for()
+    page.screenshot(path=SCREENSHOTS / "chat-widget-email-link.png")
+
+    [message] = mail.outbox
+    assert message.to == ["zofia@poczta.example"]
+    link = EMAIL_LINK.search(message.body)
+    assert link is not None
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Potwierdź").click()
+    page.get_by_role("heading", name="Twój adres e-mail jest potwierdzony").wait_for()
+    page.screenshot(path=SCREENSHOTS / "chat-email-confirmed.png")
+
+    chat_ticket = Ticket.objects.get(subject__contains="gdzie moja paczka")
+    assert chat_ticket.requester == zofia

@@ -9,7 +9,14 @@ from django.core import mail
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
-from okienko.testing.factories import make_agent, make_category, make_team, make_ticket
+from okienko.ai.models import InboxBot
+from okienko.testing.factories import (
+    make_agent,
+    make_category,
+    make_chat_widget,
+    make_team,
+    make_ticket,
+)
 from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -134,3 +141,24 @@ def test_an_admin_renames_and_merges_tags_and_removes_a_category_in_use(live_ser
     ticket.refresh_from_db()
     assert list(ticket.tags.values_list("name", flat=True)) == ["zwrot towaru"]
     assert ticket.category.name == "Wysyłka"
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_admin_switches_the_chat_bot_on_in_the_workspace(live_server, page):
+    widget = make_chat_widget(name="Czat sklepu")
+    admin = make_agent(role=Role.ADMIN, name="Ada Admin", password=PASSWORD)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+    page.get_by_role("link", name="Ustawienia").click()
+    page.get_by_role("link", name="Bot asystent").click()
+    form = page.locator("form", has=page.get_by_role("heading", name="Czat sklepu"))
+    form.get_by_label("Bot odpowiada pierwszy").check()
+    form.get_by_label("Próg pewności").fill("0.6")
+    form.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano ustawienia bota w Czat sklepu.").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-settings-bot.png"), full_page=True)
+
+    bot = InboxBot.objects.get(inbox=widget.inbox)
+    assert (bot.is_enabled, bot.confidence_threshold) == (True, 0.6)

@@ -5,7 +5,7 @@ from okienko.inboxes.actions import (
     do_create_inbox,
 )
 from okienko.inboxes.choices import InboundStatus, InboxKind
-from okienko.inboxes.models import Inbox
+from okienko.inboxes.models import EmailAccount, Inbox
 from okienko.testing.factories import make_agent, make_team, make_token
 from okienko.testing.inbound import receive_email
 from okienko.testing.mail import make_email
@@ -102,3 +102,59 @@ def test_raw_download_and_reprocess_are_scoped(teams, inboxes, settings):
     assert_problem(hidden_reprocess, 404)
     elsewhere.refresh_from_db()
     assert elsewhere.status == InboundStatus.QUARANTINED
+
+
+MAILBOX = {
+    "imap_host": "imap.gmail.com",
+    "imap_username": "pomoc@sklep.example",
+    "oauth_token_url": "https://oauth2.googleapis.com/token",
+    "oauth_client_id": "okienko-app.apps.googleusercontent.com",
+    "oauth_client_secret": "sekret-aplikacji",
+    "oauth_refresh_token": "1//odswiezajacy",
+    "smtp_host": "smtp.gmail.com",
+    "smtp_password": "haslo-smtp",
+}
+
+
+@pytest.mark.django_db
+def test_admins_set_a_mailbox_with_oauth2_and_secrets_are_never_shown(inboxes):
+    admin_api = ApiClient(make_token(make_agent(role=Role.ADMIN)))
+    shop = inboxes[0]
+
+    created = admin_api.put(f"/inboxes/{shop.pk}/email-account", MAILBOX)
+    # Secrets left out are kept; the rest is replaced.
+    changed = admin_api.put(
+        f"/inboxes/{shop.pk}/email-account", {**MAILBOX, "oauth_refresh_token": None}
+    )
+    shown = admin_api.get(f"/inboxes/{shop.pk}/email-account")
+
+    assert created.status_code == 200
+    assert changed.status_code == 200
+    body = shown.json()
+    assert body["oauth_token_url"] == "https://oauth2.googleapis.com/token"
+    assert body["stored_secrets"] == ["oauth_client_secret", "oauth_refresh_token", "smtp_password"]
+    assert body["imap_last_error"] == ""
+    assert "sekret-aplikacji" not in shown.text
+    assert "1//odswiezajacy" not in shown.text
+    account = shop.email_account
+    account.refresh_from_db()
+    assert account.oauth_refresh_token == "1//odswiezajacy"
+    assert account.smtp_password == "haslo-smtp"
+
+
+@pytest.mark.django_db
+def test_mailbox_settings_are_for_admins_and_checked(inboxes):
+    admin_api = ApiClient(make_token(make_agent(role=Role.ADMIN)))
+    supervisor_api = ApiClient(make_token(make_agent(role=Role.SUPERVISOR)))
+    shop = inboxes[0]
+    plain_http = {**MAILBOX, "oauth_token_url": "http://oauth.example/token"}
+
+    refused = supervisor_api.put(f"/inboxes/{shop.pk}/email-account", MAILBOX)
+    not_set = admin_api.get(f"/inboxes/{shop.pk}/email-account")
+    insecure = admin_api.put(f"/inboxes/{shop.pk}/email-account", plain_http)
+
+    assert_problem(refused, 403)
+    assert not_set.status_code == 404
+    assert_problem(insecure, 422)
+    assert "oauth_token_url" in insecure.json()["errors"]
+    assert not EmailAccount.objects.filter(inbox=shop).exists()

@@ -167,7 +167,7 @@ def test_an_e_mail_typed_into_the_chat_never_joins_the_visitor_to_its_customer(w
     assert customer_with_identity(IdentityKind.EMAIL, "zofia@poczta.example") == known
 
 
-def test_a_new_address_becomes_the_visitors_so_their_e_mails_join_the_timeline(widget):
+def test_a_new_address_is_no_identity_of_the_visitor_before_they_prove_it(widget):
     conversation, _token = do_start_conversation(widget=widget, language="pl")
     do_set_visitor_details(
         conversation=conversation, details=VisitorDetails(email="Nowy@Poczta.example")
@@ -175,9 +175,10 @@ def test_a_new_address_becomes_the_visitors_so_their_e_mails_join_the_timeline(w
 
     message = _say(conversation, "Dzień dobry", "c-1")
 
-    assert customer_with_identity(IdentityKind.EMAIL, "nowy@poczta.example") == (
-        message.ticket.requester
-    )
+    conversation.refresh_from_db()
+    assert conversation.email == "nowy@poczta.example"
+    assert customer_with_identity(IdentityKind.EMAIL, "nowy@poczta.example") is None
+    assert not message.ticket.requester.identities.filter(kind=IdentityKind.EMAIL).exists()
 
 
 def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(widget):
@@ -226,7 +227,6 @@ def test_leaving_an_e_mail_tells_the_agents_on_the_ticket(widget):
     assert "ewa@poczta.example" in note.text
     conversation.refresh_from_db()
     assert conversation.continues_by_email is True
-    assert message.ticket.requester.identities.filter(kind=IdentityKind.EMAIL).count() == 1
 
 
 def test_read_marks_only_move_forward(widget):

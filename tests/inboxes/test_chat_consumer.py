@@ -11,12 +11,17 @@ from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
+from okienko.accounts.choices import Role
 from okienko.ai.actions import do_set_inbox_bot
 from okienko.asgi import application
+from okienko.inboxes import actions as inbox_actions
 from okienko.inboxes.chat.actions import do_accept_chat, do_end_chat
 from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.inboxes.models import ChatConversation, InboundItem
+from okienko.inboxes.normalised import UnprocessableInbound
+from okienko.inboxes.selectors import quarantined_items
 from okienko.testing.factories import make_agent, make_chat_widget
 from okienko.tickets.actions import do_add_note, do_reply
 from okienko.tickets.choices import EventKind
@@ -87,6 +92,40 @@ async def receive_until(socket, kind: str, timeout: float = TIMEOUT) -> dict:
         message = await socket.receive_json_from(timeout=timeout)
         if message["type"] == kind:
             return message
+
+
+async def own_message(socket, cid: str) -> dict:
+    """The visitor's message ``cid`` back from the pipeline, as the ticket message it became."""
+    while True:
+        message = await receive_until(socket, "message")
+        if message["message"]["cid"] == cid:
+            return message["message"]
+
+
+async def receive_kinds(page, kinds: set[str]) -> list[dict]:
+    """What an agent's page hears of these kinds until the server falls silent."""
+    heard = []
+    while not await page.receive_nothing(timeout=0.5):
+        message = await page.receive_json_from(timeout=TIMEOUT)
+        if message["kind"] in kinds:
+            heard.append(message)
+    return heard
+
+
+async def open_chat(widget, cookie: bytes):
+    """A visitor whose first message opened a ticket, and an agent's page watching it."""
+    socket, _welcome = await hello(widget)
+    await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+    token = (await receive_until(socket, "token"))["token"]
+    ack = await receive_until(socket, "ack")
+    await drain(socket)
+    ticket = await database_sync_to_async(Ticket.objects.get)()
+    page = agent_page(cookie)
+    assert (await page.connect(timeout=TIMEOUT))[0]
+    await page.send_json_to({"action": "watch", "ticket_id": ticket.pk})
+    await asyncio.sleep(0.3)  # the page joins the ticket's group
+    await receive_kinds(page, {"tickets"})
+    return socket, token, ack, page, ticket
 
 
 def test_an_unknown_key_or_a_site_not_allowed_is_refused(widget):
@@ -306,6 +345,7 @@ def test_too_long_and_too_many_messages_are_refused_with_a_reason(widget, settin
             await receive_until(socket, "ack")
         await socket.send_json_to({"type": "message", "cid": "c-3", "text": "Hej"})
         too_many = await receive_until(socket, "error")
+        await own_message(socket, "c-2")
         await socket.disconnect()
         return too_long, too_many
 
@@ -425,3 +465,158 @@ def test_no_cue_while_the_bot_answers_and_one_when_it_hands_over(bot_widget, ola
     before, after = run(scenario)
     assert [m for m in before if m["kind"] == "chat_waiting"] == []
     assert [m["kind"] for m in after if m["kind"] == "chat_waiting"] == ["chat_waiting"]
+
+
+def test_a_message_on_an_open_chat_reaches_the_agent_page_from_the_ledger_and_once(widget, ola):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        socket, _token, _ack, page, ticket = await open_chat(widget, cookie)
+        await socket.send_json_to({"type": "message", "cid": "c-2", "text": "<b>Gdzie</b> paczka?"})
+        ack = await receive_until(socket, "ack")
+        live = await page.receive_json_from(timeout=TIMEOUT)
+        made = await own_message(socket, "c-2")
+        heard = await receive_kinds(page, {"chat_message", "tickets"})
+        await page.disconnect()
+        await socket.disconnect()
+        return ack, live, made, heard, ticket
+
+    ack, live, made, heard, ticket = run(scenario)
+    conversation = ChatConversation.objects.get()
+    source = f"chat:{conversation.pk}:c-2"
+    # Acknowledged once durable, before the pipeline made the ticket message.
+    assert (ack["cid"], ack["id"], ack["message"]) == ("c-2", None, None)
+    assert live == {
+        "kind": "chat_message",
+        "ticket_id": ticket.pk,
+        "cid": "c-2",
+        "source": source,
+        "text": "<b>Gdzie</b> paczka?",
+        "files": [],
+        "held": False,
+    }
+    assert made["text"] == "<b>Gdzie</b> paczka?"
+    # The page heard of the message once; its refresh then has the ticket message, which
+    # carries the same source and replaces the arriving copy.
+    assert {message["kind"] for message in heard} == {"tickets"}
+    client = Client()
+    client.force_login(ola)
+    thread = client.get(reverse("workspace:ticket", args=[ticket.pk])).content.decode()
+    assert thread.count(f'data-source="{source}"') == 1
+    assert "&lt;b&gt;Gdzie&lt;/b&gt; paczka?" in thread
+    assert Message.objects.filter(external_id=source).count() == 1
+
+
+def test_a_resend_of_a_message_acknowledged_from_the_ledger_is_kept_and_announced_once(widget, ola):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        socket, token, _ack, page, _ticket = await open_chat(widget, cookie)
+        await socket.send_json_to({"type": "message", "cid": "c-2", "text": "Jeszcze raz"})
+        first = await receive_until(socket, "ack")
+        # The connection drops before the widget saw its message come back; it resends.
+        await socket.disconnect()
+        again, _welcome = await hello(widget, token=token)
+        await again.send_json_to({"type": "message", "cid": "c-2", "text": "Jeszcze raz"})
+        second = await receive_until(again, "ack")
+        await asyncio.sleep(0.5)
+        heard = await receive_kinds(page, {"chat_message"})
+        await page.disconnect()
+        await again.disconnect()
+        return first, second, heard
+
+    first, second, heard = run(scenario)
+    conversation = ChatConversation.objects.get()
+    source = f"chat:{conversation.pk}:c-2"
+    assert (first["cid"], second["cid"]) == ("c-2", "c-2")
+    assert [message["cid"] for message in heard] == ["c-2"]
+    assert Message.objects.filter(external_id=source).count() == 1
+    assert InboundItem.objects.filter(external_id=source).count() == 1
+
+
+def test_messages_acknowledged_from_the_ledger_keep_their_order(widget, ola):
+    cookie = agent_cookie(ola)
+    cids = [f"c-{number}" for number in range(2, 8)]
+
+    async def scenario():
+        socket, _token, _ack, page, ticket = await open_chat(widget, cookie)
+        for cid in cids:
+            await socket.send_json_to({"type": "message", "cid": cid, "text": f"Wiadomość {cid}"})
+        made = [(await own_message(socket, cid))["id"] for cid in cids]
+        heard = await receive_kinds(page, {"chat_message"})
+        await page.disconnect()
+        await socket.disconnect()
+        return made, heard, ticket
+
+    made, heard, ticket = run(scenario)
+    assert made == sorted(made)
+    assert [message["cid"] for message in heard] == cids
+    texts = list(ticket.messages.order_by("created_at", "id").values_list("text", flat=True))
+    assert texts == ["Halo?", *(f"Wiadomość {cid}" for cid in cids)]
+
+
+def test_a_message_the_pipeline_quarantines_is_held_for_staff_and_both_sides_are_told(
+    widget, ola, monkeypatch
+):
+    cookie = agent_cookie(ola)
+
+    async def scenario():
+        socket, _token, _ack, page, _ticket = await open_chat(widget, cookie)
+        monkeypatch.setattr(inbox_actions, "_deliver", _refuse_to_deliver)
+        await socket.send_json_to({"type": "message", "cid": "c-2", "text": "Nie przejdzie"})
+        ack = await receive_until(socket, "ack")
+        held = await receive_until(socket, "error")
+        heard = await receive_kinds(page, {"chat_message"})
+        await page.disconnect()
+        await socket.disconnect()
+        return ack, held, heard
+
+    ack, held, heard = run(scenario)
+    conversation = ChatConversation.objects.get()
+    source = f"chat:{conversation.pk}:c-2"
+    assert ack["cid"] == "c-2"
+    assert (held["cid"], held["code"]) == ("c-2", "held")
+    assert [(message["cid"], message["held"]) for message in heard] == [
+        ("c-2", False),
+        ("c-2", True),
+    ]
+    [item] = quarantined_items()
+    assert (item.external_id, item.error) == (source, "refused by the test")
+    assert not Message.objects.filter(external_id=source).exists()
+    client = Client()
+    client.force_login(make_agent(role=Role.ADMIN))
+    assert "refused by the test" in client.get(reverse("workspace:quarantine")).content.decode()
+
+
+def _refuse_to_deliver(item, inbound):
+    raise UnprocessableInbound("refused by the test")
+
+
+def test_an_attachment_that_is_not_base64_is_refused_and_nothing_else_is_lost(widget):
+    async def scenario():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(socket, "ack")
+        await socket.send_json_to(
+            {
+                "type": "message",
+                "cid": "c-2",
+                "text": "Zdjęcie paczki",
+                "files": [{"name": "paczka.png", "type": "image/png", "data": "not base64!"}],
+            }
+        )
+        refused = await receive_until(socket, "error")
+        await socket.send_json_to({"type": "message", "cid": "c-3", "text": "Bez zdjęcia"})
+        await own_message(socket, "c-3")
+        await socket.disconnect()
+        return refused
+
+    refused = run(scenario)
+    conversation = ChatConversation.objects.get()
+    assert (refused["cid"], refused["code"]) == ("c-2", "invalid")
+    assert refused["text"] == "Nie udało się odczytać pliku. Dołącz go ponownie."
+    assert not InboundItem.objects.filter(external_id=f"chat:{conversation.pk}:c-2").exists()
+    assert list(Message.objects.order_by("id").values_list("text", flat=True)) == [
+        "Halo?",
+        "Bez zdjęcia",
+    ]

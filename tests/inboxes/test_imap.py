@@ -1,13 +1,17 @@
 """The IMAP fetcher against a real Dovecot: ledger first, then acknowledge; nothing lost."""
 
+import datetime
+import json
 import os
 import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from okienko.accounts.choices import Role
 from okienko.inboxes.actions import (
@@ -626,3 +630,196 @@ def test_admins_test_the_connection_from_the_inbox_list(dovecot):
     assert "INBOX: 1 wiadomość" in page
     assert "login failed" in page
     assert "zle-haslo-123" not in page
+
+
+class TokenEndpoint:
+    """A provider's OAuth2 token endpoint on loopback: the refresh_token grant for one client.
+
+    A granted access token is added to ``server_tokens`` (what Dovecot's token check knows),
+    as a provider's own IMAP server would then accept it.
+    """
+
+    CLIENT_ID = "okienko-app"
+    CLIENT_SECRET = "sekret-aplikacji"
+
+    def __init__(self, server_tokens: dict[str, str], refresh_tokens: dict[str, str]) -> None:
+        self.server_tokens = server_tokens
+        self.refresh_tokens = refresh_tokens  # refresh token -> user
+        self.requests: list[dict[str, str]] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                form = dict(parse_qsl(self.rfile.read(length).decode()))
+                endpoint.requests.append(form)
+                status, answer = endpoint.answer(form)
+                body = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/token"
+
+    def answer(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
+        if (form.get("client_id"), form.get("client_secret")) != (
+            self.CLIENT_ID,
+            self.CLIENT_SECRET,
+        ):
+            return 401, {"error": "invalid_client"}
+        user = self.refresh_tokens.get(form.get("refresh_token", ""))
+        if form.get("grant_type") != "refresh_token" or user is None:
+            return 400, {"error": "invalid_grant", "error_description": "Token has been revoked."}
+        access_token = f"dostep-{len(self.requests)}"
+        self.server_tokens[access_token] = user
+        return 200, {"access_token": access_token, "expires_in": 3599, "token_type": "Bearer"}
+
+    def __enter__(self) -> "TokenEndpoint":
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def oauth_provider(tmp_path):
+    """Dovecot checking OAuth2 tokens and the provider's token endpoint, which knows the
+    refresh token "odswiezajacy"; no access token is valid until it grants one."""
+    server_tokens: dict[str, str] = {}
+    with (
+        dovecot_server(tmp_path, oauth2_tokens=server_tokens) as server,
+        TokenEndpoint(server_tokens, {"odswiezajacy": USER}) as endpoint,
+    ):
+        yield server, endpoint
+
+
+def make_oauth_account(server: DovecotServer, endpoint: TokenEndpoint, **fields) -> EmailAccount:
+    return make_account(
+        server,
+        imap_password="",
+        oauth_token_url=endpoint.url,
+        oauth_client_id=TokenEndpoint.CLIENT_ID,
+        oauth_client_secret=TokenEndpoint.CLIENT_SECRET,
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_an_expired_oauth2_token_is_refreshed_before_login_and_fetching_continues(
+    oauth_provider,
+):
+    server, endpoint = oauth_provider
+    account = make_oauth_account(
+        server,
+        endpoint,
+        imap_oauth_token="dostep-stary",
+        imap_oauth_expires_at=timezone.now() - datetime.timedelta(minutes=1),
+        oauth_refresh_token="odswiezajacy",
+    )
+    deliver(server, "o1")
+
+    first = do_fetch_email(account=account)
+    deliver(server, "o2")
+    second = do_fetch_email(account=account)
+
+    account.refresh_from_db()
+    assert first is not None
+    assert second is not None
+    assert ledger(account.inbox) == ["o1@poczta.example", "o2@poczta.example"]
+    # One refresh: the new token is kept with its expiry and serves the second fetch too.
+    assert endpoint.requests == [
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": "odswiezajacy",
+            "client_id": TokenEndpoint.CLIENT_ID,
+            "client_secret": TokenEndpoint.CLIENT_SECRET,
+        }
+    ]
+    assert account.imap_oauth_token == "dostep-1"
+    assert account.imap_oauth_expires_at > timezone.now() + datetime.timedelta(minutes=55)
+    assert account.imap_last_error == ""
+
+
+@pytest.mark.django_db
+def test_an_oauth2_token_the_server_refuses_is_refreshed_and_login_retried(oauth_provider):
+    server, endpoint = oauth_provider
+    # Revoked before its stated expiry: only the server's refusal tells.
+    account = make_oauth_account(
+        server,
+        endpoint,
+        imap_oauth_token="dostep-odwolany",
+        imap_oauth_expires_at=timezone.now() + datetime.timedelta(minutes=30),
+        oauth_refresh_token="odswiezajacy",
+    )
+    deliver(server, "r1")
+
+    result = fetch(account)
+
+    account.refresh_from_db()
+    assert result.fetched == 1
+    assert len(endpoint.requests) == 1
+    assert account.imap_oauth_token == "dostep-1"
+
+
+@pytest.mark.django_db
+def test_a_refused_refresh_is_shown_on_the_mailbox_and_mail_waits_on_the_server(oauth_provider):
+    server, endpoint = oauth_provider
+    account = make_oauth_account(server, endpoint, oauth_refresh_token="odwolany-sekret")
+    deliver(server, "f1")
+    client = Client()
+    client.force_login(make_agent(role=Role.ADMIN))
+
+    failed = do_fetch_email(account=account)
+    account.refresh_from_db()
+    error = account.imap_last_error
+    page = client.get(f"/admin/inboxes/inbox/{account.inbox_id}/change/").content.decode()
+    waiting = mailbox(server)
+    # The admin fixes it with a new refresh token: the waiting mail is fetched.
+    EmailAccount.objects.filter(pk=account.pk).update(oauth_refresh_token="odswiezajacy")
+    account.refresh_from_db()
+    fixed = do_fetch_email(account=account)
+
+    assert failed is None
+    assert error.startswith("refreshing the OAuth2 access token failed: the token endpoint ")
+    assert (
+        "refused to refresh the access token (HTTP 400: invalid_grant Token has been revoked.)"
+        in error
+    )
+    assert "odwolany-sekret" not in error
+    assert TokenEndpoint.CLIENT_SECRET not in error
+    assert "invalid_grant Token has been revoked." in page
+    assert waiting == [("f1@poczta.example", False)]
+    assert fixed is not None
+    assert fixed.fetched == 1
+    assert ledger(account.inbox) == ["f1@poczta.example"]
+    account.refresh_from_db()
+    assert account.imap_last_error == ""
+
+
+@pytest.mark.django_db
+def test_the_mailbox_form_keeps_oauth2_secrets_write_only():
+    inbox = do_create_inbox(name="Gmail", kind="email", address=USER, acting_user=None)
+    account = EmailAccount.objects.create(
+        inbox=inbox, oauth_client_secret="sekret-stary", oauth_refresh_token="odswiezajacy-stary"
+    )
+    admin = make_agent(role=Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(f"/admin/inboxes/inbox/{inbox.pk}/change/").content.decode()
+
+    assert 'name="email_account-0-oauth_token_url"' in page
+    assert 'type="password" name="email_account-0-oauth_refresh_token"' in page
+    assert 'type="password" name="email_account-0-oauth_client_secret"' in page
+    assert "sekret-stary" not in page
+    assert "odswiezajacy-stary" not in page
+    account.refresh_from_db()
+    assert account.oauth_refresh_token == "odswiezajacy-stary"

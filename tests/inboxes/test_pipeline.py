@@ -15,6 +15,8 @@ from okienko.inboxes.actions import (
 from okienko.inboxes.choices import InboundOutcome, InboundStatus, InboxKind
 from okienko.inboxes.models import InboundItem
 from okienko.inboxes.selectors import ledger_balances
+from okienko.search import tasks as search_tasks
+from okienko.search.models import SearchDocument
 from okienko.testing.factories import make_agent, make_team
 from okienko.testing.inbound import receive_email, record_email
 from okienko.testing.mail import make_email
@@ -395,3 +397,25 @@ def test_any_mail_like_message_ends_processed_or_quarantined(subject, body, head
 
     assert item.status in {InboundStatus.PROCESSED, InboundStatus.QUARANTINED}
     assert Customer.objects.filter(identities__address="klient@poczta.example").count() <= 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_of_mail_is_indexed_by_one_task_and_found(monkeypatch):
+    enqueued: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(
+        search_tasks, "index_documents", lambda doc_type, ids: enqueued.append((doc_type, ids))
+    )
+    raws = [
+        make_email(subject=f"Reklamacja {n}", message_id=f"<partia-{n}@poczta.example>")
+        for n in range(3)
+    ]
+    items = [record_email(raw)[0] for raw in raws]
+
+    processed = do_process_inbound(items=items)
+
+    ticket_ids = sorted(item.message.ticket_id for item in processed)
+    ticket_tasks = [ids for doc_type, ids in enqueued if doc_type == "ticket"]
+    assert ticket_tasks == [ticket_ids]
+    # The task indexes them as before: each new ticket is found.
+    search_tasks.do_index_documents("ticket", ticket_ids)
+    assert SearchDocument.objects.filter(doc_type="ticket").count() == 3

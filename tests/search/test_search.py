@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from okienko.accounts.choices import Role
 from okienko.customers.actions import (
@@ -280,6 +281,20 @@ def test_a_very_common_query_lists_the_newest_first(indexed, admin, monkeypatch)
     monkeypatch.setattr("okienko.search.backends.MAX_RANKED_MATCHES", 1)
 
     assert _tickets(admin, "reklamacja") == [newer.pk, older.pk]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL asks its planner how common a query is"
+)
+def test_a_query_the_planner_expects_very_common_lists_the_newest_first(
+    indexed, admin, monkeypatch
+):
+    older = indexed(make_ticket, subject="Reklamacja butów", text="Podeszwa odpadła.")
+    newer = indexed(make_ticket, subject="Pytanie", text="Czy reklamacja jest możliwa?")
+    monkeypatch.setattr("okienko.search.backends.postgresql.VERY_COMMON_MATCHES", 1)
+
+    assert _tickets(admin, "reklamacja") == [newer.pk, older.pk]
+    assert _tickets(admin, "podeszwa") == [older.pk]
 
 
 def test_newest_first_reaches_past_matches_the_agent_may_not_see(indexed, monkeypatch):

@@ -3,25 +3,34 @@ and the agent's accept, transfer and end.
 
 A visitor's message goes the way of every inbound contact: written to the ledger first (its
 client message id is the source id, so a resend after a lost acknowledgement finds the first
-copy), then processed at once by the one pipeline, and only then acknowledged to the browser.
+copy), then processed by the one pipeline. The consumer acknowledges a message on a chat that
+has its ticket once it is in the ledger and has the pipeline process it afterwards; the first
+message (which makes the ticket) is acknowledged after processing.
 """
 
 import contextlib
+import datetime
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Agent, Team
-from okienko.core.errors import Conflict, DomainError, InvalidInput
+from okienko.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from okienko.core.events import publish_on_commit
+from okienko.core.tokens import send_link_email, token_digest
 from okienko.customers.actions import (
     IdentityInput,
     do_add_identity,
     do_get_or_create_customer_by_identity,
+    do_merge_customers,
+    do_verify_identity,
 )
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
@@ -34,9 +43,14 @@ from okienko.inboxes.actions import (
     do_record_inbound,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage, encode, source_id, visitor_address
-from okienko.inboxes.chat.selectors import is_pending, ledger_item, token_hash
+from okienko.inboxes.chat.selectors import is_pending, ledger_item, needs_email_link, token_hash
 from okienko.inboxes.choices import InboundStatus, InboxKind
-from okienko.inboxes.models import ChatConversation, ChatWidget
+from okienko.inboxes.models import (
+    ChatConversation,
+    ChatEmailVerification,
+    ChatWidget,
+    InboundItem,
+)
 from okienko.portal import throttle
 from okienko.tickets.actions import (
     do_add_note,
@@ -163,13 +177,14 @@ def do_set_visitor_details(
     *, conversation: ChatConversation, details: VisitorDetails
 ) -> ChatConversation:
     """Keep what the visitor told about themself; the consent answer is recorded with its
-    wording and time, a withdrawal too. Once the conversation has a ticket, the agents get a
-    note of it and the customer an e-mail identity (when nobody else has that address)."""
+    wording and time, a withdrawal too. An address they give is sent a link that proves it is
+    theirs (below); once the conversation has a ticket, the agents get a note
+    when the visitor asks to be answered by e-mail."""
     details = _clean_details(details)
     now = timezone.now()
     changes: dict[str, object] = {"name": details.name or conversation.name}
-    if details.email:
-        changes["email"] = details.email
+    if details.email and details.email != conversation.email:
+        changes.update(email=details.email, email_link_requested_at=None, email_verified_at=None)
     if details.continues_by_email:
         changes["continues_by_email"] = True
     if details.marketing_consent != conversation.marketing_consent or (
@@ -183,8 +198,8 @@ def do_set_visitor_details(
     for field, value in changes.items():
         setattr(conversation, field, value)
     conversation.save(update_fields=list(changes))
-    if conversation.customer_id is not None and details.email:
-        _add_email(conversation.customer, details.email)
+    if details.email and needs_email_link(conversation, now=now):
+        do_request_email_link(conversation=conversation)
     if conversation.ticket is not None and details.continues_by_email:
         do_add_note(
             ticket=conversation.ticket,
@@ -197,30 +212,46 @@ def do_set_visitor_details(
     return conversation
 
 
-def _add_email(customer: Customer | None, email: str) -> None:
-    """Give the chat's customer the address, unless another customer has it already (then an
-    agent decides whether they are one person)."""
-    if customer is None or customer_with_identity(IdentityKind.EMAIL, email) is not None:
-        return
-    try:
-        do_add_identity(
-            customer=customer,
-            identity=IdentityInput(IdentityKind.EMAIL, email),
-            acting_user=None,
-        )
-    except Conflict:
-        return
+def do_request_email_link(*, conversation: ChatConversation) -> bool:
+    """Queue an e-mail to the address the visitor gave with a link that proves it is theirs
+    (sent by ``do_send_email_link``). Counted per conversation and per address, so the widget
+    cannot be used to flood someone's mailbox: over the limit nothing is sent (False) and the
+    visitor may ask again later by saving the address again."""
+    by_conversation = throttle.hit(
+        "chat-email-link",
+        str(conversation.pk),
+        limit=settings.CHAT_EMAIL_LINKS_PER_CONVERSATION,
+        window_seconds=HOUR,
+    )
+    by_address = throttle.hit(
+        "chat-email-link-address",
+        conversation.email,
+        limit=settings.CHAT_EMAIL_LINKS_PER_ADDRESS,
+        window_seconds=HOUR,
+    )
+    if not (by_conversation and by_address):
+        return False
+    now = timezone.now()
+    link = ChatEmailVerification.objects.create(
+        conversation=conversation,
+        email=conversation.email,
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.CHAT_EMAIL_LINK_HOURS),
+    )
+    ChatConversation.objects.filter(pk=conversation.pk).update(email_link_requested_at=now)
+    conversation.email_link_requested_at = now
+    publish_on_commit("chat.email_link_requested", link_id=link.pk)
+    return True
 
 
-def _visitor_customer(conversation: ChatConversation) -> None:
-    """Give the visitor a customer once, before their first message, known by the conversation.
+def do_give_visitor_a_customer(*, conversation: ChatConversation) -> Customer:
+    """Give the visitor a customer once, before their first message, known by the conversation
+    (a chat identity). Returns the customer.
 
-    The e-mail typed into the chat is not verified: it never joins the visitor to the customer
-    who has that address (anyone could type anyone's), where an agent would then read that
-    customer's history as the visitor's; an agent merges the two after checking. An address no
-    customer has yet becomes the visitor's, so their later e-mails join this timeline."""
-    if conversation.customer_id is not None:
-        return
+    The e-mail typed into the chat is no identity of theirs: it joins them to nobody until
+    they open the link e-mailed to it (see ``do_verify_visitor_email``)."""
+    if conversation.customer is not None:
+        return conversation.customer
     address = visitor_address(conversation.pk)
     customer = customer_with_identity(IdentityKind.CHAT, address)
     if customer is None:
@@ -233,12 +264,11 @@ def _visitor_customer(conversation: ChatConversation) -> None:
             language=conversation.language,
             acting_user=None,
         )
-        if conversation.email:
-            _add_email(customer, conversation.email)
     ChatConversation.objects.filter(pk=conversation.pk, customer__isnull=True).update(
         customer=customer
     )
     conversation.customer = customer
+    return customer
 
 
 def _check_message(message: VisitorMessage) -> None:
@@ -263,21 +293,52 @@ def do_receive_visitor_message(
     *, conversation: ChatConversation, message: VisitorMessage
 ) -> Message:
     """Record a visitor's message in the ledger and process it into the conversation's ticket
-    (a new one for the first message, a follow-up after a closed one).
+    at once (a new one for the first message, a follow-up after a closed one).
 
     Idempotent on the client's message id: a resend returns the message the first copy became.
-    Not atomic on purpose: the ledger row commits before processing, so a crash in between
-    leaves it for the sweep rather than losing it.
+    """
+    item = do_record_visitor_message(conversation=conversation, message=message)
+    return do_process_visitor_message(conversation=conversation, item=item)
+
+
+def do_record_visitor_message(
+    *, conversation: ChatConversation, message: VisitorMessage
+) -> InboundItem:
+    """Write a visitor's message to the ledger: once it returns, the message is durable and may
+    be acknowledged. The agents on the conversation's ticket hear of a new one at once
+    (``chat.message_received``), before the pipeline makes it a ticket message.
+
+    Idempotent on the client's message id: a resend returns the first copy's item.
     """
     _check_message(message)
     external_id = source_id(conversation.pk, message.client_id)
     item = ledger_item(conversation.inbox_id, external_id)
-    if item is None:
-        _visitor_customer(conversation)
-        raw = encode(message, visitor_name=conversation.name, ticket_id=conversation.ticket_id)
-        [(item, _created)] = do_record_inbound(
-            inbox=conversation.inbox, entries=[RawInbound(raw, external_id)], notify=False
+    if item is not None:
+        return item
+    do_give_visitor_a_customer(conversation=conversation)
+    raw = encode(message, visitor_name=conversation.name, ticket_id=conversation.ticket_id)
+    [(item, created)] = do_record_inbound(
+        inbox=conversation.inbox, entries=[RawInbound(raw, external_id)], notify=False
+    )
+    if created and conversation.ticket_id is not None:
+        publish_on_commit(
+            "chat.message_received",
+            conversation_id=conversation.pk,
+            ticket_id=conversation.ticket_id,
+            client_id=message.client_id,
+            text=message.text,
+            files=[attachment.filename for attachment in message.attachments],
         )
+    return item
+
+
+def do_process_visitor_message(*, conversation: ChatConversation, item: InboundItem) -> Message:
+    """Run a recorded visitor's message through the pipeline (unless done already) and return
+    the ticket message it became; ``InvalidInput`` with the reason when it was quarantined.
+
+    Not in one transaction with the recording on purpose: the ledger row commits first, so a
+    crash in between leaves it for the sweep rather than losing it.
+    """
     if is_pending(item):
         [item] = do_process_inbound(items=[item])
     if item.status != InboundStatus.PROCESSED or item.message is None:
@@ -420,3 +481,127 @@ def do_end_chat(*, conversation: ChatConversation, acting_user: Agent) -> bool:
             )
     publish_on_commit("chat.ended", conversation_id=conversation.pk, ticket_id=ticket.pk)
     return True
+
+
+# A chat visitor proves the e-mail address they gave, and their chat joins that address's customer
+# timeline. What a visitor types is only a claim, kept on the conversation: it is no identity of
+# theirs, so it matches nobody's later e-mails or portal requests and joins them to nobody (anyone
+# could type anyone's address). The address is sent a single-use, expiring link (only its digest
+# is stored, see ``core.tokens``); opening it proves the visitor reads that mailbox. Then the
+# visitor's customer is merged into the customer who has the address (the merge is recorded and
+# can be undone), or, when nobody has it, the address becomes the visitor's verified identity.
+
+# Links are kept this long after they expired, then purged.
+KEEP_LINKS_FOR = datetime.timedelta(days=1)
+
+
+def do_send_email_link(*, link_id: int) -> bool:
+    """E-mail the verification link in the visitor's language (see ``send_link_email``)."""
+    return send_link_email(
+        ChatEmailVerification.objects.select_related("conversation__inbox"),
+        link_id,
+        language=lambda link: link.conversation.language,
+        email=_link_email,
+    )
+
+
+def _link_email(link: ChatEmailVerification, token: str) -> EmailMessage:
+    url = f"{settings.PUBLIC_URL}{reverse('chat:verify_email', args=[token])}"
+    body = render_to_string(
+        "chat/email/verify_email.txt",
+        {
+            "name": link.conversation.name,
+            "chat": link.conversation.inbox.name,
+            "url": url,
+            "hours": settings.CHAT_EMAIL_LINK_HOURS,
+        },
+    )
+    return EmailMessage(
+        subject=_("Confirm your e-mail address for our chat"),
+        body=body,
+        to=[link.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+
+
+@transaction.atomic
+def do_verify_visitor_email(*, token: str) -> Customer:
+    """Use the link whose token this is: the address it was sent to is the visitor's, proved.
+    Returns the customer whose timeline the chat is now in; ``NotFound`` when the link is
+    unknown, used or expired (nothing changes then). Using one link retires the
+    conversation's other links."""
+    now = timezone.now()
+    digest = token_digest(token)
+    used = ChatEmailVerification.objects.filter(
+        token_digest=digest, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if used != 1:
+        raise NotFound("This link is unknown, used or expired")
+    link = ChatEmailVerification.objects.select_related("conversation__ticket").get(
+        token_digest=digest
+    )
+    conversation = link.conversation
+    ChatEmailVerification.objects.filter(conversation=conversation, used_at__isnull=True).update(
+        used_at=now
+    )
+    visitor = customer_with_identity(
+        IdentityKind.CHAT, visitor_address(conversation.pk)
+    ) or do_give_visitor_a_customer(conversation=conversation)
+    customer = _join(visitor, link.email)
+    verified: dict[str, object] = {"customer": customer}
+    if conversation.email == link.email:
+        verified["email_verified_at"] = now
+    ChatConversation.objects.filter(pk=conversation.pk).update(**verified)
+    if conversation.ticket is not None:
+        do_add_note(
+            ticket=conversation.ticket,
+            text=_joined_note(link.email, joined=customer.pk != visitor.pk),
+            acting_user=None,
+            rule=CHAT_RULE,
+        )
+    publish_on_commit(
+        "chat.email_verified", conversation_id=conversation.pk, customer_id=customer.pk
+    )
+    return customer
+
+
+def _join(visitor: Customer, email: str) -> Customer:
+    """The visitor proved ``email``: merged into its customer, or given it as an identity."""
+    owner = customer_with_identity(IdentityKind.EMAIL, email)
+    if owner is None:
+        try:
+            do_add_identity(
+                customer=visitor,
+                identity=IdentityInput(IdentityKind.EMAIL, email, is_verified=True),
+                acting_user=None,
+            )
+        except Conflict:
+            # Somebody wrote from the address meanwhile: join them as below.
+            owner = customer_with_identity(IdentityKind.EMAIL, email)
+        else:
+            return visitor
+    assert owner is not None  # noqa: S101 - the address is somebody's now
+    if owner.pk != visitor.pk:
+        do_merge_customers(source=visitor, target=owner, acting_user=None)
+    do_verify_identity(kind=IdentityKind.EMAIL, address=email, acting_user=None)
+    return owner
+
+
+def do_purge_email_links(*, now: datetime.datetime | None = None) -> int:
+    """Forget verification links a day after they stopped working (used or expired)."""
+    cutoff = (now or timezone.now()) - KEEP_LINKS_FOR
+    deleted, _count = ChatEmailVerification.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted
+
+
+def _joined_note(email: str, *, joined: bool) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if joined:
+            return _(
+                "The visitor confirmed the address %(email)s with the link e-mailed to it: "
+                "this chat joined the timeline of the customer with that address."
+            ) % {"email": email}
+        return _(
+            "The visitor confirmed the address %(email)s with the link e-mailed to it: "
+            "it is now their verified address."
+        ) % {"email": email}

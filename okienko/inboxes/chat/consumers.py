@@ -2,21 +2,25 @@
 
 The widget names its inbox by the public key in the URL and its visitor by a secret token it
 sends in ``hello`` (none before the first message). Messages carry the browser's own id
-(``cid``); the server acknowledges each once it is in the ledger and processed, and a resend of
-an unacknowledged message after a reconnect returns the same acknowledgement, so nothing is lost
-and nothing is doubled. ``hello`` also names the last message the widget has, and the server
-sends what came after it.
+(``cid``); the server acknowledges each once it is in the ledger (the first, which opens the
+ticket, once processed too), and a resend of an unacknowledged message after a reconnect returns
+the same acknowledgement, so nothing is lost and nothing is doubled. The pipeline then makes the
+ledger item a ticket message in a thread of its own, in order; the widget gets it (with its
+``cid``) as a ``message``, or an ``error`` when the pipeline quarantined it for staff to look
+at. ``hello`` also names the last message the widget has, and the server sends what came after
+it.
 
 Protocol (JSON, ``type`` first). From the widget: ``hello {token, after, lang}``, ``message {cid,
 text, files: [{name, type, data (base64)}]}``, ``typing {active}``, ``read {up_to}``,
 ``details {name, email, consent, consent_text, by_email}``. From the server: ``welcome``,
-``token``, ``ack {cid, id, message}``, ``message``, ``typing``, ``read``, ``ended``, ``saved``,
+``token``, ``ack {cid, id?, message?}``, ``message``, ``typing``, ``read``, ``ended``, ``saved``,
 ``error {cid?, code, text}``.
 """
 
 import asyncio
 import base64
 import binascii
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -25,38 +29,45 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from okienko.ai.actions import hand_off_to_human, record_bot_feedback
-from okienko.ai.choices import HandOffReason
-from okienko.ai.selectors import bot_answers_on, bot_enabled_on_inbox
 from okienko.core import realtime
-from okienko.core.errors import DomainError, NotFound
+from okienko.core.errors import DomainError, InvalidInput, NotFound
 from okienko.inboxes.chat.actions import (
     TooManyMessages,
     VisitorDetails,
     check_visitor_allowance,
     do_mark_read_by_visitor,
+    do_process_visitor_message,
     do_receive_visitor_message,
+    do_record_visitor_message,
     do_set_visitor_details,
     do_start_conversation,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage
+from okienko.inboxes.chat.events import visitor_message_event
 from okienko.inboxes.chat.presenters import (
     conversation_payload,
     message_payload,
     messages_payload,
     widget_texts,
 )
+from okienko.inboxes.chat.responders import first_responder
 from okienko.inboxes.chat.selectors import (
     availability,
+    conversation_by_id,
+    is_pending,
+    ledger_item,
     origin_allowed,
     visitor_conversation,
     visitor_messages,
     widget_by_key,
 )
-from okienko.inboxes.models import ChatConversation, ChatWidget
+from okienko.inboxes.models import ChatConversation, ChatWidget, InboundItem
 from okienko.tickets.actions import AttachmentInput
 
 NO_SUCH_WIDGET = 4404
+# Visitors' messages go through the pipeline here: one thread, so in the order they came, and
+# apart from the thread the consumers' other database calls share.
+_pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-pipeline")
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str:
@@ -81,8 +92,9 @@ def _welcome(
     ticket = conversation.ticket if conversation else None
     # "Talk to a human" while a bot answers: before the first message, and until a hand-off
     # or an agent taking the chat.
-    offers_human = bot_enabled_on_inbox(widget.inbox_id) and (
-        ticket is None or bot_answers_on(ticket)
+    responder = first_responder()
+    offers_human = responder.is_enabled_on_inbox(widget.inbox_id) and (
+        ticket is None or responder.answers_on(ticket)
     )
     return {
         "type": "welcome",
@@ -93,16 +105,20 @@ def _welcome(
 
 
 def _files(raw: object) -> tuple[AttachmentInput, ...]:
+    """The message's files; ``InvalidInput`` for one that is not a file (a broken upload is
+    refused as a whole, never sent without the file)."""
     if not isinstance(raw, list):
         return ()
     files = []
     for entry in raw[: settings.CHAT_MAX_FILES + 1]:
-        if not isinstance(entry, dict):
-            continue
         try:
+            if not isinstance(entry, dict):
+                raise ValueError("not a file")
             content = base64.b64decode(str(entry.get("data", "")), validate=True)
-        except (binascii.Error, ValueError):
-            continue
+        except (binascii.Error, ValueError) as error:
+            raise InvalidInput(
+                "An attachment could not be read", errors={"files": ["invalid"]}
+            ) from error
         files.append(
             AttachmentInput(
                 filename=str(entry.get("name", ""))[:255] or "file",
@@ -123,8 +139,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     conversation: ChatConversation | None = None
     language: str = settings.LANGUAGE_CODE
     client_ip: str = ""
+    processing: set[asyncio.Task[None]]
 
     async def connect(self) -> None:
+        self.processing = set()
         public_key = self.scope["url_route"]["kwargs"]["key"]
         origin = _header(self.scope, b"origin")
         widget = await database_sync_to_async(_widget)(public_key, origin)
@@ -216,13 +234,51 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 text=text if isinstance(text, str) else "",
                 attachments=_files(content.get("files")),
             )
-            received = await database_sync_to_async(_receive)(conversation, message)
+            item = await database_sync_to_async(do_record_visitor_message)(
+                conversation=conversation, message=message
+            )
+            if conversation.ticket_id is None or not is_pending(item):
+                # The first message makes the ticket the next ones go to; a resend has its answer.
+                received = await database_sync_to_async(_process)(conversation, item)
+            else:
+                received = None
+                self._process_later(conversation, item, message)
         except DomainError as error:
             await self._refuse(error, client_id=client_id)
             return
         await self.send_json(
-            {"type": "ack", "cid": client_id, "id": received["id"], "message": received}
+            {
+                "type": "ack",
+                "cid": client_id,
+                "id": received["id"] if received else None,
+                "message": received,
+            }
         )
+
+    def _process_later(
+        self, conversation: ChatConversation, item: InboundItem, message: VisitorMessage
+    ) -> None:
+        task = asyncio.create_task(self._process_in_pipeline(conversation, item, message))
+        self.processing.add(task)
+        task.add_done_callback(self.processing.discard)
+
+    async def _process_in_pipeline(
+        self, conversation: ChatConversation, item: InboundItem, message: VisitorMessage
+    ) -> None:
+        """Make the acknowledged message a ticket message (the widget and the agents' pages
+        get it from the pipeline's events); tell both when it was quarantined instead."""
+        try:
+            await database_sync_to_async(
+                _process_recorded, thread_sensitive=False, executor=_pipeline
+            )(conversation.pk, item.inbox_id, item.external_id)
+        except DomainError as error:
+            await self._refuse(error, client_id=message.client_id, held=True)
+            ticket_id = conversation.ticket_id
+            if ticket_id is not None:
+                await self.channel_layer.group_send(
+                    realtime.ticket_group(ticket_id),
+                    visitor_message_event(ticket_id, message, held=True),
+                )
 
     async def _details(self, content: dict[str, Any]) -> None:
         details = VisitorDetails(
@@ -274,10 +330,15 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         except DomainError as error:
             await self._refuse(error)
 
-    async def _refuse(self, error: DomainError, *, client_id: str = "") -> None:
+    async def _refuse(self, error: DomainError, *, client_id: str = "", held: bool = False) -> None:
         with translation.override(self.language):
-            if isinstance(error, TooManyMessages):
+            if held:
+                code = "held"
+                text = _("Your message could not be added to the chat; our team will look at it.")
+            elif isinstance(error, TooManyMessages):
                 code, text = "rate_limited", _("Too many messages. Wait a minute, please.")
+            elif "files" in error.errors:
+                code, text = "invalid", _("A file could not be read. Please attach it again.")
             elif "email" in error.errors:
                 code, text = "invalid", _("Please check the e-mail address.")
             else:
@@ -317,6 +378,19 @@ def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[st
     return message_payload(received, conversation.pk)
 
 
+def _process(conversation: ChatConversation, item: InboundItem) -> dict[str, Any]:
+    received = do_process_visitor_message(conversation=conversation, item=item)
+    return message_payload(received, conversation.pk)
+
+
+def _process_recorded(conversation_id: int, inbox_id: int, external_id: str) -> None:
+    """In the pipeline's thread: the conversation and the item as they are now."""
+    conversation = conversation_by_id(conversation_id)
+    item = ledger_item(inbox_id, external_id)
+    if conversation is not None and item is not None:
+        do_process_visitor_message(conversation=conversation, item=item)
+
+
 def _talk_to_human(
     conversation: ChatConversation, client_id: str, text: str
 ) -> dict[str, Any] | None:
@@ -324,7 +398,7 @@ def _talk_to_human(
     if conversation.ticket is None:
         received = _receive(conversation, VisitorMessage(conversation.pk, client_id, text))
     assert conversation.ticket is not None  # noqa: S101 - the first message made it
-    hand_off_to_human(conversation.ticket, reason=HandOffReason.CUSTOMER_ASKED)
+    first_responder().hand_off_on_request(conversation.ticket)
     return received
 
 
@@ -333,4 +407,4 @@ def _record_feedback(conversation: ChatConversation, message_id: int, *, helpful
     shown = visitor_messages(conversation, message_ids=[message_id])
     if not shown:
         raise NotFound("No such message in this conversation")
-    record_bot_feedback(shown[0], helpful=helpful)
+    first_responder().record_feedback(shown[0], helpful=helpful)

@@ -1,11 +1,15 @@
 """What the web chat does when something happens: the visitor's widgets see every public message
 on their conversation's ticket (agent, bot, system, their own from another tab), the agent's
-read mark and the end of the chat; agents hear of a chat waiting for them, with a cue."""
+read mark and the end of the chat; agents hear of a chat waiting for them, with a cue, and the
+pages open on a chat's ticket see a visitor's message as soon as it is in the ledger."""
 
-from okienko.ai.selectors import bot_answers_on
+from typing import Any
+
 from okienko.core import realtime
 from okienko.core.events import DomainEvent, subscribe
+from okienko.inboxes.chat.adapter import VisitorMessage, source_id
 from okienko.inboxes.chat.presenters import messages_payload
+from okienko.inboxes.chat.responders import first_responder
 from okienko.inboxes.chat.selectors import (
     chat_waiting,
     conversation_by_id,
@@ -36,7 +40,7 @@ def push_opened_ticket(event: DomainEvent) -> None:
     ticket_id = event.payload["ticket_id"]
     _push([conversation], ticket_id, [])
     # While the bot answers, nobody is waited for: its hand-off (ticket.handed_off) cues agents.
-    if conversation.ticket is not None and not bot_answers_on(conversation.ticket):
+    if conversation.ticket is not None and not first_responder().answers_on(conversation.ticket):
         announce_waiting_chat(DomainEvent("chat.waiting", {"ticket_id": ticket_id}))
 
 
@@ -51,6 +55,38 @@ def _push(conversations: list[ChatConversation], ticket_id: int, message_ids: li
             for payload in messages_payload(shown, conversation.pk)
         )
     realtime.send_all(messages)
+
+
+def visitor_message_event(
+    ticket_id: int, message: VisitorMessage, *, held: bool = False
+) -> dict[str, Any]:
+    """The group message telling the pages open on ``ticket_id`` of a visitor's message that
+    the pipeline has yet to make a ticket message (``held``: that it quarantined instead)."""
+    return {
+        "type": "chat.visitor_message",
+        "ticket_id": ticket_id,
+        "cid": message.client_id,
+        "source": source_id(message.conversation_id, message.client_id),
+        "text": message.text,
+        "files": [attachment.filename for attachment in message.attachments],
+        "held": held,
+    }
+
+
+def push_received_message(event: DomainEvent) -> None:
+    """A visitor's message is durable in the ledger: the agents with its ticket open see it now;
+    their page swaps it for the ticket message (same source id) once the pipeline made that."""
+    payload = event.payload
+    ticket_id = payload["ticket_id"]
+    message = VisitorMessage(
+        conversation_id=payload["conversation_id"],
+        client_id=payload["client_id"],
+        text=payload["text"],
+    )
+    realtime.send(
+        realtime.ticket_group(ticket_id),
+        {**visitor_message_event(ticket_id, message), "files": payload["files"]},
+    )
 
 
 def push_read_state(event: DomainEvent) -> None:
@@ -95,6 +131,7 @@ def announce_waiting_chat(event: DomainEvent) -> None:
 def register() -> None:
     subscribe("ticket.message_added")(push_messages_to_visitor)
     subscribe("chat.ticket_opened")(push_opened_ticket)
+    subscribe("chat.message_received")(push_received_message)
     subscribe("chat.read")(push_read_state)
     subscribe("chat.ended")(push_chat_ended)
     subscribe("ticket.handed_off")(announce_waiting_chat)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from okienko.ai.selectors import feedback_requested
+from okienko.inboxes.chat.responders import first_responder
 from okienko.inboxes.chat.selectors import Availability, file_link_token
 from okienko.inboxes.models import ChatConversation, ChatWidget
 from okienko.tickets.choices import AuthorKind
@@ -36,7 +36,7 @@ def _author_name(message: Message) -> str:
 def messages_payload(messages: Sequence[Message], conversation_id: int) -> list[dict[str, Any]]:
     """Messages as the widget shows them, with "did this help?" under the bot's answers that
     ask it."""
-    asks_feedback = feedback_requested(message.pk for message in messages)
+    asks_feedback = first_responder().asks_feedback(message.pk for message in messages)
     return [
         message_payload(message, conversation_id, asks_feedback=asks_feedback)
         for message in messages
@@ -122,6 +122,14 @@ def widget_texts(
                 "details": _("Introduce yourself (optional)"),
                 "leave": _("Leave your e-mail and we will answer there too"),
                 "left": _("Thank you. We will answer by e-mail too."),
+                "link_sent": _(
+                    "We have sent you an e-mail with a link. Open it to confirm the address: "
+                    "then this chat joins your earlier conversations with us."
+                ),
+                "link_not_sent": _(
+                    "We could not send a confirmation link now. Save the address again later."
+                ),
+                "verified": _("Your e-mail address is confirmed."),
                 "human": _("Talk to a human"),
                 "human_asked": _("I would like to talk to a person."),
                 "helpful": _("Did this help?"),
@@ -151,6 +159,17 @@ def conversation_payload(conversation: ChatConversation | None) -> dict[str, Any
         "read_by_agent": conversation.agent_read_up_to,
         "name": conversation.name,
         "email": conversation.email,
+        "email_state": _email_state(conversation),
         "consent": conversation.marketing_consent,
         "by_email": conversation.continues_by_email,
     }
+
+
+def _email_state(conversation: ChatConversation) -> str:
+    """Whether the visitor's address is proved ("verified"), was sent a link ("link_sent"),
+    or neither yet ("unverified", e.g. over the limit of links); "" without an address."""
+    if not conversation.email:
+        return ""
+    if conversation.email_verified_at is not None:
+        return "verified"
+    return "link_sent" if conversation.email_link_requested_at is not None else "unverified"

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
+from okienko.core.tokens import token_digest
 from okienko.customers.choices import DEFAULT_TIER_SLUG
 from okienko.inboxes.choices import InboundStatus, InboxKind
-from okienko.inboxes.models import ChatConversation, ChatWidget, InboundItem
+from okienko.inboxes.models import ChatConversation, ChatEmailVerification, ChatWidget, InboundItem
 from okienko.routing.selectors import anyone_online
 from okienko.sla.matching import TicketFacts
 from okienko.sla.selectors import ReplyPromise, reply_promise
@@ -64,6 +65,29 @@ def visitor_conversation(widget: ChatWidget, token: str) -> ChatConversation | N
 
 def conversation_by_id(conversation_id: int) -> ChatConversation | None:
     return ChatConversation.objects.select_related("ticket").filter(pk=conversation_id).first()
+
+
+def needs_email_link(conversation: ChatConversation, *, now: datetime.datetime) -> bool:
+    """Whether the visitor's address is still to be proved and no link sent to it still works
+    (a visitor back after the link expired gets a new one)."""
+    if not conversation.email or conversation.email_verified_at is not None:
+        return False
+    requested = conversation.email_link_requested_at
+    return (
+        requested is None
+        or requested + datetime.timedelta(hours=settings.CHAT_EMAIL_LINK_HOURS) <= now
+    )
+
+
+def usable_email_link(token: str) -> ChatEmailVerification | None:
+    """The sent, unused, unexpired e-mail verification link whose token this is."""
+    return (
+        ChatEmailVerification.objects.select_related("conversation")
+        .filter(
+            token_digest=token_digest(token), used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
 
 
 def ledger_item(inbox_id: int, external_id: str) -> InboundItem | None:

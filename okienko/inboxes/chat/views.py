@@ -1,13 +1,18 @@
-"""The web chat's pages: a visitor's files, and a page to try a widget as a shop would embed it."""
+"""The web chat's pages: a visitor's files, the link that confirms a visitor's e-mail, and a
+page to try a widget as a shop would embed it."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.utils import translation
+from django.views.decorators.http import require_GET, require_http_methods
 
 from okienko.core.downloads import image_or_download
 from okienko.core.errors import NotFound
-from okienko.inboxes.chat.selectors import visitor_attachment, widget_by_key
+from okienko.inboxes.chat.actions import do_verify_visitor_email
+from okienko.inboxes.chat.selectors import usable_email_link, visitor_attachment, widget_by_key
+
+NOT_FOUND = 404
 
 
 @require_GET
@@ -35,3 +40,30 @@ def try_widget(request: HttpRequest, public_key: str) -> HttpResponse:
         "chat/try.html",
         {"widget": widget, "script_url": static("chat/widget.js"), "public_key": public_key},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to a visitor's address, in their chat's language. Opening it only
+    asks to confirm, so that mail scanners that open links do not use it up; the confirming
+    POST verifies the address."""
+    link = usable_email_link(token)
+    language = link.conversation.language if link is not None else translation.get_language()
+    with translation.override(language):
+        if request.method == "GET" or link is None:
+            context = {"usable": link is not None, "link": link}
+            response = render(
+                request, "chat/verify_email.html", context, status=200 if link else NOT_FOUND
+            )
+        else:
+            try:
+                do_verify_visitor_email(token=token)
+            except NotFound:
+                response = render(
+                    request, "chat/verify_email.html", {"usable": False}, status=NOT_FOUND
+                )
+            else:
+                response = render(request, "chat/verify_email.html", {"verified": True})
+    # The token is in this page's address: never hand it on to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -26,7 +26,8 @@ from imapclient import DELETED, SEEN, IMAPClient
 from imapclient.exceptions import CapabilityError, IMAPClientError, LoginError
 
 from okienko.inboxes.email.adapter import email_source_id
-from okienko.inboxes.models import ConnectionSecurity, EmailAccount
+from okienko.inboxes.email.oauth import TokenRefreshError, needs_refresh
+from okienko.inboxes.models import EMAIL_ACCOUNT_SECRETS, ConnectionSecurity, EmailAccount
 
 if TYPE_CHECKING:
     from okienko.inboxes.actions import RawInbound
@@ -319,7 +320,7 @@ def _reason(error: BaseException, account: EmailAccount) -> str:
     """A readable reason: imaplib's ``b'...'`` wrappers dropped, secrets masked."""
     text = str(error) or type(error).__name__
     text = re.sub(r"""\bb(['"])(.*?)\1""", r"\2", text)
-    for secret in (account.imap_password, account.imap_oauth_token):
+    for secret in (getattr(account, field) for field in EMAIL_ACCOUNT_SECRETS):
         if len(secret) >= MIN_MASKED_SECRET:
             text = text.replace(secret, "***")
     return text
@@ -350,13 +351,7 @@ def _connect(account: EmailAccount, *, timeout: float) -> _Mailbox:
                     f"STARTTLS with {address} failed: {_reason(error, account)}"
                 ) from error
         try:
-            if account.imap_oauth_token:
-                client.oauth2_login(account.imap_username, account.imap_oauth_token)
-            elif f"{account.imap_username}{account.imap_password}".isascii():
-                client.login(account.imap_username, account.imap_password)
-            else:
-                # LOGIN takes ASCII only; SASL PLAIN carries UTF-8 ("hasło-zażółć").
-                client.plain_login(account.imap_username, account.imap_password)
+            _login(client, account)
         except LoginError as error:
             raise ImapError(
                 f"login failed for user {account.imap_username} at {address}: "
@@ -368,6 +363,48 @@ def _connect(account: EmailAccount, *, timeout: float) -> _Mailbox:
         _close(client)
         raise
     return _Mailbox(client, account)
+
+
+def _login(client: Any, account: EmailAccount) -> None:
+    """Log in with the OAuth2 access token or the password.
+
+    An access token that has expired (or is about to) is refreshed first; one the server
+    refuses is refreshed once and tried again, since providers revoke tokens before their
+    stated expiry. A failed refresh is an ``ImapError`` saying why.
+    """
+    refreshed = False
+    if account.refreshes_oauth_token and needs_refresh(
+        account.imap_oauth_token, account.imap_oauth_expires_at
+    ):
+        _refresh_token(account)
+        refreshed = True
+    if not account.imap_oauth_token:
+        if f"{account.imap_username}{account.imap_password}".isascii():
+            client.login(account.imap_username, account.imap_password)
+        else:
+            # LOGIN takes ASCII only; SASL PLAIN carries UTF-8 ("hasło-zażółć").
+            client.plain_login(account.imap_username, account.imap_password)
+        return
+    try:
+        client.oauth2_login(account.imap_username, account.imap_oauth_token)
+    except LoginError:
+        if refreshed or not account.refreshes_oauth_token:
+            raise
+        _refresh_token(account)
+        client.oauth2_login(account.imap_username, account.imap_oauth_token)
+
+
+def _refresh_token(account: EmailAccount) -> None:
+    # Imported here: the inbox actions use this module.
+    from okienko.inboxes.actions import do_refresh_oauth_token
+
+    try:
+        do_refresh_oauth_token(account=account)
+    except TokenRefreshError as error:
+        raise ImapError(
+            f"refreshing the OAuth2 access token failed: {_reason(error, account)}. "
+            "Mail stays on the server until the mailbox's OAuth2 settings are fixed."
+        ) from error
 
 
 def _close(client: Any) -> None:

@@ -63,41 +63,44 @@ class Backend(ABC):
         searcher may see, per type in one lookup by primary keys: the database never weighs a
         scan of everything an agent may see against them."""
         expression = self.expression(words, include_internal=include_internal)
+        types = [scope.doc_type for scope in scopes]
+        wanted = (offset + limit) * NEWEST_CANDIDATES_PER_HIT
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in self.session_sql:
                 cursor.execute(statement)
-            cursor.execute(self.count_sql(), [expression, MAX_RANKED_MATCHES + 1])
-            (matches,) = cursor.fetchone()
-            if matches <= MAX_RANKED_MATCHES:
-                cursor.execute(self.ranked_sql(), [expression])
-                ranked = [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
-                return within_scopes(ranked, scopes)[offset : offset + limit]
+            found, ranked = self.first_matches(
+                cursor, expression, types, wanted, MAX_RANKED_MATCHES
+            )
+            if ranked:
+                return within_scopes(found, scopes)[offset : offset + limit]
             # The newest matches of the searched types, checked like the ranked ones; only a
             # searcher who may see too few of them has each match checked in the statement.
-            wanted = (offset + limit) * NEWEST_CANDIDATES_PER_HIT
-            types = [scope.doc_type for scope in scopes]
-            of_types = f"d.doc_type IN ({', '.join(['%s'] * len(types))})"
-            cursor.execute(self.newest_sql(of_types), [expression, *types, wanted, 0])
-            newest = [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
-            visible = within_scopes(newest, scopes)
-            if len(visible) >= offset + limit or len(newest) < wanted:
+            visible = within_scopes(found, scopes)
+            if len(visible) >= offset + limit or len(found) < wanted:
                 return visible[offset : offset + limit]
             condition, params = scope_condition(scopes, "d")
             cursor.execute(self.newest_sql(condition), [expression, *params, limit, offset])
             return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
 
+    def newest_of_types(
+        self, cursor: Any, expression: str, types: Sequence[str], wanted: int
+    ) -> list[Hit]:
+        """The ``wanted`` newest documents of ``types`` matching the expression."""
+        of_types = f"d.doc_type IN ({', '.join(['%s'] * len(types))})"
+        cursor.execute(self.newest_sql(of_types), [expression, *types, wanted, 0])
+        return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()]
+
     @abstractmethod
-    def count_sql(self) -> str:
-        """SQL counting the documents matching the expression, up to the second parameter."""
+    def first_matches(
+        self, cursor: Any, expression: str, types: Sequence[str], wanted: int, most_ranked: int
+    ) -> tuple[list[Hit], bool]:
+        """Every match of the expression ranked, best first, if there are at most
+        ``most_ranked`` (then True); else the ``wanted`` newest matches of ``types`` (then
+        False)."""
 
     @abstractmethod
     def expression(self, words: Sequence[QueryWord], *, include_internal: bool) -> str:
         """The query in the database's own full-text syntax (internal terms only if asked)."""
-
-    @abstractmethod
-    def ranked_sql(self) -> str:
-        """SQL selecting (doc_type, object_id) of every document matching the expression (the
-        parameter), best first."""
 
     @abstractmethod
     def newest_sql(self, condition: str) -> str:

@@ -2,11 +2,12 @@
 weighing most; ``search_term_trigrams`` (FTS5's trigram tokenizer) over the vocabulary."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
 from okienko.search.analysis import QueryWord
-from okienko.search.backends import Backend
+from okienko.search.backends import Backend, Hit
 
 # BM25 weights of title, public and internal terms.
 _WEIGHTS = "10.0, 2.0, 1.0"
@@ -25,17 +26,24 @@ class SqliteBackend(Backend):
         expression = " AND ".join(_word_expression(word) for word in words)
         return expression if include_internal else f"{_PUBLIC_COLUMNS} : ({expression})"
 
-    def count_sql(self) -> str:
-        return (
-            "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
+    def first_matches(
+        self, cursor: Any, expression: str, types: Sequence[str], wanted: int, most_ranked: int
+    ) -> tuple[list[Hit], bool]:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+            " LIMIT %s)",
+            [expression, most_ranked + 1],
         )
-
-    def ranked_sql(self) -> str:
-        return (
-            "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
-            " JOIN search_searchdocument d ON d.id = search_fts.rowid WHERE search_fts MATCH %s"
-            f" ORDER BY bm25(search_fts, {_WEIGHTS}), search_fts.rowid DESC"
-        )
+        (matches,) = cursor.fetchone()
+        if matches <= most_ranked:
+            cursor.execute(
+                "SELECT d.doc_type, d.object_id FROM search_fts"  # noqa: S608 - values are parameters
+                " JOIN search_searchdocument d ON d.id = search_fts.rowid WHERE search_fts MATCH %s"
+                f" ORDER BY bm25(search_fts, {_WEIGHTS}), search_fts.rowid DESC",
+                [expression],
+            )
+            return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()], True
+        return self.newest_of_types(cursor, expression, types, wanted), False
 
     def newest_sql(self, condition: str) -> str:
         # Walks the index backwards by rowid (the document's id) and stops early.

@@ -169,7 +169,17 @@
       whoForm.elements.email.value = conversation.email || whoForm.elements.email.value;
       whoForm.elements.consent.checked = !!conversation.consent;
     }
-    if (conversation.by_email) $(".saved").textContent = text("left");
+    if (conversation.by_email || conversation.email_state) {
+      $(".saved").textContent = savedNote(conversation, "");
+    }
+  }
+
+  // What the visitor is told after saving: answers by e-mail, and the link that proves the address.
+  function savedNote(conversation, done) {
+    const email = { link_sent: "link_sent", verified: "verified", unverified: "link_not_sent" };
+    const state = email[conversation.email_state];
+    const parts = [conversation.by_email ? text("left") : done, state ? text(state) : ""];
+    return parts.filter(Boolean).join(" ");
   }
 
   // Text with its web addresses as links; everything else stays text (never HTML).
@@ -351,7 +361,9 @@
       save({ token: message.token });
     } else if (message.type === "ack") {
       acknowledged(message.cid);
-      show(message.message);
+      // Without the message: it is in the ledger and comes back, with its id, as a "message".
+      if (message.message) show(message.message);
+      else if (pending.has(message.cid)) pending.get(message.cid).querySelector(".state").textContent = "✓";
     } else if (message.type === "message") {
       show(message.message);
       if (message.message.author !== "customer") theirTyping(false);
@@ -366,7 +378,7 @@
       appendNote(text("ended"));
     } else if (message.type === "saved") {
       applyConversation(message.conversation);
-      $(".saved").textContent = message.conversation.by_email ? text("left") : "✓";
+      $(".saved").textContent = savedNote(message.conversation, "✓");
     } else if (message.type === "error") {
       errorLine.textContent = text("error") + " " + message.text;
       if (message.cid) {

@@ -40,6 +40,7 @@
       else if (message.kind === "notification") onNotification(message);
       else if (message.kind === "customer_typing") onCustomerTyping(message.active);
       else if (message.kind === "chat_waiting") onChatWaiting(message);
+      else if (message.kind === "chat_message") onChatMessage(message);
     });
     socket.addEventListener("close", function () {
       document.body.dataset.live = "disconnected";
@@ -75,6 +76,38 @@
   function onTickets(ids) {
     if (ticketId && ids.indexOf(ticketId) !== -1) refreshSoon(refreshTicket);
     else if (isInbox) refreshSoon(refreshInbox);
+  }
+
+  // A chat visitor's message as soon as the server has it, until the thread shows the ticket
+  // message it became (the same source id) or marked when it was held in quarantine.
+  function withSource(selector, source) {
+    return Array.prototype.find.call(document.querySelectorAll(selector), function (element) {
+      return element.dataset.source === source;
+    });
+  }
+
+  function onChatMessage(message) {
+    const arriving = document.getElementById("arriving");
+    if (!arriving || message.ticket_id !== ticketId || withSource("#thread [data-source]", message.source)) return;
+    let element = withSource("#arriving [data-source]", message.source);
+    if (!element) {
+      element = document.getElementById("arriving-message").content.firstElementChild.cloneNode(true);
+      element.dataset.source = message.source;
+      element.querySelector(".message-body").textContent = message.text;
+      message.files.forEach(function (name) {
+        const file = document.createElement("li");
+        file.textContent = name;
+        element.querySelector(".attachments").appendChild(file);
+      });
+      arriving.appendChild(element);
+    }
+    if (message.held) element.querySelector(".label").textContent = arriving.dataset.held;
+  }
+
+  function settleArriving() {
+    document.querySelectorAll("#arriving [data-source]").forEach(function (element) {
+      if (withSource("#thread [data-source]", element.dataset.source)) element.remove();
+    });
   }
 
   // Who else is on this ticket.
@@ -204,5 +237,7 @@
     document.addEventListener("input", onComposerInput);
     document.addEventListener("htmx:afterRequest", onRequestDone);
   }
+  document.addEventListener("htmx:oobAfterSwap", settleArriving);
+  document.addEventListener("htmx:afterSettle", settleArriving);
   connect();
 })();
