@@ -1,5 +1,7 @@
+import faulthandler
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,8 @@ from okienko.core.events import DomainEvent, subscribe, unsubscribe
 
 STRICT = os.environ.get("OKIENKO_TEST_STRICT") == "1"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Time a finished run may take to exit before it is taken for stuck.
+EXIT_GRACE_SECONDS = 120
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,6 +29,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass"))
         if "e2e" in item.keywords and not os.path.exists(CHROMIUM) and not STRICT:
             item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # A thread still working when the tests end (a stuck job) keeps the process from exiting,
+    # and CI would only see its time limit: print every thread's stack and fail instead.
+    def stuck() -> None:
+        faulthandler.dump_traceback(all_threads=True)
+        os._exit(3)
+
+    guard = threading.Timer(EXIT_GRACE_SECONDS, stuck)
+    guard.daemon = True
+    guard.start()
 
 
 # Two teams of a shop and two agents of the first, for tests of who sees what.

@@ -4,6 +4,7 @@ state and limits."""
 
 import asyncio
 import base64
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,6 +18,7 @@ from okienko.accounts.choices import Role
 from okienko.ai.actions import do_set_inbox_bot
 from okienko.asgi import application
 from okienko.inboxes import actions as inbox_actions
+from okienko.inboxes.chat import consumers
 from okienko.inboxes.chat.actions import do_accept_chat, do_end_chat
 from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.inboxes.models import ChatConversation, InboundItem
@@ -29,7 +31,8 @@ from okienko.tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-TIMEOUT = 3
+# Generous: the first pipeline job of a run loads the language tools, on a busy machine too.
+TIMEOUT = 10
 BOT_TIMEOUT = 30
 SHOP = "https://sklep.example"
 
@@ -465,6 +468,47 @@ def test_no_cue_while_the_bot_answers_and_one_when_it_hands_over(bot_widget, ola
     before, after = run(scenario)
     assert [m for m in before if m["kind"] == "chat_waiting"] == []
     assert [m["kind"] for m in after if m["kind"] == "chat_waiting"] == ["chat_waiting"]
+
+
+def test_a_pipeline_job_outlives_the_event_loop_of_the_chat_that_queued_it(widget, monkeypatch):
+    """A consumer's loop may stop (a server shutting down) while the pipeline still works on
+    its message: the job ends without that loop and the pipeline goes on. It used to wait for
+    the stopped loop to send its announcements, holding every later chat message and the
+    process's exit for good."""
+    release = threading.Event()
+    process = consumers._process_recorded
+
+    def held_until_the_loop_stopped(*args):
+        release.wait(TIMEOUT)
+        process(*args)
+
+    monkeypatch.setattr(consumers, "_process_recorded", held_until_the_loop_stopped)
+
+    async def second_message_acknowledged():
+        socket, _welcome = await hello(widget)
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(socket, "ack")
+        await socket.send_json_to({"type": "message", "cid": "c-2", "text": "Jest tam ktoś?"})
+        await receive_until(socket, "ack")
+
+    def on_a_loop_left_stopped():
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(second_message_acknowledged())
+        release.set()
+        try:
+            consumers._pipeline.submit(lambda: None).result(timeout=TIMEOUT)
+        finally:
+            left = asyncio.all_tasks(loop)
+            for task in left:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.close()
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(on_a_loop_left_stopped).result()
+
+    texts = list(Message.objects.order_by("pk").values_list("text", flat=True))
+    assert texts == ["Halo?", "Jest tam ktoś?"]
 
 
 def test_a_message_on_an_open_chat_reaches_the_agent_page_from_the_ledger_and_once(widget, ola):

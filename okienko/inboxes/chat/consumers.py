@@ -20,12 +20,15 @@ text, files: [{name, type, data (base64)}]}``, ``typing {active}``, ``read {up_t
 import asyncio
 import base64
 import binascii
+import contextvars
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -66,7 +69,8 @@ from okienko.tickets.actions import AttachmentInput
 
 NO_SUCH_WIDGET = 4404
 # Visitors' messages go through the pipeline here: one thread, so in the order they came, and
-# apart from the thread the consumers' other database calls share.
+# apart from the thread the consumers' other database calls share. Its jobs are not tied to the
+# event loop of the consumer that queued them (see _process_in_pipeline).
 _pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-pipeline")
 
 
@@ -267,10 +271,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     ) -> None:
         """Make the acknowledged message a ticket message (the widget and the agents' pages
         get it from the pipeline's events); tell both when it was quarantined instead."""
+        job = functools.partial(_process_recorded, conversation.pk, item.inbox_id, item.external_id)
+        # Not sync_to_async: its thread would hand every async_to_sync call (the realtime
+        # announcements) back to this consumer's loop, and a loop that stopped before the job
+        # ended would hold the pipeline, and the process's exit, for good.
         try:
-            await database_sync_to_async(
-                _process_recorded, thread_sensitive=False, executor=_pipeline
-            )(conversation.pk, item.inbox_id, item.external_id)
+            await asyncio.get_running_loop().run_in_executor(
+                _pipeline, contextvars.copy_context().run, job
+            )
         except DomainError as error:
             await self._refuse(error, client_id=message.client_id, held=True)
             ticket_id = conversation.ticket_id
@@ -385,10 +393,14 @@ def _process(conversation: ChatConversation, item: InboundItem) -> dict[str, Any
 
 def _process_recorded(conversation_id: int, inbox_id: int, external_id: str) -> None:
     """In the pipeline's thread: the conversation and the item as they are now."""
-    conversation = conversation_by_id(conversation_id)
-    item = ledger_item(inbox_id, external_id)
-    if conversation is not None and item is not None:
-        do_process_visitor_message(conversation=conversation, item=item)
+    close_old_connections()
+    try:
+        conversation = conversation_by_id(conversation_id)
+        item = ledger_item(inbox_id, external_id)
+        if conversation is not None and item is not None:
+            do_process_visitor_message(conversation=conversation, item=item)
+    finally:
+        close_old_connections()
 
 
 def _talk_to_human(
