@@ -45,7 +45,7 @@ from okienko.inboxes.email.imap import (
     fetch_new_mail,
     watch_mailbox,
 )
-from okienko.inboxes.email.oauth import request_access_token
+from okienko.inboxes.email.oauth import TokenRefreshError, request_access_token
 from okienko.inboxes.email.outgoing import (
     OutgoingAttachment,
     OutgoingEmail,
@@ -589,7 +589,8 @@ def do_send_delivery(*, delivery: Delivery) -> Delivery:
     delivery.refresh_from_db()
     try:
         send(_outgoing(delivery), email_account_of(delivery.inbox))
-    except (smtplib.SMTPException, OSError) as error:
+    # A refused token refresh (OAuth2 mailboxes) is retried like a refused login.
+    except (smtplib.SMTPException, OSError, TokenRefreshError) as error:
         _delivery_failed(delivery, f"{type(error).__name__}: {error}")
     else:
         Delivery.objects.filter(pk=delivery.pk).update(

@@ -37,7 +37,10 @@ class EmailAccountForm(forms.ModelForm):
         label=_("SMTP password"), required=False, widget=forms.PasswordInput
     )
     imap_oauth_token = forms.CharField(
-        label=_("IMAP OAuth2 token"), required=False, widget=forms.PasswordInput
+        label=_("OAuth2 access token"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("Logs in to IMAP and SMTP (XOAUTH2) instead of the passwords."),
     )
     oauth_token_url = forms.URLField(
         label=_("OAuth2 token endpoint"),

@@ -117,7 +117,8 @@ class EmailAccount(models.Model):
     )
     imap_username = models.CharField(_("IMAP user"), max_length=255, blank=True, default="")
     imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True, default="")
-    # An OAuth2 access token (XOAUTH2) instead of the password, when the provider needs one.
+    # An OAuth2 access token (XOAUTH2) instead of the passwords, when the provider needs one;
+    # it logs in to IMAP and to SMTP alike (one token covers both at Google and Microsoft 365).
     imap_oauth_token = models.TextField(_("IMAP OAuth2 token"), blank=True, default="")
     # With a refresh token and the provider's token endpoint, the access token above is renewed
     # before it expires (providers give about an hour) and whenever the server refuses it.
@@ -174,8 +175,13 @@ class EmailAccount(models.Model):
 
     @property
     def refreshes_oauth_token(self) -> bool:
-        """Whether the IMAP access token is renewed with a refresh token when needed."""
+        """Whether the OAuth2 access token is renewed with a refresh token when needed."""
         return bool(self.oauth_refresh_token and self.oauth_token_url)
+
+    @property
+    def uses_oauth_token(self) -> bool:
+        """Whether IMAP and SMTP log in with an OAuth2 access token instead of passwords."""
+        return bool(self.imap_oauth_token) or self.refreshes_oauth_token
 
 
 class Delivery(models.Model):

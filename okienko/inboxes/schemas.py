@@ -33,6 +33,7 @@ class EmailAccountIn(Schema):
     imap_security: ConnectionSecurity = ConnectionSecurity.TLS
     imap_username: str = Field("", max_length=255)
     imap_password: str | None = Field(None, max_length=255)
+    # The OAuth2 access token for IMAP and SMTP alike (the name is older than SMTP's use of it).
     imap_oauth_token: str | None = None
     oauth_token_url: str = Field("", max_length=500)
     oauth_client_id: str = Field("", max_length=255)

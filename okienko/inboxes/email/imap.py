@@ -26,7 +26,7 @@ from imapclient import DELETED, SEEN, IMAPClient
 from imapclient.exceptions import CapabilityError, IMAPClientError, LoginError
 
 from okienko.inboxes.email.adapter import email_source_id
-from okienko.inboxes.email.oauth import TokenRefreshError, needs_refresh
+from okienko.inboxes.email.oauth import TokenRefreshError, log_in_with_token
 from okienko.inboxes.models import EMAIL_ACCOUNT_SECRETS, ConnectionSecurity, EmailAccount
 
 if TYPE_CHECKING:
@@ -366,19 +366,9 @@ def _connect(account: EmailAccount, *, timeout: float) -> _Mailbox:
 
 
 def _login(client: Any, account: EmailAccount) -> None:
-    """Log in with the OAuth2 access token or the password.
-
-    An access token that has expired (or is about to) is refreshed first; one the server
-    refuses is refreshed once and tried again, since providers revoke tokens before their
-    stated expiry. A failed refresh is an ``ImapError`` saying why.
-    """
-    refreshed = False
-    if account.refreshes_oauth_token and needs_refresh(
-        account.imap_oauth_token, account.imap_oauth_expires_at
-    ):
-        _refresh_token(account)
-        refreshed = True
-    if not account.imap_oauth_token:
+    """Log in with the OAuth2 access token (refreshed as needed) or the password; a failed
+    refresh is an ``ImapError`` saying why."""
+    if not account.uses_oauth_token:
         if f"{account.imap_username}{account.imap_password}".isascii():
             client.login(account.imap_username, account.imap_password)
         else:
@@ -386,20 +376,11 @@ def _login(client: Any, account: EmailAccount) -> None:
             client.plain_login(account.imap_username, account.imap_password)
         return
     try:
-        client.oauth2_login(account.imap_username, account.imap_oauth_token)
-    except LoginError:
-        if refreshed or not account.refreshes_oauth_token:
-            raise
-        _refresh_token(account)
-        client.oauth2_login(account.imap_username, account.imap_oauth_token)
-
-
-def _refresh_token(account: EmailAccount) -> None:
-    # Imported here: the inbox actions use this module.
-    from okienko.inboxes.actions import do_refresh_oauth_token
-
-    try:
-        do_refresh_oauth_token(account=account)
+        log_in_with_token(
+            account,
+            lambda token: client.oauth2_login(account.imap_username, token),
+            refused=LoginError,
+        )
     except TokenRefreshError as error:
         raise ImapError(
             f"refreshing the OAuth2 access token failed: {_reason(error, account)}. "

@@ -1,22 +1,27 @@
 """OAuth2 access tokens for mailboxes: the refresh_token grant (RFC 6749, section 6).
 
-Providers (Google, Microsoft 365) give IMAP access tokens that expire after about an hour; the
+Providers (Google, Microsoft 365) give access tokens that expire after about an hour; the
 refresh token an admin stores with the mailbox gets a new one from the provider's token
-endpoint. The grant is one form POST, sent with ``requests`` (already installed with
+endpoint. One token serves both IMAP and SMTP (XOAUTH2), and both log in through
+``log_in_with_token``. The grant is one form POST, sent with ``requests`` (already installed with
 django-anymail); an OAuth library would add a dependency for these few lines.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from okienko.inboxes.models import EmailAccount
 
 TIMEOUT_SECONDS = 30
 # Refresh this long before the stored expiry, so a token does not run out mid-session.
@@ -102,6 +107,37 @@ def needs_refresh(access_token: str, expires_at: datetime.datetime | None) -> bo
     if not access_token:
         return True
     return expires_at is not None and expires_at - EXPIRY_MARGIN <= timezone.now()
+
+
+def log_in_with_token(
+    account: EmailAccount,
+    log_in: Callable[[str], None],
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...],
+) -> None:
+    """Log in with the mailbox's OAuth2 access token: ``log_in(token)`` raises ``refused`` when
+    the server turns it down.
+
+    A token that has expired (or is about to) is refreshed first; one the server refuses is
+    refreshed once and tried again, since providers revoke tokens before their stated expiry.
+    Raises ``TokenRefreshError`` when the provider gives no new token.
+    """
+    # Imported here: the inbox actions use the mail modules that use this one.
+    from okienko.inboxes.actions import do_refresh_oauth_token
+
+    refreshed = False
+    if account.refreshes_oauth_token and needs_refresh(
+        account.imap_oauth_token, account.imap_oauth_expires_at
+    ):
+        do_refresh_oauth_token(account=account)
+        refreshed = True
+    try:
+        log_in(account.imap_oauth_token)
+    except refused:
+        if refreshed or not account.refreshes_oauth_token:
+            raise
+        do_refresh_oauth_token(account=account)
+        log_in(account.imap_oauth_token)
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
