@@ -1,8 +1,9 @@
 """Reads: one search over every registered document type, scoped to what the searcher may see."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
@@ -93,15 +94,22 @@ def _corrected(word: QueryWord) -> tuple[QueryWord, list[str]]:
     return replace(word, terms=frozenset(nearest), prefix=""), nearest
 
 
-def _with_vocabulary(words: Sequence[QueryWord]) -> tuple[list[QueryWord], dict[str, list[str]]]:
-    """Keep the terms the index holds; a word with none is replaced by its nearest terms."""
+def _known_terms(words: Iterable[QueryWord]) -> set[str]:
     every_term = set().union(*(word.terms for word in words))
-    known = set(SearchTerm.objects.filter(term__in=every_term).values_list("term", flat=True))
+    return set(SearchTerm.objects.filter(term__in=every_term).values_list("term", flat=True))
+
+
+def _with_vocabulary(
+    words: Sequence[QueryWord], known: set[str] | None = None
+) -> tuple[list[QueryWord], dict[str, list[str]]]:
+    """Keep the terms the index holds (``known``, when already read); a word with none is
+    replaced by its nearest terms."""
+    if known is None:
+        known = _known_terms(words)
     checked, corrections = [], {}
     for word in words:
         terms = word.terms & known
-        has_prefix = bool(word.prefix) and _vocabulary_has_prefix(word.prefix)
-        if terms or has_prefix:
+        if terms or (word.prefix and _vocabulary_has_prefix(word.prefix)):
             checked.append(replace(word, terms=terms or word.terms))
             continue
         corrected, nearest = _corrected(word)
@@ -163,6 +171,30 @@ def search(
         offset=offset,
     )
     return SearchResults(query, _hits(searcher, words, found), corrections, len(found))
+
+
+def matching_ids(
+    doc_type: str, queries: Iterable[str], *, include_internal: bool
+) -> dict[str, RawSQL | None]:
+    """For each of ``queries``: the ids of the ``doc_type`` objects matching its every word as
+    ``search`` matches them (any inflected form, no diacritics needed, a misspelled word by the
+    nearest terms of the index, the last word also as a prefix), as a subquery for a ``pk__in``
+    filter of a list the caller has already scoped (the inbox's text filter); None for a query
+    without words. The vocabulary is read once for all of them: an inbox page counts every
+    saved view."""
+    analysed = {query: analyse_query(query.strip()[:MAX_QUERY_LENGTH]) for query in queries}
+    known = _known_terms(word for words in analysed.values() for word in words)
+    found: dict[str, RawSQL | None] = {}
+    for query, words in analysed.items():
+        if not words:
+            found[query] = None
+            continue
+        checked, _corrections = _with_vocabulary(words, known)
+        sql, params = backend().matching_ids_sql(
+            checked, doc_type, include_internal=include_internal
+        )
+        found[query] = RawSQL(sql, params)  # noqa: S611 - the backend's SQL; words are parameters
+    return found
 
 
 def _hits(searcher: Searcher, words: Sequence[QueryWord], found: Sequence[Hit]) -> list[SearchHit]:

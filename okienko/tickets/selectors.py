@@ -3,7 +3,7 @@
 import datetime
 import heapq
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import cast
@@ -20,11 +20,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
 from okienko.customers.models import Customer
+from okienko.search.selectors import matching_ids
 from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, EventKind, InboxView, Status
 from okienko.tickets.models import (
     Attachment,
@@ -113,8 +115,13 @@ class TicketFilters:
     created_before: datetime.datetime | None = None
 
 
-def _condition(filters: TicketFilters) -> Q:
-    """The filters (all but ``tag``, which joins another table) as one condition."""
+# A text's matching tickets, as a subquery of ticket ids (None: the text has no words).
+TextMatches = Mapping[str, RawSQL | None]
+
+
+def _condition(filters: TicketFilters, text_matches: TextMatches | None = None) -> Q:
+    """The filters (all but ``tag``, which joins another table) as one condition; the text's
+    matches are looked up unless given in ``text_matches``."""
     conditions = {
         "status__in": filters.statuses,
         "priority__in": filters.priorities,
@@ -134,13 +141,31 @@ def _condition(filters: TicketFilters) -> Q:
     if filters.tier_id:
         condition &= _of_tier(filters.tier_id)
     if text := filters.text.strip():
-        # "#10241" is a ticket number; other digits may be in the subject too (an order number).
-        number = text.removeprefix("#")
-        matches = Q(subject__icontains=text) if not text.startswith("#") else Q(pk__in=[])
-        if number.isdigit():
-            matches |= Q(pk=int(number))
-        condition &= matches
+        if text_matches is None:
+            text_matches = _text_matches([text])
+        condition &= _with_text(text, text_matches[text])
     return condition
+
+
+# Longer digit strings are no ticket number (nor fit the database's integer).
+_MAX_NUMBER_DIGITS = 18
+
+
+def _text_matches(texts: Iterable[str]) -> TextMatches:
+    return matching_ids("ticket", texts, include_internal=True)
+
+
+def _with_text(text: str, matching: RawSQL | None) -> Q:
+    """Tickets whose subject or messages (internal notes too) hold every word of ``text``, as
+    search finds them (``matching``), or the ticket numbered ``text``; "#10241" is only a
+    number. Words are looked up in the search index: a substring match of the subject read
+    every ticket (1.5-2 s at 1M tickets on PostgreSQL) and missed the messages."""
+    number = text.removeprefix("#")
+    is_number = number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
+    matches = Q(pk=int(number)) if is_number else Q(pk__in=[])
+    if matching is not None and not text.startswith("#"):
+        matches |= Q(pk__in=matching)
+    return matches
 
 
 # Up to this many customers, a tier is "small": its tickets are found through its customers.
@@ -160,10 +185,13 @@ def _of_tier(tier_id: int) -> Q:
 
 
 def _visible_matching(
-    user: Agent, filters: TicketFilters, team_ids: Sequence[int] | None = None
+    user: Agent,
+    filters: TicketFilters,
+    team_ids: Sequence[int] | None = None,
+    text_matches: TextMatches | None = None,
 ) -> QuerySet[Ticket]:
     """The tickets ``user`` sees that match ``filters`` (but ``tag``); ``team_ids`` are the
-    agent's teams when already read.
+    agent's teams and ``text_matches`` the texts' matches when already read.
 
     Filters naming the agent as assignee, or only their own teams, already imply that the agent
     sees each ticket: the visibility condition is left out, so that the database reads the
@@ -175,7 +203,7 @@ def _visible_matching(
         team_ids = team_ids_of(user) if team_ids is None else team_ids
         implied = set(filters.team_ids) <= set(team_ids)
     tickets = Ticket.objects.all() if implied else visible_tickets(user, team_ids=team_ids)
-    return tickets.filter(_condition(filters))
+    return tickets.filter(_condition(filters, text_matches))
 
 
 def list_tickets(
@@ -373,9 +401,10 @@ def inbox_counts(user: Agent, saved: Sequence[SavedView] = ()) -> dict[str, int]
     views: dict[str, TicketFilters] = dict(_inbox_views(user, team_ids))
     views.update({f"saved-{view.pk}": saved_view_filters(user, view) for view in saved})
     tag_ids = _tag_ids(filters.tag for filters in views.values() if filters.tag)
+    text_matches = _text_matches({text for f in views.values() if (text := f.text.strip())})
     counted: dict[str, Func] = {}
     for key, filters in views.items():
-        tickets = _visible_matching(user, filters, team_ids)
+        tickets = _visible_matching(user, filters, team_ids, text_matches)
         if filters.tag:
             tickets = _tagged(tickets, filters.tag, tag_ids)
         counted[key] = _capped_count(tickets)

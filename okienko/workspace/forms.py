@@ -254,7 +254,7 @@ class SavedViewForm(forms.Form):
         label=_("Customer tier"), queryset=Tier.objects.none(), required=False, empty_label=_("any")
     )
     text = forms.CharField(
-        label=_("Text in the subject, or #number"), max_length=200, required=False
+        label=_("Words in the subject or messages, or #number"), max_length=200, required=False
     )
 
     def __init__(

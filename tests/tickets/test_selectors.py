@@ -21,13 +21,14 @@ from okienko.testing.factories import (
 )
 from okienko.tickets.actions import AttachmentInput, do_add_note, do_change_status, do_reply
 from okienko.tickets.choices import Channel, EventKind, Priority, Status
-from okienko.tickets.models import Ticket
+from okienko.tickets.models import SavedView, Ticket
 from okienko.tickets.selectors import (
     DeadlineKey,
     TicketFilters,
     access_attachment,
     access_message,
     access_ticket,
+    inbox_counts,
     list_tickets,
     list_tickets_by_deadline,
     ticket_events,
@@ -346,6 +347,67 @@ def test_list_filters_by_priority_channel_category_and_creation_time():
     assert ids(matching) == [late.pk, early.pk]
     assert ids(after) == [late.pk]
     assert ids(before) == [early.pk]
+
+
+@pytest.fixture
+def worded(live, tasks_run_at_once):
+    """Tickets of two teams with words in their subjects, messages and notes, indexed."""
+    orders = make_team(name="Zamówienia")
+    complaints = make_team(name="Reklamacje")
+    agent = make_agent(teams=[orders])
+    parcel = live(
+        make_ticket, subject="Gdzie jest przesyłka?", text="Paczka utknęła w sortowni.", team=orders
+    )
+    boots = live(
+        make_ticket, subject="Reklamacja butów", text="Odkleiła się podeszwa.", team=orders
+    )
+    live(do_add_note, ticket=boots, text="Kurier zgubił zwrot.", acting_user=agent)
+    hidden = live(make_ticket, subject="Paczka zgnieciona", team=complaints)
+    return {"agent": agent, "parcel": parcel, "boots": boots, "hidden": hidden}
+
+
+def text_ids(agent, text: str, **filters) -> list[int]:
+    return ids(list_tickets(agent, TicketFilters(text=text, **filters), before_id=None, limit=50))
+
+
+@pytest.mark.django_db
+def test_the_text_filter_finds_words_of_subjects_messages_and_notes_in_any_form(worded):
+    agent, parcel, boots = worded["agent"], worded["parcel"], worded["boots"]
+
+    assert text_ids(agent, "paczki") == [parcel.pk]  # the customer's message, inflected
+    assert text_ids(agent, "przesylki") == [parcel.pk]  # the subject, without diacritics
+    assert text_ids(agent, "reklamacji butów") == [boots.pk]  # every word, any form
+    assert text_ids(agent, "zgubiony") == [boots.pk]  # an internal note
+    assert text_ids(agent, "sortow") == [parcel.pk]  # the last word as a prefix
+    assert text_ids(agent, "paczka reklamacja") == []
+    assert text_ids(agent, "nieistniejące") == []
+    assert text_ids(agent, "!?") == []
+
+
+@pytest.mark.django_db
+def test_the_text_filter_finds_ticket_numbers_and_keeps_to_the_other_filters(worded):
+    agent, parcel, boots = worded["agent"], worded["parcel"], worded["boots"]
+    do_change_status(ticket=boots, status=Status.SOLVED, acting_user=agent)
+    admin = make_agent(role=Role.ADMIN)
+
+    assert text_ids(agent, f"#{parcel.pk}") == [parcel.pk]
+    assert text_ids(agent, str(boots.pk)) == [boots.pk]
+    assert text_ids(agent, "#" + "9" * 30) == []
+    assert text_ids(agent, "paczka", statuses=[Status.NEW, Status.OPEN]) == [parcel.pk]
+    assert text_ids(agent, "buty", statuses=[Status.NEW, Status.OPEN]) == []
+    # Another team's ticket with the word stays hidden from the agent, not from an admin.
+    assert text_ids(agent, "paczka") == [parcel.pk]
+    assert text_ids(admin, "paczka") == [worded["hidden"].pk, parcel.pk]
+
+
+@pytest.mark.django_db
+def test_a_saved_view_with_a_text_counts_the_tickets_it_shows(worded):
+    agent = worded["agent"]
+    view = SavedView.objects.create(owner=agent, name="Paczki", filters={"text": "paczka"})
+
+    counts = inbox_counts(agent, [view])
+
+    assert counts[f"saved-{view.pk}"] == 1
 
 
 @pytest.mark.django_db

@@ -102,6 +102,19 @@ class Backend(ABC):
     def expression(self, words: Sequence[QueryWord], *, include_internal: bool) -> str:
         """The query in the database's own full-text syntax (internal terms only if asked)."""
 
+    def matching_ids_sql(
+        self, words: Sequence[QueryWord], doc_type: str, *, include_internal: bool
+    ) -> tuple[str, list[Any]]:
+        """SQL and parameters selecting the object ids of the ``doc_type`` documents that
+        match ``words``: a subquery for a list that narrows by text what it already scoped."""
+        expression = self.expression(words, include_internal=include_internal)
+        return self.matching_sql(), [expression, doc_type]
+
+    @abstractmethod
+    def matching_sql(self) -> str:
+        """SQL selecting ``object_id`` of the documents matching the expression (the first
+        parameter) of the type given as the second."""
+
     @abstractmethod
     def newest_sql(self, condition: str) -> str:
         """SQL selecting (doc_type, object_id) of documents ``d`` matching the expression (the

@@ -79,6 +79,12 @@ class PostgresBackend(Backend):
             plan = json.loads(plan)
         return bool(plan[0]["Plan"]["Plan Rows"] >= VERY_COMMON_MATCHES)
 
+    def matching_sql(self) -> str:
+        return (
+            "SELECT d.object_id FROM search_searchdocument d"
+            " WHERE d.search_vector @@ to_tsquery('simple', %s) AND d.doc_type = %s"
+        )
+
     def newest_sql(self, condition: str) -> str:
         return (
             "SELECT d.doc_type, d.object_id FROM search_searchdocument d,"  # noqa: S608

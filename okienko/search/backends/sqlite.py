@@ -45,6 +45,13 @@ class SqliteBackend(Backend):
             return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()], True
         return self.newest_of_types(cursor, expression, types, wanted), False
 
+    def matching_sql(self) -> str:
+        return (
+            "SELECT d.object_id FROM search_fts"
+            " JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            " WHERE search_fts MATCH %s AND d.doc_type = %s"
+        )
+
     def newest_sql(self, condition: str) -> str:
         # Walks the index backwards by rowid (the document's id) and stops early.
         return (
