@@ -163,10 +163,14 @@ if REDIS_URL:
         "url": REDIS_URL,
         "immediate": False,
     }
+    # One consumer per process waits on Redis for all of them with a 5 s blocking pop; redis-py
+    # 8 cuts any read off after 5 s by default, which failed that consumer (closing its socket)
+    # whenever nothing came for 5 s. Reads wait longer than the pop, and a dead connection is
+    # still noticed.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
     CACHES = {

@@ -1,8 +1,12 @@
-"""The embedded channel layer: delivers like Channels' in-memory layer, and still drops expired
-messages, looking for them (when a consumer receives) at most once a second."""
+"""The channel layers. The embedded one delivers like Channels' in-memory layer, and still drops
+expired messages, looking for them (when a consumer receives) at most once a second. The scaled
+one (Redis) keeps receiving through quiet spells longer than its blocking pop."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from channels.layers import get_channel_layer
 
 from okienko.core.channel_layer import ThrottledInMemoryChannelLayer
 
@@ -31,3 +35,30 @@ def test_messages_arrive_and_expired_ones_are_dropped_on_a_later_look():
     assert received == {"type": "chat.message", "text": "hej"}
     assert before == {"widget.b", "widget.c"}
     assert after == set()
+
+
+@pytest.mark.redis
+def test_a_quiet_redis_layer_keeps_receiving_after_its_blocking_pop_times_out():
+    # One consumer of a process waits on Redis for the whole process (BZPOPMIN, 5 s at a time).
+    # A process whose consumers hear nothing for longer (thousands of widgets connecting, a
+    # night without chats) must still hear the next message, and the waiting consumer must
+    # not fail: with redis-py's 5 s read timeout each empty pop failed and closed its socket.
+    async def scenario():
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        receiving = asyncio.create_task(layer.receive(channel))
+        await asyncio.sleep(layer.brpop_timeout + 1.5)
+        failed_while_quiet = receiving.done()
+        await layer.group_add("tickets.all", channel)
+        await layer.group_send("tickets.all", {"type": "tickets.changed", "ticket_ids": [7]})
+        try:
+            return failed_while_quiet, await asyncio.wait_for(receiving, timeout=5)
+        finally:
+            await layer.group_discard("tickets.all", channel)
+            await layer.close_pools()
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        failed_while_quiet, received = executor.submit(asyncio.run, scenario()).result()
+
+    assert failed_while_quiet is False
+    assert received == {"type": "tickets.changed", "ticket_ids": [7]}
