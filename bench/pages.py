@@ -3,8 +3,11 @@
 Issue 3's target: p95 < 100 ms at 1,000,000 tickets. Each page is requested in this process
 through Django's test client (every middleware, the view, its queries and the template; no
 network), signed in as an agent of a team and as a supervisor, who sees every ticket. The inbox:
-each standard view, newest first and most urgent first, with the counts of every view. The ticket
-page: tickets the agent may open, picked at random. Point it at an install kept with
+each standard view, newest first and most urgent first, with the counts of every view; then "all
+open" and "solved" filtered by a text: words of random tickets' subjects (common ones) and terms
+of the search vocabulary (mostly rare; rebuild the index after seeding, e.g. with
+``python -m bench.search --messages-per-ticket 0``). The ticket page: tickets the agent may
+open, picked at random. Point it at an install kept with
 ``python -m bench --keep`` or seeded by ``python -m bench.seed``::
 
     OKIENKO_VAR_DIR=/tmp/okienko-bench-xxxx python -m bench.pages
@@ -14,12 +17,15 @@ import argparse
 import random
 import time
 from typing import Any
+from urllib.parse import quote
 
 from bench.phase import emit, setup_django
 from bench.progress import log
 from bench.report import latency_summary
 
 WARM_UP = 3
+# Texts the inbox is filtered by, of each kind.
+TEXTS_OF_A_KIND = 6
 
 
 def _timed_get(client: Any, url: str) -> float:
@@ -37,6 +43,29 @@ def _page_times(client: Any, urls: list[str], rounds: int) -> dict[str, float]:
     return latency_summary([_timed_get(client, url) for _ in range(rounds) for url in urls])
 
 
+def _filter_texts(rng: random.Random) -> list[str]:
+    """Words of random tickets' subjects and random terms of the search vocabulary."""
+    from okienko.search.models import SearchTerm
+    from okienko.tickets.models import Ticket
+
+    def random_rows(model: Any, field: str) -> list[str]:
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        rows = model.objects.filter(pk__gte=rng.randint(1, max(last, 1))).order_by("pk")
+        return list(rows.values_list(field, flat=True)[:1])
+
+    common: list[str] = []
+    vocabulary: list[str] = []
+    for _ in range(TEXTS_OF_A_KIND * 20):
+        for subject in random_rows(Ticket, "subject"):
+            words = [word for word in subject.split() if len(word) > 3 and word.isalpha()]
+            common.extend(rng.sample(words, 1) if words else [])
+        vocabulary.extend(term for term in random_rows(SearchTerm, "term") if term.isalpha())
+    if not common:
+        raise SystemExit("no ticket subjects: seed the install first")
+    # Without an index (not rebuilt since the seed) the texts find nothing, which is timed too.
+    return common[:TEXTS_OF_A_KIND] + vocabulary[:TEXTS_OF_A_KIND]
+
+
 def _as(agent: Any, *, rounds: int, tickets: int, rng: random.Random) -> dict[str, Any]:
     from django.test import Client
 
@@ -47,6 +76,12 @@ def _as(agent: Any, *, rounds: int, tickets: int, rng: random.Random) -> dict[st
     client.force_login(agent)
     inbox = [f"/inbox/{view}/" for view in InboxView.values]
     by_deadline = [f"{url}?sort=due" for url in inbox]
+    texts = _filter_texts(rng)
+    with_text = [
+        f"/inbox/{view}/?q={quote(text)}"
+        for text in texts
+        for view in (InboxView.ALL_OPEN, InboxView.SOLVED)
+    ]
     # Tickets the agent may open, from anywhere in the history (newest first pages of random
     # keyset positions): the ticket page is as fast for an old ticket as for a new one.
     newest = list_tickets(agent, TicketFilters(), before_id=None, limit=1)[0].pk
@@ -55,10 +90,14 @@ def _as(agent: Any, *, rounds: int, tickets: int, rng: random.Random) -> dict[st
         page = list_tickets(agent, TicketFilters(), before_id=rng.randint(2, newest), limit=5)
         ticket_ids.extend(ticket.pk for ticket in page)
     ticket_pages = [f"/tickets/{ticket_id}/" for ticket_id in ticket_ids[:tickets]]
-    log(f"pages: {agent.role} {agent.email}: inbox, inbox by deadline, {tickets} ticket pages")
+    log(
+        f"pages: {agent.role} {agent.email}: inbox, inbox by deadline, inbox with texts {texts},"
+        f" {tickets} ticket pages"
+    )
     return {
         "inbox_ms": _page_times(client, inbox, rounds),
         "inbox_by_deadline_ms": _page_times(client, by_deadline, rounds),
+        "inbox_with_text_ms": _page_times(client, with_text, rounds),
         "ticket_page_ms": _page_times(client, ticket_pages, 1),
     }
 

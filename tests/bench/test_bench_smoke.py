@@ -146,7 +146,12 @@ def test_bench_smoke_run_reports_every_measurement():
     assert "automation_no_match_p95_ms<1" in report["targets"]
     for seen_by in ("agent_of_a_team", "supervisor"):
         pages = report["pages"][seen_by]
-        assert set(pages) == {"inbox_ms", "inbox_by_deadline_ms", "ticket_page_ms"}
+        assert set(pages) == {
+            "inbox_ms",
+            "inbox_by_deadline_ms",
+            "inbox_with_text_ms",
+            "ticket_page_ms",
+        }
         assert all(times["p95"] > 0 for times in pages.values())
     assert "pages_p95_ms<100" in report["targets"]
     assert report["machine"]["cores"] >= 1
