@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from okienko.accounts.choices import Role
+from okienko.search.actions import do_reindex
 from okienko.testing.factories import make_agent, make_customer, make_team, make_ticket
 from okienko.tickets.choices import Channel, Priority
 from okienko.tickets.models import Ticket
@@ -70,6 +71,29 @@ def test_an_agent_saves_the_filters_as_a_view(live_server, page):
     assert page.locator("td.cell-subject").all_inner_texts() == [
         "Zwrot butów – zły rozmiar",
         "Zamówienie 10241 nie dotarło",
+    ]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_filters_the_inbox_by_words_in_any_form(live_server, page):
+    team = make_team(name="Obsługa zamówień")
+    agent = make_agent(role=Role.AGENT, name="Ola Nowicka", teams=[team], password=PASSWORD)
+    _morning(team)
+    do_reindex()
+
+    page.set_viewport_size({"width": 1360, "height": 860})
+    sign_in(page, live_server.url, agent.email, PASSWORD)
+    page.goto(f"{live_server.url}/inbox/all_open/")
+    filters = page.get_by_role("form", name="Filtry")
+    filters.get_by_label("Szukaj").fill("zamowieniu")
+    filters.get_by_role("button", name="Filtruj").click()
+    page.get_by_role("link", name="Zapisz jako widok").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "workspace-inbox-text-filter.png"), full_page=True)
+
+    assert page.locator("td.cell-subject").all_inner_texts() == [
+        "Zamówienie 10241 nie dotarło",
+        "Faktura VAT do zamówienia 10233",
     ]
 
 
