@@ -4,12 +4,14 @@ state and limits."""
 
 import asyncio
 import base64
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TIMEOUT = 10
 BOT_TIMEOUT = 30
 SHOP = "https://sklep.example"
+EMAIL_LINK = re.compile(r"/chat/verify/[\w-]+/")
 
 
 def run(scenario):
@@ -664,3 +667,36 @@ def test_an_attachment_that_is_not_base64_is_refused_and_nothing_else_is_lost(wi
         "Halo?",
         "Bez zdjęcia",
     ]
+
+
+def test_the_widget_hears_at_once_that_the_visitor_confirmed_their_address(
+    widget, tasks_run_at_once
+):
+    async def scenario():
+        socket, welcome = await hello(widget, lang="en")
+        other, _welcome = await hello(widget)
+        await other.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(other, "ack")
+        await drain(other)
+        await socket.send_json_to({"type": "details", "email": "Zofia@Poczta.example"})
+        saved = await receive_until(socket, "saved")
+        await drain(socket)
+        [message] = mail.outbox
+        link = EMAIL_LINK.search(message.body)[0]
+
+        # The visitor confirms in another tab: the open widget says so without reconnecting.
+        confirmed = await database_sync_to_async(Client().post)(link)
+        verified = await socket.receive_json_from(timeout=TIMEOUT)
+        other_heard = await other.receive_nothing(timeout=0.5)
+        await socket.disconnect()
+        await other.disconnect()
+        return welcome, saved, confirmed, verified, other_heard
+
+    welcome, saved, confirmed, verified, other_heard = run(scenario)
+    assert saved["conversation"]["email_state"] == "link_sent"
+    assert confirmed.status_code == 200
+    assert verified["type"] == "verified"
+    assert verified["conversation"]["email"] == "zofia@poczta.example"
+    assert verified["conversation"]["email_state"] == "verified"
+    assert welcome["config"]["text"]["verified"] == "Your e-mail address is confirmed."
+    assert other_heard is True

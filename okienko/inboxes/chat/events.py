@@ -1,7 +1,8 @@
 """What the web chat does when something happens: the visitor's widgets see every public message
 on their conversation's ticket (agent, bot, system, their own from another tab), the agent's
-read mark and the end of the chat; agents hear of a chat waiting for them, with a cue, and the
-pages open on a chat's ticket see a visitor's message as soon as it is in the ledger."""
+read mark, the end of the chat and the confirmation of the visitor's address; agents hear of a
+chat waiting for them, with a cue, and the pages open on a chat's ticket see a visitor's message
+as soon as it is in the ledger."""
 
 from typing import Any
 
@@ -109,6 +110,14 @@ def push_chat_ended(event: DomainEvent) -> None:
     realtime.send(realtime.widget_group(event.payload["conversation_id"]), {"type": "chat.ended"})
 
 
+def push_email_verified(event: DomainEvent) -> None:
+    """The visitor opened the link e-mailed to their address (in another tab, or on their
+    phone): the widgets open on their conversation say it is confirmed at once."""
+    realtime.send(
+        realtime.widget_group(event.payload["conversation_id"]), {"type": "chat.email_verified"}
+    )
+
+
 def announce_waiting_chat(event: DomainEvent) -> None:
     """A chat waits for an agent (new, or handed over by the bot): the people who may take it
     get a cue on whatever workspace page they have open."""
@@ -134,4 +143,5 @@ def register() -> None:
     subscribe("chat.message_received")(push_received_message)
     subscribe("chat.read")(push_read_state)
     subscribe("chat.ended")(push_chat_ended)
+    subscribe("chat.email_verified")(push_email_verified)
     subscribe("ticket.handed_off")(announce_waiting_chat)

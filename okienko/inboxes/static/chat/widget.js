@@ -379,6 +379,10 @@
     } else if (message.type === "saved") {
       applyConversation(message.conversation);
       $(".saved").textContent = savedNote(message.conversation, "✓");
+    } else if (message.type === "verified") {
+      // The visitor opened the link e-mailed to them, maybe in another tab: say so here now.
+      applyConversation(message.conversation);
+      appendNote(text("verified"));
     } else if (message.type === "error") {
       errorLine.textContent = text("error") + " " + message.text;
       if (message.cid) {
