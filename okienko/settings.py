@@ -237,10 +237,11 @@ CHAT_CONVERSATIONS_PER_IP = int(_env("CHAT_CONVERSATIONS_PER_IP", "30"))
 # How long a visitor's link to a file of their conversation works.
 CHAT_FILE_LINK_HOURS = int(_env("CHAT_FILE_LINK_HOURS", "24"))
 # A visitor who gives an e-mail gets a link proving it is theirs: it works this long, and so
-# many are sent per conversation and per address in an hour.
+# many are sent per conversation, per address and per client IP in an hour.
 CHAT_EMAIL_LINK_HOURS = int(_env("CHAT_EMAIL_LINK_HOURS", "24"))
 CHAT_EMAIL_LINKS_PER_CONVERSATION = int(_env("CHAT_EMAIL_LINKS_PER_CONVERSATION", "3"))
 CHAT_EMAIL_LINKS_PER_ADDRESS = int(_env("CHAT_EMAIL_LINKS_PER_ADDRESS", "3"))
+CHAT_EMAIL_LINKS_PER_IP = int(_env("CHAT_EMAIL_LINKS_PER_IP", "10"))
 
 # An admin invites an agent by e-mail; the link to set a first password works this long.
 AGENT_INVITATION_HOURS = int(_env("AGENT_INVITATION_HOURS", "72"))

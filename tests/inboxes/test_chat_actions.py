@@ -156,6 +156,7 @@ def test_an_e_mail_typed_into_the_chat_never_joins_the_visitor_to_its_customer(w
     conversation, _token = do_start_conversation(widget=widget, language="pl")
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(name="Zofia", email="Zofia@Poczta.example"),
     )
 
@@ -170,7 +171,9 @@ def test_an_e_mail_typed_into_the_chat_never_joins_the_visitor_to_its_customer(w
 def test_a_new_address_is_no_identity_of_the_visitor_before_they_prove_it(widget):
     conversation, _token = do_start_conversation(widget=widget, language="pl")
     do_set_visitor_details(
-        conversation=conversation, details=VisitorDetails(email="Nowy@Poczta.example")
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(email="Nowy@Poczta.example"),
     )
 
     message = _say(conversation, "Dzień dobry", "c-1")
@@ -186,6 +189,7 @@ def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(wid
 
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(
             email="jan@poczta.example", marketing_consent=True, consent_text="Zgadzam się."
         ),
@@ -197,6 +201,7 @@ def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(wid
 
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(email="jan@poczta.example", marketing_consent=False),
     )
     conversation.refresh_from_db()
@@ -208,7 +213,11 @@ def test_an_invalid_e_mail_is_refused_and_nothing_changes(widget):
     conversation, _token = do_start_conversation(widget=widget, language="pl")
 
     with pytest.raises(InvalidInput):
-        do_set_visitor_details(conversation=conversation, details=VisitorDetails(email="nie-adres"))
+        do_set_visitor_details(
+            conversation=conversation,
+            client_ip="203.0.113.7",
+            details=VisitorDetails(email="nie-adres"),
+        )
 
     conversation.refresh_from_db()
     assert conversation.email == ""
@@ -220,6 +229,7 @@ def test_leaving_an_e_mail_tells_the_agents_on_the_ticket(widget):
 
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
     )
 

@@ -56,10 +56,12 @@ def ola(team):
     return make_agent(name="Ola Nowicka", teams=[team])
 
 
-def visitor(widget, origin: str = SHOP) -> WebsocketCommunicator:
-    return WebsocketCommunicator(
+def visitor(widget, origin: str = SHOP, client_ip: str = "203.0.113.7") -> WebsocketCommunicator:
+    socket = WebsocketCommunicator(
         application, f"/ws/chat/{widget.public_key}/", headers=[(b"origin", origin.encode())]
     )
+    socket.scope["client"] = (client_ip, 50000)
+    return socket
 
 
 def agent_cookie(agent) -> bytes:
@@ -76,9 +78,9 @@ def agent_page(cookie: bytes) -> WebsocketCommunicator:
     )
 
 
-async def hello(widget, *, token=None, after=0, lang="pl"):
+async def hello(widget, *, token=None, after=0, lang="pl", client_ip="203.0.113.7"):
     """A connected widget after its welcome."""
-    socket = visitor(widget)
+    socket = visitor(widget, client_ip=client_ip)
     connected, _code = await socket.connect(timeout=TIMEOUT)
     assert connected
     await socket.send_json_to({"type": "hello", "token": token, "after": after, "lang": lang})
@@ -700,3 +702,29 @@ def test_the_widget_hears_at_once_that_the_visitor_confirmed_their_address(
     assert verified["conversation"]["email_state"] == "verified"
     assert welcome["config"]["text"]["verified"] == "Your e-mail address is confirmed."
     assert other_heard is True
+
+
+def test_links_confirming_an_address_are_limited_per_client_ip(widget, settings, tasks_run_at_once):
+    settings.CHAT_EMAIL_LINKS_PER_IP = 1
+
+    async def save_address(email: str, client_ip: str) -> dict:
+        socket, _welcome = await hello(widget, lang="en", client_ip=client_ip)
+        await socket.send_json_to({"type": "details", "email": email})
+        saved = await receive_until(socket, "saved")
+        await socket.disconnect()
+        return saved["conversation"]
+
+    async def scenario():
+        return [
+            await save_address("a@poczta.example", "203.0.113.7"),
+            await save_address("b@poczta.example", "203.0.113.7"),
+            await save_address("c@poczta.example", "198.51.100.2"),
+        ]
+
+    first, over_the_limit, elsewhere = run(scenario)
+    assert [first["email_state"], over_the_limit["email_state"], elsewhere["email_state"]] == [
+        "link_sent",
+        "unverified",
+        "link_sent",
+    ]
+    assert [message.to for message in mail.outbox] == [["a@poczta.example"], ["c@poczta.example"]]

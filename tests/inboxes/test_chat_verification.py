@@ -53,6 +53,7 @@ def chat_as(widget, live):
         live(
             do_set_visitor_details,
             conversation=conversation,
+            client_ip="203.0.113.7",
             details=VisitorDetails(name="Zofia", email=email),
         )
         do_receive_visitor_message(
@@ -217,12 +218,18 @@ def test_links_are_limited_per_conversation_and_per_address(widget, settings, li
     settings.CHAT_EMAIL_LINKS_PER_ADDRESS = 2
     first, _token_1 = do_start_conversation(widget=widget, language="pl")
     for email in ("a@poczta.example", "b@poczta.example", "c@poczta.example"):
-        live(do_set_visitor_details, conversation=first, details=VisitorDetails(email=email))
+        live(
+            do_set_visitor_details,
+            conversation=first,
+            client_ip="203.0.113.7",
+            details=VisitorDetails(email=email),
+        )
     for _visit in range(2):
         other, _token_2 = do_start_conversation(widget=widget, language="pl")
         live(
             do_set_visitor_details,
             conversation=other,
+            client_ip="203.0.113.7",
             details=VisitorDetails(email="b@poczta.example"),
         )
 
@@ -237,6 +244,33 @@ def test_links_are_limited_per_conversation_and_per_address(widget, settings, li
     assert conversation_payload(other)["email_state"] == "unverified"
 
 
+def test_links_are_limited_per_client_ip(widget, settings, live):
+    settings.CHAT_EMAIL_LINKS_PER_IP = 2
+    sent = []
+    for email, client_ip in [
+        ("a@poczta.example", "203.0.113.7"),
+        ("b@poczta.example", "203.0.113.7"),
+        ("c@poczta.example", "203.0.113.7"),
+        ("d@poczta.example", "198.51.100.2"),
+    ]:
+        conversation, _token = do_start_conversation(widget=widget, language="pl")
+        live(
+            do_set_visitor_details,
+            conversation=conversation,
+            client_ip=client_ip,
+            details=VisitorDetails(email=email),
+        )
+        conversation.refresh_from_db()
+        sent.append(conversation_payload(conversation)["email_state"])
+
+    assert sent == ["link_sent", "link_sent", "unverified", "link_sent"]
+    assert [message.to for message in mail.outbox] == [
+        ["a@poczta.example"],
+        ["b@poczta.example"],
+        ["d@poczta.example"],
+    ]
+
+
 def test_saving_the_same_address_again_sends_no_second_link(widget, live):
     conversation, _token = do_start_conversation(widget=widget, language="pl")
 
@@ -244,6 +278,7 @@ def test_saving_the_same_address_again_sends_no_second_link(widget, live):
         live(
             do_set_visitor_details,
             conversation=conversation,
+            client_ip="203.0.113.7",
             details=VisitorDetails(email="ala@poczta.example", marketing_consent=consent),
         )
 

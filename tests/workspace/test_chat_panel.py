@@ -139,6 +139,7 @@ def test_a_visitor_who_left_an_address_gets_the_answers_by_e_mail_too(
 
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
     )
     ticket.refresh_from_db()
@@ -155,6 +156,7 @@ def test_a_visitor_who_left_an_address_gets_the_answers_by_e_mail_too(
 def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conversation, live):
     do_set_visitor_details(
         conversation=conversation,
+        client_ip="203.0.113.7",
         details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
     )
     ticket = Ticket.objects.get()

@@ -174,12 +174,13 @@ def _clean_details(details: VisitorDetails) -> VisitorDetails:
 
 @transaction.atomic
 def do_set_visitor_details(
-    *, conversation: ChatConversation, details: VisitorDetails
+    *, conversation: ChatConversation, details: VisitorDetails, client_ip: str
 ) -> ChatConversation:
     """Keep what the visitor told about themself; the consent answer is recorded with its
     wording and time, a withdrawal too. An address they give is sent a link that proves it is
-    theirs (below); once the conversation has a ticket, the agents get a note
-    when the visitor asks to be answered by e-mail."""
+    theirs (below; ``client_ip`` is the visitor's, counted against the limit of links); once
+    the conversation has a ticket, the agents get a note when the visitor asks to be answered
+    by e-mail."""
     details = _clean_details(details)
     now = timezone.now()
     changes: dict[str, object] = {"name": details.name or conversation.name}
@@ -199,7 +200,7 @@ def do_set_visitor_details(
         setattr(conversation, field, value)
     conversation.save(update_fields=list(changes))
     if details.email and needs_email_link(conversation, now=now):
-        do_request_email_link(conversation=conversation)
+        do_request_email_link(conversation=conversation, client_ip=client_ip)
     if conversation.ticket is not None and details.continues_by_email:
         do_add_note(
             ticket=conversation.ticket,
@@ -212,11 +213,12 @@ def do_set_visitor_details(
     return conversation
 
 
-def do_request_email_link(*, conversation: ChatConversation) -> bool:
+def do_request_email_link(*, conversation: ChatConversation, client_ip: str) -> bool:
     """Queue an e-mail to the address the visitor gave with a link that proves it is theirs
-    (sent by ``do_send_email_link``). Counted per conversation and per address, so the widget
-    cannot be used to flood someone's mailbox: over the limit nothing is sent (False) and the
-    visitor may ask again later by saving the address again."""
+    (sent by ``do_send_email_link``). Counted per conversation, per address and per client IP
+    (one client opening conversation after conversation), so the widget cannot be used to
+    flood mailboxes: over a limit nothing is sent (False) and the visitor may ask again later
+    by saving the address again."""
     by_conversation = throttle.hit(
         "chat-email-link",
         str(conversation.pk),
@@ -229,7 +231,13 @@ def do_request_email_link(*, conversation: ChatConversation) -> bool:
         limit=settings.CHAT_EMAIL_LINKS_PER_ADDRESS,
         window_seconds=HOUR,
     )
-    if not (by_conversation and by_address):
+    by_client = throttle.hit(
+        "chat-email-link-ip",
+        client_ip,
+        limit=settings.CHAT_EMAIL_LINKS_PER_IP,
+        window_seconds=HOUR,
+    )
+    if not (by_conversation and by_address and by_client):
         return False
     now = timezone.now()
     link = ChatEmailVerification.objects.create(

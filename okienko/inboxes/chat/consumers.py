@@ -300,7 +300,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         try:
             conversation = await self._conversation()
             await database_sync_to_async(do_set_visitor_details)(
-                conversation=conversation, details=details
+                conversation=conversation, details=details, client_ip=self.client_ip
             )
         except DomainError as error:
             await self._refuse(error)
