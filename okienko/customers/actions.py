@@ -202,7 +202,7 @@ def do_merge_customers(
         source=source,
         target=target,
         moved_identity_ids=moved_identity_ids,
-        moved_ticket_ids=moved.get("tickets", []),
+        moved_ids=moved,
         acting_user=acting_user,
     )
     publish_on_commit("customer.merged", source_id=source.pk, target_id=target.pk)
@@ -211,8 +211,8 @@ def do_merge_customers(
 
 @transaction.atomic
 def do_undo_customer_merge(*, merge: CustomerMerge, acting_user: Agent | None) -> Customer:
-    """Undo a merge from its record: the identities and tickets that moved go back to the
-    source, which is a customer of its own again. Returns the source."""
+    """Undo a merge from its record: the identities, tickets and other domains' rows that
+    moved go back to the source, which is a customer of its own again. Returns the source."""
     source, target = merge.source, merge.target
     if Customer.objects.filter(pk=target.pk, merged_into__isnull=False).exists():
         raise Conflict("The target was merged into another customer since; undo that first")
@@ -231,9 +231,13 @@ def do_undo_customer_merge(*, merge: CustomerMerge, acting_user: Agent | None) -
     Identity.objects.filter(pk__in=merge.moved_identity_ids, customer=target).update(
         customer=source
     )
-    moved = {"tickets": merge.moved_ticket_ids}
     for name, (_handler, undo) in _merge_handlers.items():
-        undo(source=source, target=target, moved_ids=moved.get(name, []), acting_user=acting_user)
+        undo(
+            source=source,
+            target=target,
+            moved_ids=merge.moved_ids.get(name, []),
+            acting_user=acting_user,
+        )
     publish_on_commit("customer.unmerged", source_id=source.pk, target_id=target.pk)
     return source
 

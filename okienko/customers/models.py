@@ -102,7 +102,9 @@ class CustomerMerge(models.Model):
     source = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
     target = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
     moved_identity_ids = models.JSONField(default=list)
-    moved_ticket_ids = models.JSONField(default=list)
+    # The rows other domains moved (tickets, chat conversations...): their ids by the name
+    # each domain's merge handler is registered under, so an undo moves exactly those back.
+    moved_ids = models.JSONField(default=dict)
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -123,3 +125,7 @@ class CustomerMerge(models.Model):
 
     def __str__(self) -> str:
         return f"customer {self.source_id} merged into {self.target_id}"
+
+    @property
+    def moved_ticket_ids(self) -> list[int]:
+        return list(self.moved_ids.get("tickets", []))

@@ -12,7 +12,12 @@ class InboxesConfig(AppConfig):
 
         from okienko.core.events import subscribe
         from okienko.core.processes import register_embedded_service
+        from okienko.customers.actions import register_merge_handler
         from okienko.inboxes.chat import events as chat_events
+        from okienko.inboxes.chat.actions import (
+            do_move_chats_to_customer,
+            do_return_chats_to_customer,
+        )
         from okienko.inboxes.email.watcher import MailWatcher
         from okienko.inboxes.email.webhooks import record_provider_inbound
         from okienko.inboxes.selectors import inbox_id_of_ticket
@@ -29,6 +34,9 @@ class InboxesConfig(AppConfig):
         subscribe("delivery.queued")(queue_sending)
         subscribe("chat.email_link_requested")(queue_chat_email_link)
         register_inbox_lookup(inbox_id_of_ticket)
+        register_merge_handler(
+            "chat_conversations", do_move_chats_to_customer, undo=do_return_chats_to_customer
+        )
         chat_events.register()
         # `okienko serve` watches mailboxes with IMAP IDLE; the scaled layout runs `email watch`.
         register_embedded_service("imap-idle", MailWatcher)

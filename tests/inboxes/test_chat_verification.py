@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from okienko.accounts.choices import Role
+from okienko.customers.actions import do_undo_customer_merge
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import CustomerMerge, Identity
 from okienko.customers.selectors import customer_with_identity
@@ -116,6 +117,28 @@ def test_the_link_joins_the_chat_to_the_customer_with_that_address(zofia, chat_a
         conversation=conversation, message=VisitorMessage(conversation.pk, "c-2", "Jeszcze jedno")
     )
     assert later.ticket.requester == later.author_customer == zofia
+
+
+def test_undoing_the_merge_gives_the_chat_and_its_later_messages_back_to_the_visitor(
+    zofia, chat_as, live
+):
+    conversation = chat_as("zofia@poczta.example")
+    chat_ticket = conversation.ticket
+    visitor = chat_ticket.requester
+    _open(_token(mail.outbox[0]))
+    merge = CustomerMerge.objects.get()
+    assert merge.moved_ids == {"tickets": [chat_ticket.pk], "chat_conversations": [conversation.pk]}
+
+    live(do_undo_customer_merge, merge=merge, acting_user=make_agent(role=Role.ADMIN))
+
+    conversation.refresh_from_db()
+    assert conversation.customer == visitor
+    later = do_receive_visitor_message(
+        conversation=conversation, message=VisitorMessage(conversation.pk, "c-2", "Jeszcze jedno")
+    )
+    assert later.ticket == chat_ticket
+    assert later.ticket.requester == later.author_customer == visitor
+    assert list(zofia.tickets.values_list("subject", flat=True)) == ["Reklamacja butów"]
 
 
 def test_the_agent_sees_the_joined_history_on_the_customer_page(zofia, chat_as):

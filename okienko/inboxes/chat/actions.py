@@ -11,6 +11,7 @@ message (which makes the ticket) is acknowledged after processing.
 import contextlib
 import datetime
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -277,6 +278,26 @@ def do_give_visitor_a_customer(*, conversation: ChatConversation) -> Customer:
     )
     conversation.customer = customer
     return customer
+
+
+def do_move_chats_to_customer(
+    *, source: Customer, target: Customer, acting_user: Agent | None
+) -> list[int]:
+    """Part of a customer merge: ``source``'s chat conversations are ``target``'s now (their
+    later messages follow). Returns the ids moved, kept on the merge record."""
+    conversation_ids = list(
+        ChatConversation.objects.filter(customer=source).values_list("id", flat=True)
+    )
+    ChatConversation.objects.filter(pk__in=conversation_ids).update(customer=target)
+    return conversation_ids
+
+
+def do_return_chats_to_customer(
+    *, source: Customer, target: Customer, moved_ids: Sequence[int], acting_user: Agent | None
+) -> None:
+    """Part of undoing a customer merge: the conversations it moved are ``source``'s again
+    (those still ``target``'s)."""
+    ChatConversation.objects.filter(pk__in=moved_ids, customer=target).update(customer=source)
 
 
 def _check_message(message: VisitorMessage) -> None:
@@ -555,11 +576,10 @@ def do_verify_visitor_email(*, token: str) -> Customer:
     visitor = customer_with_identity(
         IdentityKind.CHAT, visitor_address(conversation.pk)
     ) or do_give_visitor_a_customer(conversation=conversation)
+    # A merge moves the conversation to the address's customer (see do_move_chats_to_customer).
     customer = _join(visitor, link.email)
-    verified: dict[str, object] = {"customer": customer}
     if conversation.email == link.email:
-        verified["email_verified_at"] = now
-    ChatConversation.objects.filter(pk=conversation.pk).update(**verified)
+        ChatConversation.objects.filter(pk=conversation.pk).update(email_verified_at=now)
     if conversation.ticket is not None:
         do_add_note(
             ticket=conversation.ticket,
