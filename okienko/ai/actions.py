@@ -4,6 +4,7 @@ conversation to a human, and the stored article embeddings. Ticket changes go th
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +37,7 @@ from okienko.ai.selectors import (
     inbox_bot,
     language_model,
     language_model_settings,
+    model_of,
     offered_articles,
 )
 from okienko.core.errors import InvalidInput
@@ -243,28 +245,76 @@ def _model_answer(ticket: Ticket, question: Message, decision: Decision) -> str 
         language=decision.language,
         brand=brand().name,
     )
+    call, failure = _recorded_call(model, sent, ticket=ticket)
+    if failure is not None:
+        logger.warning("the language model failed on ticket %s: %s", ticket.pk, call.error)
+        return None
+    if llm.declined(call.answer):
+        raise ModelDeclined(call.answer)
+    return call.answer
+
+
+def _recorded_call(
+    model: llm.OpenAICompatible, sent: llm.Messages, *, ticket: Ticket | None
+) -> tuple[LanguageModelCall, llm.LanguageModelError | None]:
+    """Send ``sent`` to the model and record the call, what was sent and what came back (or
+    why nothing did); the failure, if any, beside the record."""
     started = time.monotonic()
-    reply, error = "", ""
+    reply, failure = "", None
     try:
         reply = model.complete(sent)
-    except llm.LanguageModelError as failure:
-        error = str(failure)
-        logger.warning("the language model failed on ticket %s: %s", ticket.pk, error)
-    LanguageModelCall.objects.create(
+    except llm.LanguageModelError as error:
+        failure = error
+    call = LanguageModelCall.objects.create(
         ticket=ticket,
         endpoint=model.endpoint,
         model=model.model,
         sent=sent,
         answer=reply,
-        error=error,
+        error=str(failure or ""),
         duration_ms=round((time.monotonic() - started) * 1000),
         created_at=timezone.now(),
     )
-    if error:
-        return None
-    if llm.declined(reply):
-        raise ModelDeclined(reply)
-    return reply
+    return call, failure
+
+
+# The test request: short, and answerable by any chat model.
+TEST_PROMPT = "Reply with the single word OK."
+
+
+@dataclass(frozen=True)
+class LanguageModelTest:
+    """What one test request to the saved language model showed: the recorded call, and why
+    it failed (``failure`` None when the model answered)."""
+
+    call: LanguageModelCall
+    timeout_seconds: float
+    failure: llm.Failure | None = None
+    status_code: int | None = None
+
+
+def do_test_language_model(*, acting_user: Agent) -> LanguageModelTest:
+    """Send the saved language model (switched on or not) one short request, recorded like
+    the bot's calls: an admin learns whether the endpoint, key and model work before the bot
+    relies on them."""
+    model = model_of(language_model_settings())
+    call, failure = _recorded_call(model, [{"role": "user", "content": TEST_PROMPT}], ticket=None)
+    logger.info(
+        "agent %s tested the language model %s at %s: %s in %s ms",
+        acting_user.pk,
+        model.model,
+        model.endpoint,
+        failure.failure if failure else "answered",
+        call.duration_ms,
+    )
+    if failure is None:
+        return LanguageModelTest(call=call, timeout_seconds=model.timeout_seconds)
+    return LanguageModelTest(
+        call=call,
+        timeout_seconds=model.timeout_seconds,
+        failure=failure.failure,
+        status_code=failure.status_code,
+    )
 
 
 def _answer(

@@ -4,6 +4,7 @@ question and the article the bot found, is told to answer from it alone and to c
 to say NO_ANSWER when the article does not answer the question."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import httpx
@@ -17,8 +18,26 @@ LANGUAGE_NAMES = {"pl": "Polish", "en": "English"}
 Messages = list[dict[str, str]]
 
 
+class Failure(StrEnum):
+    """Why a call to the model gave no reply, in the words an admin can act on."""
+
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    # 401 or 403: the key is missing or wrong.
+    REFUSED = "refused"
+    # 404: the address or the model name is wrong.
+    NOT_FOUND = "not_found"
+    HTTP_ERROR = "http_error"
+    BAD_REPLY = "bad_reply"
+
+
 class LanguageModelError(Exception):
     """The endpoint failed, timed out or answered something that is not a chat completion."""
+
+    def __init__(self, message: str, *, failure: Failure, status_code: int | None = None):
+        super().__init__(message)
+        self.failure = failure
+        self.status_code = status_code
 
 
 class LanguageModel(Protocol):
@@ -54,12 +73,31 @@ class OpenAICompatible:
                 timeout=self.timeout_seconds,
             )
             response.raise_for_status()
+        except httpx.TimeoutException as error:
+            raise _error(error, Failure.TIMEOUT) from error
+        except httpx.HTTPStatusError as error:
+            status = error.response.status_code
+            raise _error(error, _HTTP_FAILURES.get(status, Failure.HTTP_ERROR), status) from error
+        except httpx.HTTPError as error:
+            raise _error(error, Failure.UNREACHABLE) from error
+        try:
             content = response.json()["choices"][0]["message"]["content"]
-        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
-            raise LanguageModelError(f"{type(error).__name__}: {error}") from error
+        except (ValueError, KeyError, IndexError, TypeError) as error:
+            raise _error(error, Failure.BAD_REPLY) from error
         if not isinstance(content, str):
-            raise LanguageModelError("the reply has no text")
+            raise LanguageModelError("the reply has no text", failure=Failure.BAD_REPLY)
         return content.strip()
+
+
+_HTTP_FAILURES = {401: Failure.REFUSED, 403: Failure.REFUSED, 404: Failure.NOT_FOUND}
+
+
+def _error(
+    error: Exception, failure: Failure, status_code: int | None = None
+) -> LanguageModelError:
+    return LanguageModelError(
+        f"{type(error).__name__}: {error}", failure=failure, status_code=status_code
+    )
 
 
 def prompt(

@@ -320,8 +320,11 @@ def access_chat_inbox(user: Agent, inbox_id: int) -> Inbox:
 def language_model() -> OpenAICompatible | None:
     """The language model an admin configured to phrase answers, if one is switched on."""
     configured = LanguageModelSettings.objects.filter(is_enabled=True).order_by("pk").first()
-    if configured is None:
-        return None
+    return None if configured is None else model_of(configured)
+
+
+def model_of(configured: LanguageModelSettings) -> OpenAICompatible:
+    """The endpoint, model and key of a language model setting, on or off."""
     return OpenAICompatible(
         base_url=configured.base_url,
         model=configured.model,

@@ -1,6 +1,6 @@
 """The admin's page for the assistant bot: per chat inbox whether it answers first and how
-sure it must be, the optional language model, what was sent to that model, and the bot's
-figures. Admins only: everyone else gets 403."""
+sure it must be, the optional language model and a test of its connection, what was sent to
+that model, and the bot's figures. Admins only: everyone else gets 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from okienko.ai.actions import do_set_inbox_bot, do_set_language_model
+from okienko.ai.actions import (
+    LanguageModelTest,
+    do_set_inbox_bot,
+    do_set_language_model,
+    do_test_language_model,
+)
 from okienko.ai.models import InboxBot, LanguageModelSettings
 from okienko.ai.selectors import (
     access_chat_inbox,
@@ -21,7 +26,7 @@ from okienko.ai.selectors import (
 from okienko.core import errors
 from okienko.workspace.settings_forms import InboxBotForm, LanguageModelForm
 from okienko.workspace.settings_views import _settings_admin
-from okienko.workspace.views import UNPROCESSABLE
+from okienko.workspace.views import UNPROCESSABLE, _is_htmx
 
 # How many of the latest calls to the language model the page lists.
 CALLS_SHOWN = 50
@@ -53,6 +58,7 @@ def _page(
     *,
     inbox_forms: dict[int, InboxBotForm] | None = None,
     model_form: LanguageModelForm | None = None,
+    test: LanguageModelTest | None = None,
 ) -> HttpResponse:
     configured = language_model_settings()
     chosen = inbox_forms or {}
@@ -66,6 +72,7 @@ def _page(
         "has_api_key": bool(configured.api_key),
         "calls": language_model_calls(limit=CALLS_SHOWN),
         "bot": bot_metrics(),
+        "test": test,
     }
     failed = any(form.errors for _inbox, form in inboxes) or (model_form and model_form.errors)
     return render(
@@ -115,3 +122,16 @@ def language_model(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Language model settings saved."))
         return redirect("workspace:settings_bot")
     return _page(request, model_form=form)
+
+
+@login_required
+@require_POST
+def language_model_test(request: HttpRequest) -> HttpResponse:
+    """Send the saved language model one short request and show whether it answered (htmx:
+    the result and the log of calls; otherwise the whole page)."""
+    admin = _settings_admin(request)
+    test = do_test_language_model(acting_user=admin)
+    if not _is_htmx(request):
+        return _page(request, test=test)
+    context = {"test": test, "calls": language_model_calls(limit=CALLS_SHOWN), "oob": True}
+    return render(request, "workspace/partials/_language_model_test.html", context)

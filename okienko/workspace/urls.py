@@ -102,6 +102,11 @@ urlpatterns = [
     path("settings/bot/", bot_views.bot_settings, name="settings_bot"),
     path("settings/bot/inboxes/<int:inbox_id>/", bot_views.inbox_bot, name="settings_inbox_bot"),
     path("settings/bot/language-model/", bot_views.language_model, name="settings_language_model"),
+    path(
+        "settings/bot/language-model/test/",
+        bot_views.language_model_test,
+        name="settings_language_model_test",
+    ),
     path("settings/tags/", catalogue_views.tag_list, name="settings_tags"),
     path("settings/tags/<int:tag_id>/", catalogue_views.tag_edit, name="settings_tag"),
     path("settings/tags/<int:tag_id>/delete/", catalogue_views.tag_delete, name="delete_tag"),

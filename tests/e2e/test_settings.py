@@ -9,7 +9,7 @@ from django.core import mail
 
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent
-from okienko.ai.models import InboxBot
+from okienko.ai.models import InboxBot, LanguageModelCall, LanguageModelSettings
 from okienko.testing.factories import (
     make_agent,
     make_category,
@@ -17,6 +17,7 @@ from okienko.testing.factories import (
     make_team,
     make_ticket,
 )
+from okienko.testing.llm import fake_language_model
 from tests.e2e.conftest import phone_of, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -162,3 +163,30 @@ def test_an_admin_switches_the_chat_bot_on_in_the_workspace(live_server, page):
 
     bot = InboxBot.objects.get(inbox=widget.inbox)
     assert (bot.is_enabled, bot.confidence_threshold) == (True, 0.6)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_admin_tests_the_language_model_connection(live_server, page):
+    admin = make_agent(role=Role.ADMIN, name="Ada Admin", password=PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin.email, PASSWORD)
+
+    with fake_language_model("OK") as fake:
+        LanguageModelSettings.objects.create(
+            is_enabled=False, base_url=fake.url, model="bielik-11b", api_key="sekretny-klucz"
+        )
+        page.goto(f"{live_server.url}/settings/bot/")
+        page.get_by_role("button", name="Sprawdź połączenie").click()
+        page.get_by_text("Model bielik-11b odpowiedział w").wait_for()
+        # The log of calls below is refreshed with the test call.
+        page.locator("#model-calls").get_by_text("bielik-11b").wait_for()
+        page.locator("#model-test").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "workspace-settings-bot-model-test.png"))
+
+        fake.status = 401
+        page.get_by_role("button", name="Sprawdź połączenie").click()
+        page.get_by_text("Serwer odrzucił zapytanie (HTTP 401)").wait_for()
+
+    assert [call.error == "" for call in LanguageModelCall.objects.order_by("id")] == [True, False]
+    assert page.locator("#model-calls tbody tr").count() == 2

@@ -12,6 +12,7 @@ from okienko.ai.selectors import language_model
 from okienko.inboxes.actions import do_create_inbox
 from okienko.inboxes.choices import InboxKind
 from okienko.testing.factories import make_agent, make_chat_widget
+from okienko.testing.llm import fake_language_model
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,16 @@ MODEL_FORM = {
     "api_key": "sekretny-klucz",
     "timeout_seconds": "10",
 }
+
+
+TEST_URL = "/settings/bot/language-model/test/"
+
+
+def _save_model(url: str) -> LanguageModelSettings:
+    """Saved, but not switched on: the test works before the bot uses the model."""
+    return LanguageModelSettings.objects.create(
+        is_enabled=False, base_url=url, model="bielik-11b", api_key="sekretny-klucz"
+    )
 
 
 @pytest.fixture
@@ -45,10 +56,16 @@ def test_only_admins_see_or_change_the_bot_settings(role, chat_inbox):
         {f"inbox-{chat_inbox.pk}-is_enabled": "on"},
     )
     model = client.post("/settings/bot/language-model/", MODEL_FORM)
+    with fake_language_model("OK") as fake:
+        _save_model(fake.url)
+        tested = client.post(TEST_URL, headers={"HX-Request": "true"})
 
     assert (page.status_code, inbox.status_code, model.status_code) == (403, 403, 403)
+    assert tested.status_code == 403
     assert not InboxBot.objects.exists()
-    assert not LanguageModelSettings.objects.exists()
+    assert not LanguageModelSettings.objects.filter(model="llama3.1").exists()
+    assert fake.requests == []
+    assert not LanguageModelCall.objects.exists()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in():
@@ -154,3 +171,73 @@ def test_a_bad_endpoint_is_refused_and_the_model_stays_off(admin_client):
 
     assert response.status_code == 422
     assert language_model() is None
+
+
+def test_an_admin_tests_the_saved_model_and_the_call_is_logged(admin_client):
+    with fake_language_model("OK") as fake:
+        _save_model(fake.url)
+        response = admin_client.post(TEST_URL, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    [request] = fake.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["Authorization"] == "Bearer sekretny-klucz"
+    assert request["json"]["model"] == "bielik-11b"
+    assert request["json"]["messages"] == [
+        {"role": "user", "content": "Reply with the single word OK."}
+    ]
+    call = LanguageModelCall.objects.get()
+    assert (call.ticket, call.model, call.answer, call.error) == (None, "bielik-11b", "OK", "")
+    assert call.endpoint == f"{fake.url}/chat/completions"
+    assert f"Model bielik-11b odpowiedział w {call.duration_ms} ms." in page
+    assert 'id="model-calls" aria-labelledby="model-calls-title" hx-swap-oob="true"' in page
+    assert "sekretny-klucz" not in page
+    assert LanguageModelSettings.objects.get().is_enabled is False
+
+
+@pytest.mark.parametrize(
+    ("status", "explained"),
+    [
+        (401, "Serwer odrzucił zapytanie (HTTP 401): brakuje klucza API albo jest błędny."),
+        (404, "Nie znaleziono (HTTP 404): sprawdź adres serwera i nazwę modelu bielik-11b."),
+        (500, "Serwer odpowiedział błędem (HTTP 500)."),
+    ],
+)
+def test_a_failed_test_says_why_in_plain_words(admin_client, status, explained):
+    with fake_language_model(status=status) as fake:
+        _save_model(fake.url)
+        response = admin_client.post(TEST_URL, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert explained in page
+    call = LanguageModelCall.objects.get()
+    assert str(status) in call.error
+    assert call.answer == ""
+
+
+def test_an_endpoint_nobody_listens_on_is_explained(admin_client):
+    with fake_language_model() as fake:
+        url = fake.url
+    _save_model(url)
+
+    response = admin_client.post(TEST_URL)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Bot asystent</h1>" in page
+    assert f"Nie udało się połączyć z {url}/chat/completions." in page
+    assert LanguageModelCall.objects.get().error.startswith("ConnectError")
+
+
+def test_the_test_needs_the_csrf_token(chat_inbox):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_agent(role=Role.ADMIN))
+    with fake_language_model("OK") as fake:
+        _save_model(fake.url)
+        response = client.post(TEST_URL, headers={"HX-Request": "true"})
+
+    assert response.status_code == 403
+    assert fake.requests == []
+    assert not LanguageModelCall.objects.exists()
