@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from okienko.automation.actions import MacroInput, do_save_macro
 from okienko.inboxes.chat.actions import (
     VisitorDetails,
     do_receive_visitor_message,
@@ -12,6 +13,7 @@ from okienko.inboxes.chat.actions import (
     do_start_conversation,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage
+from okienko.inboxes.chat.selectors import visitor_messages
 from okienko.inboxes.choices import DeliveryStatus
 from okienko.inboxes.models import Delivery
 from okienko.sla.choices import Metric
@@ -174,6 +176,30 @@ def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conv
 
     assert item.message.ticket == ticket
     assert ticket.messages.filter(channel="email", author_kind="customer").count() == 1
+
+
+def test_a_macro_drafts_the_chat_answer_and_once_sent_the_visitor_sees_it(
+    agent, agent_client, conversation, live
+):
+    macro = do_save_macro(
+        data=MacroInput(
+            name="Paczka w drodze",
+            reply="Paczka #{{ ticket.number }} jest w drodze.",
+            operations=[{"type": "add_tags", "tags": ["paczka"]}],
+        )
+    )
+    ticket = Ticket.objects.get()
+
+    response = agent_client.post(
+        reverse("workspace:apply_macro", args=[ticket.pk]), {"macro": macro.pk}
+    )
+    draft = f"Paczka #{ticket.pk} jest w drodze."
+    live(do_reply, ticket=ticket, text=draft, acting_user=agent)
+
+    assert response.status_code == 200
+    assert draft in response.content.decode()
+    assert list(ticket.tags.values_list("name", flat=True)) == ["paczka"]
+    assert [message.text for message in visitor_messages(conversation)][-1] == draft
 
 
 def test_the_try_page_embeds_the_widget_by_its_script_tag(orders_team):
