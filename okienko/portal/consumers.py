@@ -11,9 +11,9 @@ import asyncio
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from okienko.core import realtime
+from okienko.core.consumers import JsonConsumer
 from okienko.core.errors import NotFound
 from okienko.customers.selectors import portal_customer
 from okienko.portal.selectors import access_portal_ticket
@@ -33,7 +33,7 @@ def _may_see(customer_id: int, ticket_id: int) -> bool:
     return True
 
 
-class PortalConsumer(AsyncJsonWebsocketConsumer):
+class PortalConsumer(JsonConsumer):
     customer_id: int
     watching: int | None = None
 

@@ -10,7 +10,6 @@ import asyncio
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core import realtime
+from okienko.core.consumers import JsonConsumer
 from okienko.core.errors import NotFound
 from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.tickets.selectors import access_ticket
@@ -48,7 +48,7 @@ def _chat_group(ticket_id: int) -> str | None:
     return realtime.widget_group(conversation.pk) if conversation else None
 
 
-class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+class WorkspaceConsumer(JsonConsumer):
     agent: Agent
     joined: list[str]
     watching: int | None = None

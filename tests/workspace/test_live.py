@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.test import Client
@@ -201,6 +202,30 @@ def test_a_worker_thread_hands_its_message_to_the_servers_event_loop(ola):
         await page.disconnect()
 
     run(scenario)
+
+
+def test_a_change_reaches_the_page_while_the_database_thread_is_busy(ola):
+    """The consumers' database work shares one thread; a message for a page must not queue
+    behind it (Channels sent every message through it first, to close stale connections)."""
+    headers = session_headers(ola)
+    release = threading.Event()
+
+    async def scenario():
+        page = connect(headers)
+        assert (await page.connect(timeout=TIMEOUT))[0]
+        busy = asyncio.create_task(sync_to_async(release.wait)())
+        try:
+            realtime.send(
+                realtime.agent_group(ola.pk), {"type": "tickets.changed", "ticket_ids": [7]}
+            )
+            heard = await page.receive_json_from(timeout=TIMEOUT)
+        finally:
+            release.set()
+            await busy
+        await page.disconnect()
+        return heard
+
+    assert run(scenario) == {"kind": "tickets", "ticket_ids": [7]}
 
 
 def test_an_sla_batch_reaches_each_audience_group_once_and_no_watcher_group(

@@ -27,13 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from okienko.core import realtime
+from okienko.core.consumers import JsonConsumer
 from okienko.core.errors import DomainError, InvalidInput, NotFound
 from okienko.inboxes.chat.actions import (
     TooManyMessages,
@@ -139,7 +139,7 @@ def _language(value: object) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(JsonConsumer):
     widget: ChatWidget
     conversation: ChatConversation | None = None
     language: str = settings.LANGUAGE_CODE
@@ -229,9 +229,6 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         client_id = str(content.get("cid", ""))
         try:
             conversation = await self._conversation()
-            await database_sync_to_async(check_visitor_allowance)(
-                conversation_id=conversation.pk, client_ip=self.client_ip
-            )
             text = content.get("text")
             message = VisitorMessage(
                 conversation_id=conversation.pk,
@@ -239,9 +236,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 text=text if isinstance(text, str) else "",
                 attachments=_files(content.get("files")),
             )
-            item = await database_sync_to_async(do_record_visitor_message)(
-                conversation=conversation, message=message
-            )
+            item = await database_sync_to_async(_record)(conversation, message, self.client_ip)
             if conversation.ticket_id is None or not is_pending(item):
                 # The first message makes the ticket the next ones go to; a resend has its answer.
                 received = await database_sync_to_async(_process)(conversation, item)
@@ -390,6 +385,13 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         self.conversation = fresh
         await self.send_json({"type": "verified", "conversation": conversation_payload(fresh)})
+
+
+def _record(conversation: ChatConversation, message: VisitorMessage, client_ip: str) -> InboundItem:
+    """Count the message against the limits and write it to the ledger: one trip to the
+    database thread, which every consumer of the process shares."""
+    check_visitor_allowance(conversation_id=conversation.pk, client_ip=client_ip)
+    return do_record_visitor_message(conversation=conversation, message=message)
 
 
 def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[str, Any]:
