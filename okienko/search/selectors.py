@@ -178,11 +178,16 @@ def matching_ids(
 ) -> dict[str, RawSQL | None]:
     """For each of ``queries``: the ids of the ``doc_type`` objects matching its every word as
     ``search`` matches them (any inflected form, no diacritics needed, a misspelled word by the
-    nearest terms of the index, the last word also as a prefix), as a subquery for a ``pk__in``
-    filter of a list the caller has already scoped (the inbox's text filter); None for a query
-    without words. The vocabulary is read once for all of them: an inbox page counts every
-    saved view."""
-    analysed = {query: analyse_query(query.strip()[:MAX_QUERY_LENGTH]) for query in queries}
+    nearest terms of the index), as a subquery for a ``pk__in`` filter of a list the caller has
+    already scoped (the inbox's text filter); None for a query without words. The vocabulary
+    is read once for all of them: an inbox page counts every saved view.
+
+    Words are whole: a filter is submitted, not typed into, and a prefix's matches can be
+    neither estimated nor listed cheaply at a million documents."""
+    analysed = {
+        query: analyse_query(query.strip()[:MAX_QUERY_LENGTH], as_you_type=False)
+        for query in queries
+    }
     known = _known_terms(word for words in analysed.values() for word in words)
     found: dict[str, RawSQL | None] = {}
     for query, words in analysed.items():

@@ -378,10 +378,25 @@ def test_the_text_filter_finds_words_of_subjects_messages_and_notes_in_any_form(
     assert text_ids(agent, "przesylki") == [parcel.pk]  # the subject, without diacritics
     assert text_ids(agent, "reklamacji butów") == [boots.pk]  # every word, any form
     assert text_ids(agent, "zgubiony") == [boots.pk]  # an internal note
-    assert text_ids(agent, "sortow") == [parcel.pk]  # the last word as a prefix
+    assert text_ids(agent, "sortowniach") == [parcel.pk]
     assert text_ids(agent, "paczka reklamacja") == []
     assert text_ids(agent, "nieistniejące") == []
     assert text_ids(agent, "!?") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_text_filter_of_a_very_common_word_tests_documents_newest_first(worded, monkeypatch):
+    from okienko.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "VERY_COMMON_MATCHES", 0)
+    agent, parcel, boots = worded["agent"], worded["parcel"], worded["boots"]
+
+    assert text_ids(agent, "paczki") == [parcel.pk]
+    assert text_ids(agent, "reklamacji butów") == [boots.pk]
+    assert text_ids(agent, "zgubiony") == [boots.pk]
+    assert text_ids(agent, "paczka", statuses=[Status.NEW]) == [parcel.pk]
+    assert text_ids(agent, "nieistniejące") == []
 
 
 @pytest.mark.django_db

@@ -108,11 +108,11 @@ class Backend(ABC):
         """SQL and parameters selecting the object ids of the ``doc_type`` documents that
         match ``words``: a subquery for a list that narrows by text what it already scoped."""
         expression = self.expression(words, include_internal=include_internal)
-        return self.matching_sql(), [expression, doc_type]
+        return self.matching_sql(expression), [expression, doc_type]
 
     @abstractmethod
-    def matching_sql(self) -> str:
-        """SQL selecting ``object_id`` of the documents matching the expression (the first
+    def matching_sql(self, expression: str) -> str:
+        """SQL selecting ``object_id`` of the documents matching ``expression`` (the first
         parameter) of the type given as the second."""
 
     @abstractmethod

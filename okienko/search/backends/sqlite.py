@@ -45,7 +45,7 @@ class SqliteBackend(Backend):
             return [Hit(doc_type, object_id) for doc_type, object_id in cursor.fetchall()], True
         return self.newest_of_types(cursor, expression, types, wanted), False
 
-    def matching_sql(self) -> str:
+    def matching_sql(self, expression: str) -> str:
         return (
             "SELECT d.object_id FROM search_fts"
             " JOIN search_searchdocument d ON d.id = search_fts.rowid"
