@@ -292,6 +292,7 @@ def test_a_query_the_planner_expects_very_common_lists_the_newest_first(
     older = indexed(make_ticket, subject="Reklamacja butów", text="Podeszwa odpadła.")
     newer = indexed(make_ticket, subject="Pytanie", text="Czy reklamacja jest możliwa?")
     monkeypatch.setattr("okienko.search.backends.postgresql.VERY_COMMON_MATCHES", 1)
+    monkeypatch.setattr("okienko.search.backends.postgresql.UNLISTED_MARGIN", 0)
 
     assert _tickets(admin, "reklamacja") == [newer.pk, older.pk]
     assert _tickets(admin, "podeszwa") == [older.pk]

@@ -390,6 +390,7 @@ def test_the_text_filter_of_a_very_common_word_tests_documents_newest_first(word
     from okienko.search.backends import postgresql
 
     monkeypatch.setattr(postgresql, "VERY_COMMON_MATCHES", 0)
+    monkeypatch.setattr(postgresql, "UNLISTED_MARGIN", 0)
     agent, parcel, boots = worded["agent"], worded["parcel"], worded["boots"]
 
     assert text_ids(agent, "paczki") == [parcel.pk]

@@ -1,6 +1,7 @@
 """Saved views in the inbox: defined in a form, listed with counts, private or shared."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from okienko.accounts.choices import Role
@@ -146,8 +147,10 @@ def test_saved_views_do_not_add_queries(
     # session and agent, presence, saved views, team ids, the tag's id, the texts' words in
     # the search vocabulary and counts, the tag's id, the text's words and one id scan per
     # status (6: "any status" reads each status's index range), page, tags, SLA clocks, agents
-    # to assign to, unread notifications
-    with django_assert_max_num_queries(22):
+    # to assign to, unread notifications; on PostgreSQL also the planner's estimate of the
+    # text's matches, for the counts and for the page
+    estimates = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(22 + estimates):
         response = agent_client.get(f"/inbox/saved/{view.pk}/")
 
     assert len(response.context["tickets"]) == 1
