@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput
-from okienko.core.events import publish_on_commit
+from okienko.core.events import dispatching_in_batches, publish_on_commit
 from okienko.core.retry import next_attempt_after
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.models import Customer
@@ -72,7 +72,6 @@ from okienko.inboxes.selectors import (
     own_email_addresses,
     recent_items_from,
 )
-from okienko.search.registry import indexing_in_one_task
 from okienko.sla.selectors import first_reply_due
 from okienko.tickets.actions import (
     do_add_customer_message,
@@ -288,7 +287,7 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     if not pending:
         return list(items)
     normalisers = _normalisers()
-    with indexing_in_one_task(), transaction.atomic():
+    with dispatching_in_batches(), transaction.atomic():
         _commit_without_waiting_for_disk()
         for item in pending:
             _process(item, normalisers[item.inbox.kind])

@@ -8,10 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Customer portal")
 
     def ready(self) -> None:
-        from okienko.core.events import subscribe
+        from okienko.core.events import subscribe, subscribe_batch
         from okienko.portal.live import EVENTS, announce_to_customers
         from okienko.portal.tasks import queue_sign_in_link
 
         subscribe("portal.sign_in_link_requested")(queue_sign_in_link)
-        for name in EVENTS:
-            subscribe(name)(announce_to_customers)
+        subscribe_batch(*EVENTS)(announce_to_customers)

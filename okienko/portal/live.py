@@ -28,14 +28,16 @@ def _changed_ticket_ids(event: DomainEvent) -> list[int]:
     return [payload["ticket_id"]]
 
 
-def announce_to_customers(event: DomainEvent) -> None:
-    """Subscriber of ticket events: one message to each changed request's portal group."""
+def announce_to_customers(events: list[DomainEvent]) -> None:
+    """Subscriber of ticket events: one message to each changed request's portal group (for a
+    batch of events, one send for all of them)."""
+    changed = {ticket_id for event in events for ticket_id in _changed_ticket_ids(event)}
     realtime.send_all(
         [
             (
                 realtime.portal_ticket_group(ticket_id),
                 {"type": "request.changed", "ticket_id": ticket_id},
             )
-            for ticket_id in _changed_ticket_ids(event)
+            for ticket_id in sorted(changed)
         ]
     )

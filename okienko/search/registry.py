@@ -29,9 +29,7 @@ customer or visitor and internal ones too for agents, narrowed by the filters ``
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
@@ -39,7 +37,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from okienko.core.errors import InvalidInput
-from okienko.core.events import DomainEvent, subscribe
+from okienko.core.events import BatchHandler, DomainEvent, subscribe_batch
 
 if TYPE_CHECKING:
     from okienko.accounts.models import Agent
@@ -121,49 +119,25 @@ def register(document_type: DocumentType) -> None:
     if document_type.name in _types:
         return
     _types[document_type.name] = document_type
-    for event_name, affected in document_type.events.items():
-        subscribe(event_name)(_indexer(document_type.name, affected))
+    if document_type.events:
+        subscribe_batch(*document_type.events)(_indexer(document_type))
 
 
-@dataclass
-class _Gathering:
-    ids: dict[str, set[int]] = field(default_factory=dict)  # type name -> ids to index
-    is_open: bool = True
+def _indexer(document_type: DocumentType) -> BatchHandler:
+    # One handler for all of a type's events: a batch of them (``dispatching_in_batches``)
+    # is one task and one bulk write of the index, not one per event.
+    def index_after_events(events: list[DomainEvent]) -> None:
+        _enqueue(
+            document_type.name,
+            {
+                object_id
+                for event in events
+                for object_id in document_type.events[event.name](event.payload)
+                if object_id
+            },
+        )
 
-
-# Set by ``indexing_in_one_task``. Handlers run in a copy of the context their event was
-# published in, so one whose commit comes after the block ended finds it closed.
-_gathering: ContextVar[_Gathering | None] = ContextVar("search_gathering", default=None)
-
-
-@contextmanager
-def indexing_in_one_task() -> Iterator[None]:
-    """Index what the events of the transactions committed in this block affect with one
-    task per type when the block ends, not one per event: a batch of a hundred new tickets is
-    one task (and one bulk write of the index) instead of two hundred. For work that commits
-    many changes at once, such as a batch of inbound mail."""
-    gathering = _Gathering()
-    token = _gathering.set(gathering)
-    try:
-        yield
-    finally:
-        # Also after an error: what was gathered belongs to committed changes.
-        _gathering.reset(token)
-        gathering.is_open = False
-        for name, ids in gathering.ids.items():
-            _enqueue(name, ids)
-
-
-def _indexer(name: str, affected: AffectedIds) -> Callable[[DomainEvent], None]:
-    def index_after_event(event: DomainEvent) -> None:
-        ids = {object_id for object_id in affected(event.payload) if object_id}
-        gathering = _gathering.get()
-        if gathering is not None and gathering.is_open:
-            gathering.ids.setdefault(name, set()).update(ids)
-        else:
-            _enqueue(name, ids)
-
-    return index_after_event
+    return index_after_events
 
 
 def _enqueue(name: str, ids: set[int]) -> None:

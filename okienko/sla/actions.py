@@ -204,6 +204,14 @@ def _replayed_values(clock: Clock) -> tuple[object, ...]:
     )
 
 
+def do_refresh_tickets_sla(ticket_ids: Sequence[int]) -> None:
+    """``do_refresh_ticket_sla`` for each ticket, all in one transaction (one commit for a
+    batch of inbound mail instead of one per ticket)."""
+    with transaction.atomic():
+        for ticket_id in ticket_ids:
+            do_refresh_ticket_sla(ticket_id)
+
+
 def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
     """Replay the ticket's history under the policy matching it now and store its clocks, and
     the nearest deadline of the running ones on the ticket (``Ticket.sla_due_at``).

@@ -8,15 +8,15 @@ class SlaConfig(AppConfig):
     verbose_name = _("SLA")
 
     def ready(self) -> None:
-        from okienko.core.events import subscribe
+        from okienko.core.events import subscribe, subscribe_batch
         from okienko.sla.tasks import (
+            TICKET_EVENTS,
             refresh_after_customer_change,
             refresh_after_policy_change,
-            refresh_after_ticket_change,
+            refresh_after_ticket_changes,
         )
 
-        for name in ("ticket.created", "ticket.updated", "ticket.message_added", "ticket.merged"):
-            subscribe(name)(refresh_after_ticket_change)
+        subscribe_batch(*TICKET_EVENTS)(refresh_after_ticket_changes)
         # A merged customer's tickets move one by one, each a "ticket.updated" of its requester.
         subscribe("customer.updated")(refresh_after_customer_change)
         subscribe("sla.policies_changed")(refresh_after_policy_change)

@@ -2,7 +2,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from okienko.core.events import DomainEvent
-from okienko.sla.actions import do_refresh_open_tickets, do_refresh_ticket_sla, do_sweep_sla
+from okienko.sla.actions import (
+    do_refresh_open_tickets,
+    do_refresh_ticket_sla,
+    do_refresh_tickets_sla,
+    do_sweep_sla,
+)
 from okienko.tickets.selectors import unsolved_ticket_ids_of_customer
 
 # Fields of a ticket that decide its policy or move its clocks.
@@ -25,18 +30,25 @@ def refresh_open_tickets(after_id: int = 0) -> None:
         refresh_open_tickets(last_id)
 
 
-def refresh_after_ticket_change(event: DomainEvent) -> None:
-    """Deadlines follow the ticket at once, so the page the agent lands on shows them."""
-    payload = event.payload
-    if event.name == "ticket.updated" and payload["field"] not in SLA_FIELDS:
-        return
-    if event.name == "ticket.message_added" and not payload["is_public"]:
-        return
-    if event.name == "ticket.merged":
-        do_refresh_ticket_sla(payload["source_id"])
-        do_refresh_ticket_sla(payload["target_id"])
-        return
-    do_refresh_ticket_sla(payload["ticket_id"])
+TICKET_EVENTS = ("ticket.created", "ticket.updated", "ticket.message_added", "ticket.merged")
+
+
+def refresh_after_ticket_changes(events: list[DomainEvent]) -> None:
+    """Deadlines follow the ticket at once, so the page the agent lands on shows them; each
+    ticket of a batch once, the batch in one transaction."""
+    ticket_ids: dict[int, None] = {}  # ordered, each once
+    for event in events:
+        payload = event.payload
+        if event.name == "ticket.updated" and payload["field"] not in SLA_FIELDS:
+            continue
+        if event.name == "ticket.message_added" and not payload["is_public"]:
+            continue
+        if event.name == "ticket.merged":
+            ticket_ids.update(dict.fromkeys((payload["source_id"], payload["target_id"])))
+        else:
+            ticket_ids[payload["ticket_id"]] = None
+    if ticket_ids:
+        do_refresh_tickets_sla(list(ticket_ids))
 
 
 def refresh_after_customer_change(event: DomainEvent) -> None:

@@ -8,8 +8,7 @@ class WorkspaceConfig(AppConfig):
     verbose_name = _("Agent workspace")
 
     def ready(self) -> None:
-        from okienko.core.events import subscribe
+        from okienko.core.events import subscribe_batch
         from okienko.workspace.live import BATCH_EVENTS, TICKET_EVENTS, announce_ticket_changes
 
-        for name in (*TICKET_EVENTS, *BATCH_EVENTS):
-            subscribe(name)(announce_ticket_changes)
+        subscribe_batch(*TICKET_EVENTS, *BATCH_EVENTS)(announce_ticket_changes)

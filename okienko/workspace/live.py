@@ -34,17 +34,24 @@ def _changed_ticket_ids(event: DomainEvent) -> list[int]:
     return [payload["ticket_id"]]
 
 
-def announce_ticket_changes(event: DomainEvent) -> None:
-    """Subscriber of ticket events: one message per group that should hear of them."""
+def announce_ticket_changes(events: list[DomainEvent]) -> None:
+    """Subscriber of ticket events: one message per group that should hear of them (for a
+    batch of events, one message per group for all of them)."""
     if not realtime.anyone_may_listen():
         return
-    groups: dict[str, set[int]] = defaultdict(set)
+    changed: set[int] = set()
     # An SLA batch changes no ticket's audience; its thousands of watcher groups would only
     # repeat what the team groups carry.
-    tell_watchers = event.name not in BATCH_EVENTS
-    for audience in ticket_audiences(_changed_ticket_ids(event)):
+    watched: set[int] = set()
+    for event in events:
+        ticket_ids = _changed_ticket_ids(event)
+        changed.update(ticket_ids)
+        if event.name not in BATCH_EVENTS:
+            watched.update(ticket_ids)
+    groups: dict[str, set[int]] = defaultdict(set)
+    for audience in ticket_audiences(sorted(changed)):
         ticket_id = audience.ticket_id
-        if tell_watchers:
+        if ticket_id in watched:
             groups[realtime.ticket_group(ticket_id)].add(ticket_id)
         for group in realtime.audience_groups(audience.team_id, audience.assignee_id):
             groups[group].add(ticket_id)

@@ -11,10 +11,13 @@ from okienko.core.events import (
     DomainEvent,
     Handler,
     dispatch,
+    dispatching_in_batches,
     history_only,
     publish_on_commit,
     subscribe,
+    subscribe_batch,
     unsubscribe,
+    unsubscribe_batch,
 )
 
 
@@ -181,3 +184,73 @@ def test_history_only_publishes_nothing_and_ends_with_its_block(received):
         publish_on_commit("test.happened", ticket_id=2)
 
     assert received == [DomainEvent("test.happened", {"ticket_id": 2})]
+
+
+@pytest.fixture
+def batches():
+    """The lists of events a batch handler of ``test.happened`` and ``test.other`` received."""
+    calls: list[list[DomainEvent]] = []
+
+    def record(events: list[DomainEvent]) -> None:
+        calls.append(list(events))
+
+    subscribe_batch("test.happened", "test.other")(record)
+    yield calls
+    unsubscribe_batch("test.happened", record)
+    unsubscribe_batch("test.other", record)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batch_handlers_get_a_blocks_events_together_when_it_ends(received, batches):
+    with dispatching_in_batches():
+        for number in (1, 2):
+            with transaction.atomic():
+                publish_on_commit("test.happened", ticket_id=number)
+        with pytest.raises(Rollback):
+            publish_then_roll_back(ticket_id=3)
+        publish_on_commit("test.other", ticket_id=4)
+        during = list(batches)
+
+    # Plain handlers are not held back.
+    assert len(received) == 3
+    assert during == []
+    assert batches == [
+        [
+            DomainEvent("test.happened", {"ticket_id": 1}),
+            DomainEvent("test.happened", {"ticket_id": 2}),
+            DomainEvent("test.other", {"ticket_id": 4}),
+        ]
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_batch_a_batch_handler_gets_each_event_alone(batches):
+    with transaction.atomic():
+        publish_on_commit("test.happened", ticket_id=1)
+        publish_on_commit("test.other", ticket_id=2)
+    with dispatching_in_batches():
+        pass
+    publish_on_commit("test.happened", ticket_id=3)
+
+    assert batches == [
+        [DomainEvent("test.happened", {"ticket_id": 1})],
+        [DomainEvent("test.other", {"ticket_id": 2})],
+        [DomainEvent("test.happened", {"ticket_id": 3})],
+    ]
+
+
+def test_a_failing_batch_handler_is_logged_and_the_batch_still_ends(batches, caplog):
+    def fail(events: list[DomainEvent]) -> None:
+        raise RuntimeError("handler broke")
+
+    subscribe_batch("test.happened")(fail)
+    try:
+        with caplog.at_level(logging.ERROR), dispatching_in_batches():
+            dispatch(DomainEvent("test.happened", {"ticket_id": 7}))
+    finally:
+        unsubscribe_batch("test.happened", fail)
+
+    assert batches == [[DomainEvent("test.happened", {"ticket_id": 7})]]
+    assert [record.getMessage() for record in caplog.records] == [
+        f"handler {fail!r} failed for events ['test.happened']"
+    ]

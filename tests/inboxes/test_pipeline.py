@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okienko.accounts.choices import Role
+from okienko.core import realtime
 from okienko.customers.models import Customer, Identity
 from okienko.inboxes.actions import (
     do_create_inbox,
@@ -17,7 +18,8 @@ from okienko.inboxes.models import InboundItem
 from okienko.inboxes.selectors import ledger_balances
 from okienko.search import tasks as search_tasks
 from okienko.search.models import SearchDocument
-from okienko.testing.factories import make_agent, make_team
+from okienko.sla.models import Clock
+from okienko.testing.factories import make_agent, make_round_the_clock_policy, make_team
 from okienko.testing.inbound import receive_email, record_email
 from okienko.testing.mail import make_email
 from okienko.tickets.actions import do_change_status, do_reply
@@ -419,3 +421,29 @@ def test_a_batch_of_mail_is_indexed_by_one_task_and_found(monkeypatch):
     # The task indexes them as before: each new ticket is found.
     search_tasks.do_index_documents("ticket", ticket_ids)
     assert SearchDocument.objects.filter(doc_type="ticket").count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_of_mail_is_announced_live_at_once_with_its_sla_clocks_set(monkeypatch):
+    make_round_the_clock_policy(first_reply_minutes=4 * 60)
+    sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "anyone_may_listen", lambda: True)
+    monkeypatch.setattr(realtime, "send_all", sent.append)
+    raws = [
+        make_email(subject=f"Zwrot {n}", message_id=f"<na-zywo-{n}@poczta.example>")
+        for n in range(3)
+    ]
+    items = [record_email(raw)[0] for raw in raws]
+
+    processed = do_process_inbound(items=items)
+
+    ticket_ids = sorted(item.message.ticket_id for item in processed)
+    workspace_sends = [
+        {group: message["ticket_ids"] for group, message in messages}
+        for messages in sent
+        if any(message["type"] == "tickets.changed" for _group, message in messages)
+    ]
+    assert len(workspace_sends) == 1
+    assert workspace_sends[0][realtime.EVERY_TICKET] == ticket_ids
+    assert Ticket.objects.filter(pk__in=ticket_ids, sla_due_at__isnull=False).count() == 3
+    assert Clock.objects.filter(ticket_id__in=ticket_ids, metric="first_reply").count() == 3

@@ -238,8 +238,8 @@ def test_an_sla_batch_reaches_each_audience_group_once_and_no_watcher_group(
     monkeypatch.setattr(realtime, "send_all", sent.append)
     ids = sorted(ticket.pk for ticket in [*of_orders, of_complaints])
 
-    announce_ticket_changes(DomainEvent("sla.warnings", {"ticket_ids": ids, "metric": "x"}))
-    announce_ticket_changes(DomainEvent("ticket.updated", {"ticket_id": of_complaints.pk}))
+    announce_ticket_changes([DomainEvent("sla.warnings", {"ticket_ids": ids, "metric": "x"})])
+    announce_ticket_changes([DomainEvent("ticket.updated", {"ticket_id": of_complaints.pk})])
 
     batch, single = ({group: m["ticket_ids"] for group, m in messages} for messages in sent)
     assert batch == {
@@ -249,3 +249,32 @@ def test_an_sla_batch_reaches_each_audience_group_once_and_no_watcher_group(
         realtime.agent_group(ola.pk): [of_complaints.pk],
     }
     assert realtime.ticket_group(of_complaints.pk) in single
+
+
+def test_a_batch_of_ticket_events_is_one_send_with_each_group_once(
+    ola, orders, complaints, monkeypatch
+):
+    of_orders = [make_ticket(team=orders) for _ in range(2)]
+    of_complaints = make_ticket(team=complaints, assignee=ola)
+    sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "anyone_may_listen", lambda: True)
+    monkeypatch.setattr(realtime, "send_all", sent.append)
+
+    announce_ticket_changes(
+        [
+            DomainEvent("ticket.created", {"ticket_id": of_orders[0].pk}),
+            DomainEvent("ticket.message_added", {"ticket_id": of_orders[0].pk}),
+            DomainEvent("ticket.created", {"ticket_id": of_orders[1].pk}),
+            DomainEvent("sla.warnings", {"ticket_ids": [of_complaints.pk], "metric": "x"}),
+        ]
+    )
+
+    [messages] = sent
+    assert {group: message["ticket_ids"] for group, message in messages} == {
+        realtime.ticket_group(of_orders[0].pk): [of_orders[0].pk],
+        realtime.ticket_group(of_orders[1].pk): [of_orders[1].pk],
+        realtime.EVERY_TICKET: sorted([of_orders[0].pk, of_orders[1].pk, of_complaints.pk]),
+        realtime.team_group(orders.pk): sorted(ticket.pk for ticket in of_orders),
+        realtime.team_group(complaints.pk): [of_complaints.pk],
+        realtime.agent_group(ola.pk): [of_complaints.pk],
+    }

@@ -7,26 +7,35 @@ as soon as it is in the ledger."""
 from typing import Any
 
 from okienko.core import realtime
-from okienko.core.events import DomainEvent, subscribe
+from okienko.core.events import DomainEvent, subscribe, subscribe_batch
 from okienko.inboxes.chat.adapter import VisitorMessage, source_id
 from okienko.inboxes.chat.presenters import messages_payload
 from okienko.inboxes.chat.responders import first_responder
 from okienko.inboxes.chat.selectors import (
     chat_waiting,
     conversation_by_id,
-    conversations_of_ticket,
+    conversations_of_tickets,
     visitor_messages,
 )
 from okienko.inboxes.models import ChatConversation
 from okienko.tickets.selectors import ticket_audiences
 
 
-def push_messages_to_visitor(event: DomainEvent) -> None:
-    """A public message on a chat ticket goes to the visitor's open widgets."""
-    if not event.payload["is_public"] or not realtime.anyone_may_listen():
+def push_messages_to_visitors(events: list[DomainEvent]) -> None:
+    """Public messages on chat tickets go to their visitors' open widgets (the conversations
+    of a batch's tickets looked up at once)."""
+    if not realtime.anyone_may_listen():
         return
-    ticket_id = event.payload["ticket_id"]
-    _push(conversations_of_ticket(ticket_id), ticket_id, [event.payload["message_id"]])
+    message_ids: dict[int, list[int]] = {}  # ticket id -> its new public messages
+    for event in events:
+        if event.payload["is_public"]:
+            message_ids.setdefault(event.payload["ticket_id"], []).append(
+                event.payload["message_id"]
+            )
+    if not message_ids:
+        return
+    for ticket_id, conversations in conversations_of_tickets(list(message_ids)).items():
+        _push(conversations, ticket_id, message_ids[ticket_id])
 
 
 def push_opened_ticket(event: DomainEvent) -> None:
@@ -138,7 +147,7 @@ def announce_waiting_chat(event: DomainEvent) -> None:
 
 
 def register() -> None:
-    subscribe("ticket.message_added")(push_messages_to_visitor)
+    subscribe_batch("ticket.message_added")(push_messages_to_visitors)
     subscribe("chat.ticket_opened")(push_opened_ticket)
     subscribe("chat.message_received")(push_received_message)
     subscribe("chat.read")(push_read_state)

@@ -120,8 +120,13 @@ def visitor_messages(
     return sorted(newest, key=lambda message: message.pk)
 
 
-def conversations_of_ticket(ticket_id: int) -> list[ChatConversation]:
-    return list(ChatConversation.objects.filter(ticket_id=ticket_id))
+def conversations_of_tickets(ticket_ids: Sequence[int]) -> dict[int, list[ChatConversation]]:
+    """The chat conversations on each of these tickets (tickets without any are left out)."""
+    conversations: dict[int, list[ChatConversation]] = {}
+    for conversation in ChatConversation.objects.filter(ticket_id__in=ticket_ids):
+        assert conversation.ticket_id is not None  # noqa: S101  (filtered on it)
+        conversations.setdefault(conversation.ticket_id, []).append(conversation)
+    return conversations
 
 
 def conversation_of_ticket(ticket_id: int) -> ChatConversation | None:
