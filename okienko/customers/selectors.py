@@ -1,6 +1,9 @@
 """Reads for customers and organisations; every agent may see the customer directory."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet
 
@@ -150,18 +153,34 @@ def email_addresses_of(customers: Sequence[Customer]) -> dict[int, str]:
 def customer_with_identity(kind: str, address: str) -> Customer | None:
     """Whose identity this is (followed to where the customer was merged); None when nobody's
     or when ``address`` cannot be an address of this kind."""
-    try:
-        address = normalize_address(kind, address)
-    except ValueError:
-        return None
-    identity = (
-        Identity.objects.select_related("customer", "customer__tier")
-        .filter(kind=kind, address=address)
-        .first()
+    return customers_with_identities([(kind, address)]).get((kind, address))
+
+
+def customers_with_identities(
+    identities: Collection[tuple[str, str]],
+) -> dict[tuple[str, str], Customer]:
+    """``customer_with_identity`` for many (kind, address) pairs at once (a batch of inbound
+    mail), keyed by the pairs as given; those nobody has are left out."""
+    wanted: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for kind, address in identities:
+        try:
+            wanted[(kind, normalize_address(kind, address))].append((kind, address))
+        except ValueError:
+            continue
+    if not wanted:
+        return {}
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, normalized in wanted:
+        by_kind[kind].append(normalized)
+    matches = Identity.objects.select_related("customer", "customer__tier").filter(
+        reduce(or_, (Q(kind=kind, address__in=addresses) for kind, addresses in by_kind.items()))
     )
-    if identity is None:
-        return None
-    return _unmerged(identity.customer)
+    found = {}
+    for identity in matches:
+        customer = _unmerged(identity.customer)
+        for asked in wanted[(identity.kind, identity.address)]:
+            found[asked] = customer
+    return found
 
 
 def _unmerged(customer: Customer) -> Customer:

@@ -33,7 +33,7 @@ from okienko.core.retry import next_attempt_after
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
-from okienko.customers.selectors import email_addresses_of
+from okienko.customers.selectors import customers_with_identities, email_addresses_of
 from okienko.inboxes.chat.adapter import normalise_chat
 from okienko.inboxes.chat.selectors import chat_reply_address
 from okienko.inboxes.choices import DeliveryStatus, InboundOutcome, InboundStatus, InboxKind
@@ -67,6 +67,7 @@ from okienko.inboxes.normalised import Contact, InboundMessage, UnprocessableInb
 from okienko.inboxes.selectors import (
     default_inbox,
     email_account_of,
+    email_accounts_of,
     email_inbox_for,
     inbox_of_ticket,
     own_email_addresses,
@@ -86,7 +87,7 @@ from okienko.tickets.selectors import (
     first_message,
     is_participant,
     latest_customer_message,
-    message_from,
+    messages_from,
     recent_tickets_of,
     thread_external_ids,
     ticket_by_number,
@@ -279,6 +280,10 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     another. Safe to run twice and concurrently: an item's final state is set by a conditional
     update together with its ticket changes, so only one run's work survives.
 
+    What each item would look up (its sender's recent mail, the customers of its addresses,
+    a message already made of it) is read once for the batch (``_Known``), and the batch's
+    events reach live pages, SLA clocks and the search index together when it ends.
+
     The commit need not wait for the disk (PostgreSQL ``synchronous_commit = off``): if a
     crash loses it, the ticket changes and the items' final states are lost together, the
     items are still *received* in the ledger and the sweep processes them again.
@@ -287,11 +292,79 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     if not pending:
         return list(items)
     normalisers = _normalisers()
+    readings = [_read(item, normalisers[item.inbox.kind]) for item in pending]
     with dispatching_in_batches(), transaction.atomic():
         _commit_without_waiting_for_disk()
-        for item in pending:
-            _process(item, normalisers[item.inbox.kind])
+        known = _Known.read(pending, readings)
+        for item, reading in zip(pending, readings, strict=True):
+            _process(item, reading, known)
     return list(items)
+
+
+def _read(
+    item: InboundItem, normalise: Callable[[InboundItem], InboundMessage]
+) -> InboundMessage | Exception:
+    """The item as a normalised message, or why it cannot be read (raised again when it is
+    processed, which quarantines it)."""
+    try:
+        return normalise(item)
+    except Exception as error:  # each kind is handled (raised again) by _process
+        return error
+
+
+@dataclass
+class _Known:
+    """What the items of a batch would each look up, read for the whole batch at once, and
+    kept up to date as it is processed: the senders' recent mail (the flood check), the
+    customers of the addresses in it, the messages already made of its channel ids, the
+    mailbox settings of its inboxes (acknowledgements)."""
+
+    since: datetime.datetime
+    recent_mail: dict[str, int]
+    customers: dict[tuple[str, str], Customer]
+    messages: dict[tuple[int, str], Message]
+    accounts: dict[int, EmailAccount]
+
+    @classmethod
+    def read(
+        cls, items: Sequence[InboundItem], readings: Sequence[InboundMessage | Exception]
+    ) -> "_Known":
+        inbound = [reading for reading in readings if isinstance(reading, InboundMessage)]
+        senders = [message.sender for message in inbound if message.sender is not None]
+        contacts = [*senders, *(contact for message in inbound for contact in message.copied)]
+        since = timezone.now() - datetime.timedelta(minutes=settings.EMAIL_SENDER_WINDOW_MINUTES)
+        return cls(
+            since=since,
+            # Only items already processed name their sender, none of this batch's (unless
+            # reprocessed): each one processed is counted as the batch goes on.
+            recent_mail=recent_items_from(
+                {sender.address for sender in senders},
+                since=since,
+                excluding=[item.pk for item in items],
+            ),
+            customers=customers_with_identities(
+                {(contact.kind, contact.address) for contact in contacts}
+            ),
+            messages=messages_from({message.external_id for message in inbound}),
+            accounts=email_accounts_of({item.inbox_id for item in items}),
+        )
+
+    def __post_init__(self) -> None:
+        # What the item being processed added, dropped again if its savepoint is rolled back.
+        self._added: list[tuple[dict[Any, Any], Any]] = []
+
+    def remember(self, found: dict[Any, Any], key: Any, value: Any) -> None:
+        found[key] = value
+        self._added.append((found, key))
+
+    def item_done(self, item: InboundItem, *, is_saved: bool) -> None:
+        """Keep what the item added if its changes are saved, and count its mail."""
+        if not is_saved:
+            for found, key in self._added:
+                found.pop(key, None)
+        self._added.clear()
+        if item.sender and item.received_at >= self.since:
+            self.recent_mail[item.sender] = self.recent_mail.get(item.sender, 0) + 1
 
 
 def _commit_without_waiting_for_disk() -> None:
@@ -303,13 +376,16 @@ def _commit_without_waiting_for_disk() -> None:
 _NEW_TICKET = (InboundOutcome.TICKET_CREATED, InboundOutcome.FOLLOW_UP_CREATED)
 
 
-def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessage]) -> None:
+def _process(item: InboundItem, reading: InboundMessage | Exception, known: _Known) -> None:
     item.attempts += 1
-    inbound: InboundMessage | None = None
+    inbound = reading if isinstance(reading, InboundMessage) else None
+    is_saved = False
     try:
-        inbound = normalise(item)
+        if isinstance(reading, Exception):
+            raise reading
+        inbound = reading
         with transaction.atomic():
-            outcome, message = _deliver(item, inbound)
+            outcome, message = _deliver(item, inbound, known)
             sender, subject = _described(inbound)
             _finish(
                 item,
@@ -321,7 +397,8 @@ def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessag
             )
             # After the item names its message: the SLA promise may depend on the inbox.
             if message is not None and outcome in _NEW_TICKET and not inbound.is_automated:
-                do_acknowledge(ticket=message.ticket, inbox=item.inbox)
+                do_acknowledge(ticket=message.ticket, account=known.accounts.get(item.inbox_id))
+        is_saved = True
     except _AlreadyFinished:
         item.refresh_from_db()
     except UnprocessableInbound as error:
@@ -339,6 +416,7 @@ def _process(item: InboundItem, normalise: Callable[[InboundItem], InboundMessag
     except Exception as error:
         logger.exception("inbound item %s failed", item.pk)
         _quarantine(item, f"unexpected error: {type(error).__name__}: {error}", inbound)
+    known.item_done(item, is_saved=is_saved)
 
 
 def _described(inbound: InboundMessage | None) -> tuple[str, str]:
@@ -406,20 +484,22 @@ def _quarantine(item: InboundItem, reason: str, inbound: InboundMessage | None =
         item.refresh_from_db()
 
 
-def _deliver(item: InboundItem, inbound: InboundMessage) -> tuple[str, Message | None]:
+def _deliver(
+    item: InboundItem, inbound: InboundMessage, known: _Known
+) -> tuple[str, Message | None]:
     sender = inbound.sender
     if sender is None:
         raise UnprocessableInbound("the message has no sender address")
     if inbound.channel == Channel.EMAIL:
         # A mail loop is caught here; chat is throttled per visitor before the ledger.
-        _refuse_flood(item, sender.address)
+        _refuse_flood(sender.address, known)
     if inbound.is_bounce:
         return InboundOutcome.BOUNCE_RECORDED, _record_bounce(inbound)
-    customer = _customer(sender)
-    duplicate = message_from(customer, inbound.external_id)
+    customer = _customer(sender, known)
+    duplicate = known.messages.get((customer.pk, inbound.external_id))
     if duplicate is not None:
         return InboundOutcome.DUPLICATE, duplicate
-    copied = _customers(inbound.copied)
+    copied = _customers(inbound.copied, known)
     ticket = _conversation(inbound, customer)
     content: dict[str, Any] = {
         "text": inbound.text.strip() or inbound.subject,
@@ -438,47 +518,67 @@ def _deliver(item: InboundItem, inbound: InboundMessage) -> tuple[str, Message |
             reopens=not inbound.is_automated,
             **content,
         )
-        return InboundOutcome.MESSAGE_APPENDED, message
+        outcome: str = InboundOutcome.MESSAGE_APPENDED
+        made: Message | None = message
+    else:
+        outcome, made = _open_ticket(item, inbound, customer, copied, ticket, content)
+    if made is not None and inbound.external_id:
+        known.remember(known.messages, (customer.pk, inbound.external_id), made)
+    return outcome, made
+
+
+def _open_ticket(
+    item: InboundItem,
+    inbound: InboundMessage,
+    customer: Customer,
+    copied: list[Customer],
+    follow_up_of: Ticket | None,
+    content: dict[str, Any],
+) -> tuple[str, Message | None]:
     created = do_create_ticket(
         subject=inbound.subject or _("(no subject)"),
         requester=customer,
         channel=inbound.channel,
         team=item.inbox.team,
         cc=copied,
-        follow_up_of=ticket,
+        follow_up_of=follow_up_of,
         acting_user=None,
         **content,
     )
-    outcome = InboundOutcome.TICKET_CREATED if ticket is None else InboundOutcome.FOLLOW_UP_CREATED
-    return outcome, first_message(created)
+    if follow_up_of is None:
+        return InboundOutcome.TICKET_CREATED, first_message(created)
+    return InboundOutcome.FOLLOW_UP_CREATED, first_message(created)
 
 
-def _refuse_flood(item: InboundItem, sender: str) -> None:
-    window = settings.EMAIL_SENDER_WINDOW_MINUTES
-    since = timezone.now() - datetime.timedelta(minutes=window)
-    if recent_items_from(sender, since=since, excluding=item.pk) >= settings.EMAIL_SENDER_LIMIT:
+def _refuse_flood(sender: str, known: _Known) -> None:
+    if known.recent_mail.get(sender, 0) >= settings.EMAIL_SENDER_LIMIT:
         raise UnprocessableInbound(
-            f"{sender} sent more than {settings.EMAIL_SENDER_LIMIT} messages in {window} "
-            "minutes: held as a possible mail loop or flood"
+            f"{sender} sent more than {settings.EMAIL_SENDER_LIMIT} messages in "
+            f"{settings.EMAIL_SENDER_WINDOW_MINUTES} minutes: held as a possible mail loop or "
+            "flood"
         )
 
 
-def _customer(contact: Contact) -> Customer:
-    customer, _created = do_get_or_create_customer_by_identity(
-        kind=contact.kind,
-        address=contact.address,
-        name=contact.name or contact.address.split("@")[0],
-        acting_user=None,
-    )
+def _customer(contact: Contact, known: _Known) -> Customer:
+    key = (contact.kind, contact.address)
+    customer = known.customers.get(key)
+    if customer is None:
+        customer, _created = do_get_or_create_customer_by_identity(
+            kind=contact.kind,
+            address=contact.address,
+            name=contact.name or contact.address.split("@")[0],
+            acting_user=None,
+        )
+        known.remember(known.customers, key, customer)
     return customer
 
 
-def _customers(contacts: tuple[Contact, ...]) -> list[Customer]:
+def _customers(contacts: tuple[Contact, ...], known: _Known) -> list[Customer]:
     """Customers for the people copied; an unusable address is skipped, not fatal."""
     customers = []
     for contact in contacts[:MAX_COPIED]:
         try:
-            customers.append(_customer(contact))
+            customers.append(_customer(contact, known))
         except InvalidInput:
             logger.info("skipped copied address %r", contact.address)
     return customers
@@ -662,10 +762,9 @@ def _outgoing(delivery: Delivery) -> OutgoingEmail:
     )
 
 
-def do_acknowledge(*, ticket: Ticket, inbox: Inbox) -> Message | None:
+def do_acknowledge(*, ticket: Ticket, account: EmailAccount | None) -> Message | None:
     """Tell the requester their e-mail became ticket #n, in their language, if the inbox
-    sends acknowledgements."""
-    account = email_account_of(inbox)
+    (whose mailbox settings are ``account``) sends acknowledgements."""
     if account is None or not account.sends_acknowledgement:
         return None
     due = first_reply_due(ticket.pk)

@@ -2,7 +2,7 @@
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -35,10 +35,14 @@ def own_email_addresses() -> list[str]:
     return [address.lower() for address in addresses.values_list("address", flat=True)]
 
 
-def recent_items_from(sender: str, *, since: datetime.datetime, excluding: int) -> int:
-    """How many items this sender's address delivered since ``since`` (a flood check)."""
-    items = InboundItem.objects.filter(sender=sender, received_at__gte=since)
-    return items.exclude(pk=excluding).count()
+def recent_items_from(
+    senders: Collection[str], *, since: datetime.datetime, excluding: Collection[int]
+) -> dict[str, int]:
+    """How many items each of these addresses delivered since ``since`` (a flood check), by
+    address; those without any are left out."""
+    items = InboundItem.objects.filter(sender__in=senders, received_at__gte=since)
+    counts = items.exclude(pk__in=excluding).values("sender").annotate(count=Count("id"))
+    return {row["sender"]: row["count"] for row in counts}
 
 
 def pending_item_ids(*, received_before: datetime.datetime, limit: int) -> list[int]:
@@ -141,6 +145,13 @@ def inbox_of_ticket(ticket: Ticket) -> Inbox | None:
 
 def email_account_of(inbox: Inbox) -> EmailAccount | None:
     return EmailAccount.objects.filter(inbox=inbox).first()
+
+
+def email_accounts_of(inbox_ids: Collection[int]) -> dict[int, EmailAccount]:
+    """The mailbox settings of these inboxes, by inbox id (inboxes without any left out)."""
+    return {
+        account.inbox_id: account for account in EmailAccount.objects.filter(inbox_id__in=inbox_ids)
+    }
 
 
 def delivery_to_send(delivery_id: int) -> Delivery | None:

@@ -3,7 +3,7 @@
 import datetime
 import heapq
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import cast
@@ -604,15 +604,18 @@ def recent_tickets_of(customer: Customer, *, since: datetime.datetime) -> QueryS
     )
 
 
-def message_from(customer: Customer, external_id: str) -> Message | None:
-    """A message this customer already sent with this channel id (a re-delivered e-mail)."""
-    if not external_id:
-        return None
-    return (
-        Message.objects.filter(external_id=external_id, author_customer=customer)
-        .order_by("id")
-        .first()
-    )
+def messages_from(external_ids: Collection[str]) -> dict[tuple[int, str], Message]:
+    """Messages customers already sent with these channel ids (re-delivered e-mails), by
+    (customer id, channel id); the first one where a customer sent the same id twice."""
+    found: dict[tuple[int, str], Message] = {}
+    messages = Message.objects.filter(
+        external_id__in=[external_id for external_id in external_ids if external_id],
+        author_customer__isnull=False,
+    ).order_by("-id")
+    for message in messages:
+        assert message.author_customer_id is not None  # noqa: S101  (filtered on it)
+        found[(message.author_customer_id, message.external_id)] = message
+    return found
 
 
 def first_message(ticket: Ticket) -> Message | None:

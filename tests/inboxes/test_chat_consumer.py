@@ -637,7 +637,7 @@ def test_a_message_the_pipeline_quarantines_is_held_for_staff_and_both_sides_are
     assert "refused by the test" in client.get(reverse("workspace:quarantine")).content.decode()
 
 
-def _refuse_to_deliver(item, inbound):
+def _refuse_to_deliver(item, inbound, known):
     raise UnprocessableInbound("refused by the test")
 
 

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from okienko.accounts.choices import Role
 from okienko.core import realtime
+from okienko.core.errors import InvalidInput
 from okienko.customers.models import Customer, Identity
+from okienko.inboxes import actions as inbound_actions
 from okienko.inboxes.actions import (
     do_create_inbox,
     do_process_inbound,
@@ -324,6 +326,68 @@ def test_a_flood_from_one_sender_is_held_in_quarantine(settings):
         InboundStatus.QUARANTINED,
     ]
     assert "more than 2 messages in 10 minutes" in items[2].error
+
+
+@pytest.mark.django_db
+def test_a_flood_within_one_batch_is_held_too(settings):
+    settings.EMAIL_SENDER_LIMIT = 2
+    receive_email(make_email(subject="Wcześniej"))
+    items = [record_email(make_email(subject=f"Spam {n}"))[0] for n in range(3)]
+
+    processed = do_process_inbound(items=items)
+
+    assert [item.status for item in processed] == [
+        InboundStatus.PROCESSED,
+        InboundStatus.QUARANTINED,
+        InboundStatus.QUARANTINED,
+    ]
+    assert "more than 2 messages in 10 minutes" in processed[2].error
+
+
+@pytest.mark.django_db
+def test_a_copy_for_another_inbox_in_the_same_batch_is_a_duplicate():
+    other = do_create_inbox(
+        name="Reklamacje",
+        kind=InboxKind.EMAIL,
+        address="reklamacje@sklep.example",
+        acting_user=None,
+    )
+    raw = make_email(message_id="<dwa-adresy@poczta.example>")
+    first, _created = record_email(raw)
+    copy, _created = record_email(raw, other)
+
+    do_process_inbound(items=[first, copy])
+
+    assert first.outcome == InboundOutcome.TICKET_CREATED
+    assert copy.outcome == InboundOutcome.DUPLICATE
+    assert copy.message_id == first.message_id
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_customer_made_by_an_item_rolled_back_is_made_again_by_the_next(monkeypatch):
+    create_ticket = inbound_actions.do_create_ticket
+    calls = []
+
+    def fail_once(**fields):
+        calls.append(fields["subject"])
+        if len(calls) == 1:
+            raise InvalidInput("test: the first ticket cannot be made")
+        return create_ticket(**fields)
+
+    monkeypatch.setattr(inbound_actions, "do_create_ticket", fail_once)
+    items = [
+        record_email(make_email(sender="Nowa <nowa@poczta.example>", subject=f"Pytanie {n}"))[0]
+        for n in range(2)
+    ]
+
+    held, processed = do_process_inbound(items=items)
+
+    assert held.status == InboundStatus.QUARANTINED
+    assert processed.status == InboundStatus.PROCESSED
+    customer = Identity.objects.get(address="nowa@poczta.example").customer
+    assert ticket_of(processed).requester_id == customer.pk
+    assert Customer.objects.filter(identities__address="nowa@poczta.example").count() == 1
 
 
 @pytest.mark.django_db
