@@ -163,14 +163,16 @@ if REDIS_URL:
         "url": REDIS_URL,
         "immediate": False,
     }
-    # One consumer per process waits on Redis for all of them with a 5 s blocking pop; redis-py
-    # 8 cuts any read off after 5 s by default, which failed that consumer (closing its socket)
-    # whenever nothing came for 5 s. Reads wait longer than the pop, and a dead connection is
-    # still noticed.
+    # Redis pub/sub: each process holds one subscription connection and Redis pushes every group
+    # message down it, where the process hands it to its consumers. (The list-based layer pops
+    # one message at a time per process, BZPOPMIN passed from consumer to consumer; with
+    # thousands of chat widgets on a process that queue made agents wait seconds. Its messages
+    # outlive a process's short absence, which no browser here needs: a page or a widget that
+    # reconnects reads what it missed from the database.)
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
     CACHES = {

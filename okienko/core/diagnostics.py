@@ -1,6 +1,7 @@
 """What ``okienko check`` reports: the effective configuration and which services answer."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from asgiref.sync import async_to_sync
@@ -69,13 +70,18 @@ def _cache() -> str:
 
 
 def _channel_layer() -> str:
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "check"})
-    received = async_to_sync(layer.receive)(channel)
+    received = async_to_sync(_send_and_receive)()
     if received.get("type") != "check":
         raise RuntimeError(f"unexpected message {received!r}")
     return "delivered a message"
+
+
+async def _send_and_receive() -> dict[str, Any]:
+    # On one event loop: a pub/sub layer's channel is a subscription of the loop that made it.
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "check"})
+    return dict(await layer.receive(channel))
 
 
 def probe_services() -> list[Probe]:

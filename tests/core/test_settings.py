@@ -55,5 +55,5 @@ def test_redis_url_moves_queue_channel_layer_and_cache_to_redis(tmp_path):
     result = _okienko_check(tmp_path, OKIENKO_REDIS_URL=redis_url)
 
     assert "RedisHuey" in result.stdout
-    assert "RedisChannelLayer" in result.stdout
+    assert "RedisPubSubChannelLayer" in result.stdout
     assert "RedisCache" in result.stdout
