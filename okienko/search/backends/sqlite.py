@@ -46,9 +46,12 @@ class SqliteBackend(Backend):
         return self.newest_of_types(cursor, expression, types, wanted), False
 
     def matching_sql(self, expression: str) -> str:
+        # CROSS JOIN keeps this order: the full-text matches first, each document then read by
+        # its id. Otherwise SQLite walked every document of the type and asked the full-text
+        # index about each one (0.5-10 s for the inbox at 200,000 tickets).
         return (
             "SELECT d.object_id FROM search_fts"
-            " JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            " CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid"
             " WHERE search_fts MATCH %s AND d.doc_type = %s"
         )
 
