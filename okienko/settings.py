@@ -224,6 +224,9 @@ PORTAL_SIGN_IN_LINK_MINUTES = int(_env("PORTAL_SIGN_IN_LINK_MINUTES", "30"))
 PORTAL_SIGN_IN_PER_ADDRESS = int(_env("PORTAL_SIGN_IN_PER_ADDRESS", "5"))
 PORTAL_SIGN_IN_PER_IP = int(_env("PORTAL_SIGN_IN_PER_IP", "20"))
 PORTAL_SIGN_IN_WINDOW_MINUTES = int(_env("PORTAL_SIGN_IN_WINDOW_MINUTES", "15"))
+# The page a sign-in link opens, per client IP in the same window: its token is in the address,
+# so one client may not try token after token.
+PORTAL_SIGN_IN_LINK_OPENS_PER_IP = int(_env("PORTAL_SIGN_IN_LINK_OPENS_PER_IP", "30"))
 # Articles suggested while a customer writes a new request: lookups per customer per minute.
 PORTAL_SUGGESTIONS_PER_MINUTE = int(_env("PORTAL_SUGGESTIONS_PER_MINUTE", "30"))
 
@@ -244,6 +247,8 @@ CHAT_EMAIL_LINK_HOURS = int(_env("CHAT_EMAIL_LINK_HOURS", "24"))
 CHAT_EMAIL_LINKS_PER_CONVERSATION = int(_env("CHAT_EMAIL_LINKS_PER_CONVERSATION", "3"))
 CHAT_EMAIL_LINKS_PER_ADDRESS = int(_env("CHAT_EMAIL_LINKS_PER_ADDRESS", "3"))
 CHAT_EMAIL_LINKS_PER_IP = int(_env("CHAT_EMAIL_LINKS_PER_IP", "10"))
+# The page such a link opens, per client IP in an hour (a token guessed at is a page opened).
+CHAT_EMAIL_LINK_OPENS_PER_IP = int(_env("CHAT_EMAIL_LINK_OPENS_PER_IP", "30"))
 
 # An admin invites an agent by e-mail; the link to set a first password works this long.
 AGENT_INVITATION_HOURS = int(_env("AGENT_INVITATION_HOURS", "72"))

@@ -42,6 +42,18 @@ class TooManyRequests(DomainError):
     title = "Too many requests"
 
 
+def check_sign_in_link_opening(*, client_ip: str) -> None:
+    """Count one opening of a sign-in link's page from ``client_ip``; ``TooManyRequests`` once
+    the client opened more than its limit in the window, so tokens cannot be tried at speed."""
+    if not throttle.hit(
+        "portal-sign-in-link-ip",
+        client_ip,
+        limit=settings.PORTAL_SIGN_IN_LINK_OPENS_PER_IP,
+        window_seconds=settings.PORTAL_SIGN_IN_WINDOW_MINUTES * 60,
+    ):
+        raise TooManyRequests("Too many sign-in links were opened; try again later")
+
+
 @transaction.atomic
 def do_request_sign_in_link(*, email: str, client_ip: str) -> None:
     """Count the request against the address's and the client's limits; then, if the address

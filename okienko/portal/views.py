@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from okienko.core.downloads import safe_download
 from okienko.core.errors import Conflict, DomainError, NotFound
+from okienko.core.link_pages import link_page
 from okienko.customers.actions import do_update_customer
 from okienko.customers.models import Customer
 from okienko.customers.selectors import portal_customer
@@ -30,6 +31,7 @@ from okienko.kb.selectors import access_public_article
 from okienko.portal import throttle
 from okienko.portal.actions import (
     TooManyRequests,
+    check_sign_in_link_opening,
     do_request_sign_in_link,
     do_sign_in_with_link,
     do_submit_request,
@@ -137,30 +139,26 @@ def link_sent(request: HttpRequest) -> HttpResponse:
 
 @public_page
 @require_http_methods(["GET", "POST"])
+@link_page(count_opening=check_sign_in_link_opening, template="portal/sign_in_link.html")
 def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the e-mail. Opening it only asks to confirm, so that mail scanners that
     open links do not use it up; the confirming POST signs in."""
     if request.method == "GET":
         usable = is_usable_sign_in_link(token)
-        response = render(
+        return render(
             request,
             "portal/sign_in_link.html",
             {"usable": usable},
             status=200 if usable else 404,
         )
-    else:
-        try:
-            customer = do_sign_in_with_link(token=token)
-        except NotFound:
-            response = render(request, "portal/sign_in_link.html", {"usable": False}, status=404)
-        else:
-            # A new session key: whoever knew the old one (fixation) is not signed in with it.
-            request.session.cycle_key()
-            request.session[CUSTOMER_KEY] = customer.pk
-            return redirect("portal:requests")
-    # The token is in this page's address: never hand it on to another site.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    try:
+        customer = do_sign_in_with_link(token=token)
+    except NotFound:
+        return render(request, "portal/sign_in_link.html", {"usable": False}, status=404)
+    # A new session key: whoever knew the old one (fixation) is not signed in with it.
+    request.session.cycle_key()
+    request.session[CUSTOMER_KEY] = customer.pk
+    return redirect("portal:requests")
 
 
 @require_POST

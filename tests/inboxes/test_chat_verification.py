@@ -236,6 +236,28 @@ def test_a_forged_link_does_nothing(zofia, chat_as):
     assert Identity.objects.get(address="zofia@poczta.example").is_verified is False
 
 
+def test_link_pages_are_limited_per_client_ip_before_the_token_is_looked_at(
+    zofia, chat_as, settings
+):
+    settings.CHAT_EMAIL_LINK_OPENS_PER_IP = 2
+    chat_as("zofia@poczta.example")
+    token = _token(mail.outbox[0])
+    guesser = Client(REMOTE_ADDR="203.0.113.50")
+    guesser.get(f"/chat/verify/{'a' * 43}/")
+    guesser.get(f"/chat/verify/{'b' * 43}/")
+
+    refused = guesser.post(f"/chat/verify/{token}/")
+    english = guesser.get(f"/chat/verify/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+    elsewhere = Client(REMOTE_ADDR="198.51.100.2").get(f"/chat/verify/{token}/")
+
+    assert (refused.status_code, english.status_code, elsewhere.status_code) == (429, 429, 200)
+    assert "Zbyt wiele żądań" in refused.content.decode()
+    assert "opened too many times from your network" in english.content.decode()
+    assert refused["Referrer-Policy"] == "no-referrer"
+    assert CustomerMerge.objects.count() == 0
+    assert ChatEmailVerification.objects.get().used_at is None
+
+
 def test_links_are_limited_per_conversation_and_per_address(widget, settings, live):
     settings.CHAT_EMAIL_LINKS_PER_CONVERSATION = 2
     settings.CHAT_EMAIL_LINKS_PER_ADDRESS = 2

@@ -160,6 +160,29 @@ def test_a_client_asking_too_often_is_refused(customer, ask_for_link, settings):
     assert [message.to for message in mail.outbox] == [["zofia.wojcik@poczta.example"]]
 
 
+def test_link_pages_are_limited_per_client_ip_before_the_token_is_looked_at(
+    customer, ask_for_link, settings
+):
+    settings.PORTAL_SIGN_IN_LINK_OPENS_PER_IP = 2
+    ask_for_link(Client(), "zofia.wojcik@poczta.example")
+    token = token_from_outbox()
+    guesser = Client(REMOTE_ADDR="203.0.113.50")
+    guesser.get(f"/portal/sign-in/{'a' * 43}/")
+    guesser.get(f"/portal/sign-in/{'b' * 43}/")
+
+    refused = guesser.post(f"/portal/sign-in/{token}/")
+    english = guesser.get(f"/portal/sign-in/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+    elsewhere = Client(REMOTE_ADDR="198.51.100.2")
+    signed_in = elsewhere.post(f"/portal/sign-in/{token}/")
+
+    assert (refused.status_code, english.status_code, signed_in.status_code) == (429, 429, 302)
+    assert "Zbyt wiele żądań" in refused.content.decode()
+    assert "opened too many times from your network" in english.content.decode()
+    assert refused["Referrer-Policy"] == "no-referrer"
+    assert CUSTOMER_KEY not in guesser.session
+    assert elsewhere.session[CUSTOMER_KEY] == customer.pk
+
+
 def test_the_sign_in_form_needs_its_csrf_token(customer):
     client = Client(enforce_csrf_checks=True)
 

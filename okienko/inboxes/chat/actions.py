@@ -71,7 +71,7 @@ CHAT_RULE = "chat"
 
 
 class TooManyMessages(DomainError):
-    """A visitor or a client address sent more than the widget's limits allow."""
+    """A visitor or a client address sent (or opened) more than the chat's limits allow."""
 
     status_code = 429
     title = "Too many requests"
@@ -522,6 +522,18 @@ def do_end_chat(*, conversation: ChatConversation, acting_user: Agent) -> bool:
 
 # Links are kept this long after they expired, then purged.
 KEEP_LINKS_FOR = datetime.timedelta(days=1)
+
+
+def check_email_link_opening(*, client_ip: str) -> None:
+    """Count one opening of a confirmation link's page from ``client_ip``; ``TooManyMessages``
+    once the client opened more than its limit in the hour, so tokens cannot be tried at speed."""
+    if not throttle.hit(
+        "chat-email-link-open-ip",
+        client_ip,
+        limit=settings.CHAT_EMAIL_LINK_OPENS_PER_IP,
+        window_seconds=HOUR,
+    ):
+        raise TooManyMessages("Too many confirmation links were opened; try again later")
 
 
 def do_send_email_link(*, link_id: int) -> bool:

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from okienko.core.downloads import image_or_download
 from okienko.core.errors import NotFound
-from okienko.inboxes.chat.actions import do_verify_visitor_email
+from okienko.core.link_pages import link_page
+from okienko.inboxes.chat.actions import check_email_link_opening, do_verify_visitor_email
 from okienko.inboxes.chat.selectors import usable_email_link, visitor_attachment, widget_by_key
 
 NOT_FOUND = 404
@@ -43,6 +44,7 @@ def try_widget(request: HttpRequest, public_key: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@link_page(count_opening=check_email_link_opening, template="chat/verify_email.html")
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     """The link e-mailed to a visitor's address, in their chat's language. Opening it only
     asks to confirm, so that mail scanners that open links do not use it up; the confirming
@@ -52,18 +54,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         if request.method == "GET" or link is None:
             context = {"usable": link is not None, "link": link}
-            response = render(
+            return render(
                 request, "chat/verify_email.html", context, status=200 if link else NOT_FOUND
             )
-        else:
-            try:
-                do_verify_visitor_email(token=token)
-            except NotFound:
-                response = render(
-                    request, "chat/verify_email.html", {"usable": False}, status=NOT_FOUND
-                )
-            else:
-                response = render(request, "chat/verify_email.html", {"verified": True})
-    # The token is in this page's address: never hand it on to another site.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+        try:
+            do_verify_visitor_email(token=token)
+        except NotFound:
+            return render(request, "chat/verify_email.html", {"usable": False}, status=NOT_FOUND)
+        return render(request, "chat/verify_email.html", {"verified": True})
