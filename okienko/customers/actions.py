@@ -1,6 +1,7 @@
 """Writes for customers, their identities and organisations."""
 
-from collections.abc import Callable, Iterable
+import datetime
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,14 @@ from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.customers.choices import DEFAULT_TIER_SLUG, DEFAULT_TIERS
-from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
+from okienko.customers.models import (
+    Consent,
+    Customer,
+    CustomerMerge,
+    Identity,
+    Organisation,
+    Tier,
+)
 from okienko.customers.normalize import normalize_address, normalize_nip
 from okienko.customers.selectors import customer_with_identity
 
@@ -164,6 +172,49 @@ def do_remove_identity(*, identity: Identity, acting_user: Agent | None) -> None
     customer_id = identity.customer_id
     identity.delete()
     publish_on_commit("customer.updated", customer_id=customer_id, fields=["identities"])
+
+
+def do_record_consent(
+    *,
+    customer: Customer,
+    purpose: str,
+    is_given: bool,
+    text: str = "",
+    source: str,
+    source_reference: str = "",
+    at: datetime.datetime | None = None,
+    acting_user: Agent | None,
+) -> Consent:
+    """Record the customer's answer to a consent question (``purpose``): given, with the
+    wording they were shown, or withdrawn; where (``source`` and its reference) and when. The
+    answer is in force from now; earlier ones stay on record."""
+    consent = Consent.objects.create(
+        customer=customer,
+        purpose=purpose,
+        is_given=is_given,
+        text=text.strip() if is_given else "",
+        source=source,
+        source_reference=source_reference,
+        recorded_at=at or timezone.now(),
+        recorded_by=acting_user,
+    )
+    publish_on_commit("customer.updated", customer_id=customer.pk, fields=["consents"])
+    return consent
+
+
+def do_move_consents(*, source: Customer, target: Customer, acting_user: Agent | None) -> list[int]:
+    """Part of a customer merge: ``source``'s consent answers are ``target``'s (the newest of
+    both in force). Returns the ids moved, kept on the merge record."""
+    consent_ids = list(Consent.objects.filter(customer=source).values_list("id", flat=True))
+    Consent.objects.filter(pk__in=consent_ids).update(customer=target)
+    return consent_ids
+
+
+def do_return_consents(
+    *, source: Customer, target: Customer, moved_ids: Sequence[int], acting_user: Agent | None
+) -> None:
+    """Part of undoing a customer merge: the consent answers it moved are ``source``'s again."""
+    Consent.objects.filter(pk__in=moved_ids, customer=target).update(customer=source)
 
 
 def do_delete_customer(*, customer: Customer, acting_user: Agent | None) -> None:

@@ -12,6 +12,12 @@ class IdentityKind(models.TextChoices):
     CHAT = "chat", _("Web chat visitor")
 
 
+class ConsentPurpose(models.TextChoices):
+    """What a customer may consent to (and withdraw from at any time)."""
+
+    MARKETING = "marketing", _("Marketing information by e-mail")
+
+
 # Tiers created on a new install; admins can rename, add or remove them.
 DEFAULT_TIERS = [
     ("consumer", "Klient indywidualny (B2C)", 0),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from okienko.customers.choices import IdentityKind
+from okienko.customers.choices import ConsentPurpose, IdentityKind
 
 
 class Tier(models.Model):
@@ -94,6 +94,39 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.address}"
+
+
+class Consent(models.Model):
+    """One answer a customer gave to a consent question, given or withdrawn, kept as it was
+    given: the wording they saw, where and when. The newest answer for a purpose is the one in
+    force; the older ones stay, the record a controller must be able to show (RODO art. 7)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    is_given = models.BooleanField()
+    # The wording as the customer was shown it, when they gave the consent.
+    text = models.TextField(blank=True, default="")
+    # Where the answer came from: a channel, and that channel's own reference to the place
+    # (e.g. "chat" and the conversation's number).
+    source = models.CharField(max_length=40)
+    source_reference = models.CharField(max_length=100, blank=True, default="")
+    recorded_at = models.DateTimeField()
+    # The agent who recorded an answer the customer gave them; None: the customer gave it.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "purpose", "recorded_at"], name="consent_in_force")
+        ]
+
+    def __str__(self) -> str:
+        state = "given" if self.is_given else "withdrawn"
+        return f"{self.purpose} {state} by customer {self.customer_id}"
 
 
 class CustomerMerge(models.Model):

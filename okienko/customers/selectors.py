@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -9,8 +10,15 @@ from django.db.models import Q, QuerySet
 
 from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
-from okienko.customers.choices import IdentityKind
-from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
+from okienko.customers.choices import ConsentPurpose, IdentityKind
+from okienko.customers.models import (
+    Consent,
+    Customer,
+    CustomerMerge,
+    Identity,
+    Organisation,
+    Tier,
+)
 from okienko.customers.normalize import normalize_address
 
 
@@ -30,6 +38,29 @@ def access_identity(user: Agent, customer: Customer, identity_id: int) -> Identi
         return Identity.objects.get(pk=identity_id, customer=customer)
     except Identity.DoesNotExist as error:
         raise NotFound(f"Identity {identity_id} not found") from error
+
+
+def consent_in_force(customer_id: int, purpose: str = ConsentPurpose.MARKETING) -> Consent | None:
+    """The customer's newest answer about ``purpose`` (given or withdrawn); None if they never
+    answered."""
+    return Consent.objects.filter(customer_id=customer_id, purpose=purpose).first()
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """A customer's consent answers, newest first, and the marketing one in force."""
+
+    history: list[Consent]
+
+    @property
+    def marketing(self) -> Consent | None:
+        return next((c for c in self.history if c.purpose == ConsentPurpose.MARKETING), None)
+
+
+def consent_record(customer: Customer) -> ConsentRecord:
+    """Every consent answer the customer gave, newest first, with who recorded it (an agent,
+    or nobody when the customer gave it themself); one query."""
+    return ConsentRecord(history=list(customer.consents.select_related("recorded_by")))
 
 
 def search_customers(user: Agent, query: str) -> QuerySet[Customer]:

@@ -264,10 +264,9 @@ class ChatConversation(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True, default="")
     email = models.CharField(_("e-mail"), max_length=254, blank=True, default="")
     language = models.CharField(max_length=8, default="pl")
+    # The visitor's answer to the widget's consent question, as their widget shows it back; the
+    # record of it (wording, time, where) is the customer's (customers.Consent).
     marketing_consent = models.BooleanField(_("marketing consent"), default=False)
-    # The wording the visitor agreed to, as shown, and when: a record that can be shown later.
-    consent_text = models.TextField(blank=True, default="")
-    consent_at = models.DateTimeField(null=True, blank=True)
     # Replies go out by e-mail too while the visitor is away (left a message out of hours).
     continues_by_email = models.BooleanField(default=False)
     # The address above is only what the visitor typed until they open the link e-mailed to

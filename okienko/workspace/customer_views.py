@@ -24,6 +24,7 @@ from okienko.customers.selectors import (
     access_identity,
     access_organisation,
     can_merge_customers,
+    consent_record,
     customer_with_identity,
     list_customers,
     list_organisations,
@@ -94,6 +95,7 @@ def _profile_context(
         "timeline_next": shown[-1].pk if len(timeline) > TIMELINE_PAGE else None,
         "is_first_page": before_id is None,
         "merges": merges_of(agent, customer),
+        "consents": consent_record(customer),
         "can_merge": can_merge_customers(agent),
         "customer_form": forms.get("customer_form")
         or CustomerForm(customer=customer, organisations=visible_organisations(agent)),

@@ -1,6 +1,9 @@
 """Customer actions: identities, matching, merging, deleting and organisations."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from okienko.accounts.choices import Role
 from okienko.core.errors import Conflict, InvalidInput
@@ -14,12 +17,14 @@ from okienko.customers.actions import (
     do_delete_tier,
     do_get_or_create_customer_by_identity,
     do_merge_customers,
+    do_record_consent,
     do_save_tier,
     do_undo_customer_merge,
     do_update_organisation,
 )
-from okienko.customers.choices import IdentityKind
+from okienko.customers.choices import ConsentPurpose, IdentityKind
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
+from okienko.customers.selectors import consent_in_force
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_customer_message, do_save_view
 from okienko.tickets.choices import AuthorKind, EventKind
@@ -456,6 +461,38 @@ def test_undoing_a_merge_gives_back_what_moved_and_nothing_else():
     ]
     with pytest.raises(Conflict):
         do_undo_customer_merge(merge=merge, acting_user=agent)
+
+
+@pytest.mark.django_db
+def test_consent_answers_follow_a_merge_and_go_back_on_its_undo():
+    source = make_customer(name="Anna (czat)")
+    target = make_customer(name="Anna Nowak", email="anna@poczta.example")
+    withdrawn = do_record_consent(
+        customer=target,
+        purpose=ConsentPurpose.MARKETING,
+        is_given=False,
+        source="phone",
+        at=timezone.now() - datetime.timedelta(days=2),
+        acting_user=None,
+    )
+    given = do_record_consent(
+        customer=source,
+        purpose=ConsentPurpose.MARKETING,
+        is_given=True,
+        text="Zgadzam się.",
+        source="chat",
+        source_reference="conversation-1",
+        acting_user=None,
+    )
+
+    merge = do_merge_customers(source=source, target=target, acting_user=None)
+    merged_in_force = consent_in_force(target.pk)
+    do_undo_customer_merge(merge=merge, acting_user=None)
+
+    assert merge.moved_ids["consents"] == [given.pk]
+    assert merged_in_force == given
+    assert consent_in_force(target.pk) == withdrawn
+    assert consent_in_force(source.pk) == given
 
 
 @pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from okienko.accounts.choices import Role
 from okienko.core.errors import InvalidInput
 from okienko.customers.choices import IdentityKind
-from okienko.customers.selectors import customer_with_identity
+from okienko.customers.models import Consent
+from okienko.customers.selectors import consent_in_force, consent_record, customer_with_identity
 from okienko.inboxes.chat.actions import (
     TooManyMessages,
     VisitorDetails,
@@ -184,9 +185,18 @@ def test_a_new_address_is_no_identity_of_the_visitor_before_they_prove_it(widget
     assert not message.ticket.requester.identities.filter(kind=IdentityKind.EMAIL).exists()
 
 
-def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(widget):
+def test_marketing_consent_is_recorded_on_the_customer_with_its_wording_and_a_withdrawal_too(
+    widget,
+):
     conversation, _token = do_start_conversation(widget=widget, language="pl")
 
+    do_set_visitor_details(
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(
+            email="jan@poczta.example", marketing_consent=True, consent_text=" Zgadzam się. "
+        ),
+    )
     do_set_visitor_details(
         conversation=conversation,
         client_ip="203.0.113.7",
@@ -195,18 +205,42 @@ def test_marketing_consent_is_recorded_with_its_wording_and_a_withdrawal_too(wid
         ),
     )
     conversation.refresh_from_db()
-    assert (conversation.marketing_consent, conversation.consent_text) == (True, "Zgadzam się.")
-    given_at = conversation.consent_at
-    assert given_at is not None
-
+    customer = conversation.customer
+    given = consent_in_force(customer.pk)
     do_set_visitor_details(
         conversation=conversation,
         client_ip="203.0.113.7",
         details=VisitorDetails(email="jan@poczta.example", marketing_consent=False),
     )
+
+    withdrawn = consent_in_force(customer.pk)
+    assert customer == customer_with_identity(IdentityKind.CHAT, f"conversation-{conversation.pk}")
+    assert [
+        (c.purpose, c.is_given, c.text, c.source, c.source_reference, c.recorded_by)
+        for c in consent_record(customer).history
+    ] == [
+        ("marketing", False, "", "chat", f"conversation-{conversation.pk}", None),
+        ("marketing", True, "Zgadzam się.", "chat", f"conversation-{conversation.pk}", None),
+    ]
+    assert given.is_given is True
+    assert withdrawn.is_given is False
+    assert withdrawn.recorded_at >= given.recorded_at
     conversation.refresh_from_db()
-    assert (conversation.marketing_consent, conversation.consent_text) == (False, "")
-    assert conversation.consent_at >= given_at
+    assert conversation.marketing_consent is False
+
+
+def test_a_visitor_who_never_ticked_the_box_records_no_consent_and_gets_no_customer(widget):
+    conversation, _token = do_start_conversation(widget=widget, language="pl")
+
+    do_set_visitor_details(
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(name="Jan", marketing_consent=False),
+    )
+
+    conversation.refresh_from_db()
+    assert conversation.customer is None
+    assert Consent.objects.count() == 0
 
 
 def test_an_invalid_e_mail_is_refused_and_nothing_changes(widget):

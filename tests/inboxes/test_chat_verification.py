@@ -13,7 +13,7 @@ from okienko.accounts.choices import Role
 from okienko.customers.actions import do_undo_customer_merge
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import CustomerMerge, Identity
-from okienko.customers.selectors import customer_with_identity
+from okienko.customers.selectors import consent_in_force, customer_with_identity
 from okienko.inboxes.chat.actions import (
     VisitorDetails,
     do_purge_email_links,
@@ -127,7 +127,11 @@ def test_undoing_the_merge_gives_the_chat_and_its_later_messages_back_to_the_vis
     visitor = chat_ticket.requester
     _open(_token(mail.outbox[0]))
     merge = CustomerMerge.objects.get()
-    assert merge.moved_ids == {"tickets": [chat_ticket.pk], "chat_conversations": [conversation.pk]}
+    assert merge.moved_ids == {
+        "tickets": [chat_ticket.pk],
+        "consents": [],
+        "chat_conversations": [conversation.pk],
+    }
 
     live(do_undo_customer_merge, merge=merge, acting_user=make_agent(role=Role.ADMIN))
 
@@ -139,6 +143,34 @@ def test_undoing_the_merge_gives_the_chat_and_its_later_messages_back_to_the_vis
     assert later.ticket == chat_ticket
     assert later.ticket.requester == later.author_customer == visitor
     assert list(zofia.tickets.values_list("subject", flat=True)) == ["Reklamacja butów"]
+
+
+def test_consent_given_in_the_chat_joins_the_proved_addresss_customer_and_leaves_on_undo(
+    zofia, chat_as, live
+):
+    conversation = chat_as("zofia@poczta.example")
+    visitor = conversation.customer
+    live(
+        do_set_visitor_details,
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(
+            email="zofia@poczta.example", marketing_consent=True, consent_text="Zgadzam się."
+        ),
+    )
+    assert consent_in_force(zofia.pk) is None
+
+    _open(_token(mail.outbox[0]))
+    joined = consent_in_force(zofia.pk)
+    live(
+        do_undo_customer_merge,
+        merge=CustomerMerge.objects.get(),
+        acting_user=make_agent(role=Role.ADMIN),
+    )
+
+    assert (joined.is_given, joined.text, joined.source) == (True, "Zgadzam się.", "chat")
+    assert consent_in_force(zofia.pk) is None
+    assert consent_in_force(visitor.pk) == joined
 
 
 def test_the_agent_sees_the_joined_history_on_the_customer_page(zofia, chat_as):

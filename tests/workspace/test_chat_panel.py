@@ -56,6 +56,29 @@ def test_a_chat_ticket_shows_the_live_chat_panel(agent_client, conversation):
     assert "Przyjmij czat" in page
 
 
+def test_the_panel_shows_the_consent_in_force_on_the_visitors_customer(
+    agent_client, conversation, live
+):
+    live(
+        do_set_visitor_details,
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(marketing_consent=True, consent_text="Zgadzam się."),
+    )
+    given = agent_client.get(reverse("workspace:ticket", args=[conversation.ticket_id]))
+    live(
+        do_set_visitor_details,
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(marketing_consent=False),
+    )
+    withdrawn = agent_client.get(reverse("workspace:ticket", args=[conversation.ticket_id]))
+
+    assert "<dt>Zgoda marketingowa</dt>\n    <dd>udzielona " in given.content.decode()
+    assert "<dt>Zgoda marketingowa</dt>\n    <dd>wycofana " in withdrawn.content.decode()
+    assert withdrawn.context["chat"].consent == conversation.customer.consents.first()
+
+
 def test_other_tickets_have_no_chat_panel(agent_client, orders_team):
     ticket = make_ticket(team=orders_team)
 

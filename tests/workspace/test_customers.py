@@ -1,11 +1,18 @@
 """Customer and organisation pages: directory, profile with the conversation across channels,
 editing, addresses, merging with an undo, and who may do what."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
 from okienko.accounts.choices import Role
-from okienko.customers.actions import do_create_organisation, do_merge_customers
+from okienko.customers.actions import (
+    do_create_organisation,
+    do_merge_customers,
+    do_record_consent,
+)
+from okienko.customers.choices import ConsentPurpose
 from okienko.customers.models import Customer, CustomerMerge, Identity, Tier
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_note, do_reply
@@ -63,6 +70,39 @@ def test_the_profile_shows_the_conversation_across_channels_the_agent_may_see(
 
 
 @pytest.mark.django_db
+def test_the_profile_shows_the_consent_in_force_and_every_answer_with_its_wording(
+    agent_client, anna
+):
+    do_record_consent(
+        customer=anna,
+        purpose=ConsentPurpose.MARKETING,
+        is_given=True,
+        text="Zgadzam się na informacje marketingowe.",
+        source="chat",
+        source_reference="conversation-7",
+        at=datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC),
+        acting_user=None,
+    )
+    do_record_consent(
+        customer=anna,
+        purpose=ConsentPurpose.MARKETING,
+        is_given=False,
+        source="phone",
+        at=datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC),
+        acting_user=make_agent(name="Ola Nowak"),
+    )
+
+    page = agent_client.get(f"/customers/{anna.pk}/").content.decode()
+
+    consents = page[page.index("Zgody") : page.index("Adresy")]
+    assert "Zgoda marketingowa</dt><dd>wycofana 20.11.2026 15:00</dd>" in consents
+    assert "udzielona 02.11.2026 10:30" in consents
+    assert "chat conversation-7" in consents
+    assert "zapisał(a) Ola Nowak" in consents
+    assert "Zgadzam się na informacje marketingowe." in consents
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("tickets", [1, 6])
 def test_profile_queries_do_not_grow_with_tickets(
     agent_client, agent, anna, django_assert_max_num_queries, tickets
@@ -73,8 +113,8 @@ def test_profile_queries_do_not_grow_with_tickets(
     agent_client.get(f"/customers/{anna.pk}/")  # the first visit sets the agent online once
 
     # session and agent, presence, customer, identities, ticket ids, tickets, tags, timeline,
-    # attachments, merges, tiers, organisations, unread notifications
-    with django_assert_max_num_queries(14):
+    # attachments, merges, consents, tiers, organisations, unread notifications
+    with django_assert_max_num_queries(15):
         response = agent_client.get(f"/customers/{anna.pk}/")
 
     assert len(response.context["timeline"]) == 2 * tickets

@@ -31,9 +31,10 @@ from okienko.customers.actions import (
     do_add_identity,
     do_get_or_create_customer_by_identity,
     do_merge_customers,
+    do_record_consent,
     do_verify_identity,
 )
-from okienko.customers.choices import IdentityKind
+from okienko.customers.choices import ConsentPurpose, IdentityKind
 from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import customer_with_identity
@@ -60,7 +61,7 @@ from okienko.tickets.actions import (
     do_change_status,
     do_change_team,
 )
-from okienko.tickets.choices import Status
+from okienko.tickets.choices import Channel, Status
 from okienko.tickets.models import Message, Ticket
 
 MAX_CLIENT_ID_LENGTH = 64
@@ -177,8 +178,9 @@ def _clean_details(details: VisitorDetails) -> VisitorDetails:
 def do_set_visitor_details(
     *, conversation: ChatConversation, details: VisitorDetails, client_ip: str
 ) -> ChatConversation:
-    """Keep what the visitor told about themself; the consent answer is recorded with its
-    wording and time, a withdrawal too. An address they give is sent a link that proves it is
+    """Keep what the visitor told about themself. A consent answer (given, with its wording,
+    or withdrawn) is recorded on the visitor's customer, where every consent lives, naming this
+    conversation as where it was given. An address they give is sent a link that proves it is
     theirs (below; ``client_ip`` is the visitor's, counted against the limit of links); once
     the conversation has a ticket, the agents get a note when the visitor asks to be answered
     by e-mail."""
@@ -189,17 +191,23 @@ def do_set_visitor_details(
         changes.update(email=details.email, email_link_requested_at=None, email_verified_at=None)
     if details.continues_by_email:
         changes["continues_by_email"] = True
-    if details.marketing_consent != conversation.marketing_consent or (
-        details.marketing_consent and not conversation.consent_at
-    ):
-        changes.update(
-            marketing_consent=details.marketing_consent,
-            consent_text=details.consent_text if details.marketing_consent else "",
-            consent_at=now,
-        )
+    consent_changed = details.marketing_consent != conversation.marketing_consent
+    if consent_changed:
+        changes["marketing_consent"] = details.marketing_consent
     for field, value in changes.items():
         setattr(conversation, field, value)
     conversation.save(update_fields=list(changes))
+    if consent_changed:
+        do_record_consent(
+            customer=do_give_visitor_a_customer(conversation=conversation),
+            purpose=ConsentPurpose.MARKETING,
+            is_given=details.marketing_consent,
+            text=details.consent_text,
+            source=Channel.CHAT,
+            source_reference=visitor_address(conversation.pk),
+            at=now,
+            acting_user=None,
+        )
     if details.email and needs_email_link(conversation, now=now):
         do_request_email_link(conversation=conversation, client_ip=client_ip)
     if conversation.ticket is not None and details.continues_by_email:

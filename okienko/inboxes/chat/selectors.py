@@ -15,6 +15,8 @@ from okienko.accounts.models import Agent
 from okienko.core.errors import NotFound
 from okienko.core.tokens import token_digest
 from okienko.customers.choices import DEFAULT_TIER_SLUG
+from okienko.customers.models import Consent
+from okienko.customers.selectors import consent_in_force
 from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.models import ChatConversation, ChatEmailVerification, ChatWidget, InboundItem
 from okienko.routing.selectors import anyone_online
@@ -219,15 +221,17 @@ def chat_waiting(ticket_id: int) -> Ticket | None:
 
 @dataclass(frozen=True)
 class ChatPanel:
-    """What an agent sees of a live chat beside its ticket: the conversation, and whether the
-    visitor has read everything sent to them."""
+    """What an agent sees of a live chat beside its ticket: the conversation, whether the
+    visitor has read everything sent to them, and their customer's marketing consent in force
+    (None: never answered)."""
 
     conversation: ChatConversation
     is_read_by_visitor: bool
+    consent: Consent | None
 
 
 def chat_panel(ticket: Ticket) -> ChatPanel | None:
-    """The chat side of a ticket, if it came in by chat (two queries)."""
+    """The chat side of a ticket, if it came in by chat (three queries)."""
     conversation = conversation_of_ticket(ticket.pk)
     if conversation is None:
         return None
@@ -242,6 +246,9 @@ def chat_panel(ticket: Ticket) -> ChatPanel | None:
         conversation=conversation,
         is_read_by_visitor=newest_to_visitor is not None
         and conversation.visitor_read_up_to >= newest_to_visitor,
+        consent=consent_in_force(conversation.customer_id)
+        if conversation.customer_id is not None
+        else None,
     )
 
 
