@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from okienko.accounts.choices import Role
-from okienko.customers.actions import do_undo_customer_merge
+from okienko.customers.actions import do_merge_customers, do_undo_customer_merge
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import CustomerMerge, Identity
 from okienko.customers.selectors import consent_in_force, customer_with_identity
@@ -143,6 +143,49 @@ def test_undoing_the_merge_gives_the_chat_and_its_later_messages_back_to_the_vis
     assert later.ticket == chat_ticket
     assert later.ticket.requester == later.author_customer == visitor
     assert list(zofia.tickets.values_list("subject", flat=True)) == ["Reklamacja butów"]
+
+
+def test_after_the_undo_the_chat_no_longer_counts_the_other_customers_address_as_proved(
+    zofia, chat_as, live
+):
+    conversation = chat_as("zofia@poczta.example")
+    _open(_token(mail.outbox[0]))
+    conversation.refresh_from_db()
+    assert conversation_payload(conversation)["email_state"] == "verified"
+
+    live(
+        do_undo_customer_merge,
+        merge=CustomerMerge.objects.get(),
+        acting_user=make_agent(role=Role.ADMIN),
+    )
+
+    conversation.refresh_from_db()
+    assert conversation.email == "zofia@poczta.example"
+    assert conversation.email_verified_at is None
+    assert conversation_payload(conversation)["email_state"] == "link_sent"
+    assert customer_with_identity(IdentityKind.EMAIL, "zofia@poczta.example") == zofia
+    [undone_note] = conversation.ticket.messages.filter(is_public=False).order_by("-id")[:1]
+    assert undone_note.text == (
+        "Scalenie z klientem, który ma adres zofia@poczta.example, zostało cofnięte: ten czat "
+        "nie uznaje już tego adresu za adres odwiedzającego."
+    )
+
+
+def test_an_undo_keeps_the_proof_of_an_address_that_is_the_visitors_own(chat_as, live):
+    conversation = chat_as("nowy@poczta.example")
+    _open(_token(mail.outbox[0]))
+    visitor = customer_with_identity(IdentityKind.EMAIL, "nowy@poczta.example")
+    duplicate_of = make_customer(name="Zofia Nowak", email="zofia.nowak@poczta.example")
+    merge = live(do_merge_customers, source=visitor, target=duplicate_of, acting_user=None)
+    notes = conversation.ticket.messages.filter(is_public=False).count()
+
+    live(do_undo_customer_merge, merge=merge, acting_user=None)
+
+    conversation.refresh_from_db()
+    assert conversation.customer == visitor
+    assert conversation.email_verified_at is not None
+    assert conversation_payload(conversation)["email_state"] == "verified"
+    assert conversation.ticket.messages.filter(is_public=False).count() == notes
 
 
 def test_consent_given_in_the_chat_joins_the_proved_addresss_customer_and_leaves_on_undo(

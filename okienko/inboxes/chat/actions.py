@@ -35,7 +35,7 @@ from okienko.customers.actions import (
     do_verify_identity,
 )
 from okienko.customers.choices import ConsentPurpose, IdentityKind
-from okienko.customers.models import Customer
+from okienko.customers.models import Customer, Identity
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import customer_with_identity
 from okienko.inboxes.actions import (
@@ -304,8 +304,32 @@ def do_return_chats_to_customer(
     *, source: Customer, target: Customer, moved_ids: Sequence[int], acting_user: Agent | None
 ) -> None:
     """Part of undoing a customer merge: the conversations it moved are ``source``'s again
-    (those still ``target``'s)."""
-    ChatConversation.objects.filter(pk__in=moved_ids, customer=target).update(customer=source)
+    (those still ``target``'s).
+
+    A conversation's confirmed address is a proof about that address: once the address is not
+    ``source``'s (the merge that joined them is undone and the identity went back to its owner),
+    the conversation no longer counts it as confirmed, so nothing treats the visitor as its
+    owner (answers by e-mail wait for a proof again). Its ticket gets a note saying so."""
+    returned = ChatConversation.objects.filter(pk__in=moved_ids, customer=target)
+    own_addresses = Identity.objects.filter(customer=source, kind=IdentityKind.EMAIL).values(
+        "address"
+    )
+    unproved = list(
+        returned.filter(email_verified_at__isnull=False)
+        .exclude(email__in=own_addresses)
+        .select_related("ticket")
+    )
+    returned.update(customer=source)
+    ChatConversation.objects.filter(pk__in=[c.pk for c in unproved]).update(email_verified_at=None)
+    for conversation in unproved:
+        if conversation.ticket is None:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _(
+                "The merge with the customer who has the address %(email)s was undone: this "
+                "chat no longer counts that address as the visitor's."
+            ) % {"email": conversation.email}
+        do_add_note(ticket=conversation.ticket, text=text, acting_user=None, rule=CHAT_RULE)
 
 
 def _check_message(message: VisitorMessage) -> None:
