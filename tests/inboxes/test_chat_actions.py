@@ -268,7 +268,10 @@ def test_leaving_an_e_mail_tells_the_agents_on_the_ticket(widget):
     )
 
     note = message.ticket.messages.get(is_public=False)
-    assert "ewa@poczta.example" in note.text
+    assert note.text == (
+        "Gość zostawił(a) adres ewa@poczta.example: gdy potwierdzi go linkiem wysłanym na ten "
+        "adres, odpowiedzi wyjdą też e-mailem (także te, których jeszcze nie przeczytał(a))."
+    )
     conversation.refresh_from_db()
     assert conversation.continues_by_email is True
 

@@ -1,16 +1,22 @@
 """A live chat on its ticket page: the panel, accept, transfer (counted), end, the read mark,
 who may do it, replies by e-mail for a visitor who left an address, and the chat's SLA."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from okienko.automation.actions import MacroInput, do_save_macro
 from okienko.inboxes.chat.actions import (
     VisitorDetails,
+    do_mark_read_by_visitor,
     do_receive_visitor_message,
+    do_send_email_link,
     do_set_visitor_details,
     do_start_conversation,
+    do_verify_visitor_email,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage
 from okienko.inboxes.chat.selectors import visitor_messages
@@ -32,6 +38,8 @@ from okienko.tickets.models import Ticket
 from tests.workspace.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
+
+VERIFY_LINK = re.compile(r"/chat/verify/(?P<token>[\w-]+)/")
 
 
 @pytest.fixture
@@ -155,27 +163,40 @@ def test_an_agent_of_another_team_can_do_nothing_to_the_chat(complaints_team, co
     )
 
 
-def test_a_visitor_who_left_an_address_gets_the_answers_by_e_mail_too(
-    agent, conversation, live, settings
+def _confirm_address(conversation) -> None:
+    """The visitor opens the link e-mailed to the address they gave, and confirms."""
+    do_send_email_link(link_id=conversation.email_verifications.get().pk)
+    do_verify_visitor_email(token=VERIFY_LINK.search(mail.outbox[-1].body)["token"])
+
+
+def test_answers_go_by_e_mail_only_once_the_visitor_proved_the_address(
+    agent, agent_client, conversation, live
 ):
     ticket = Ticket.objects.get()
     live(do_reply, ticket=ticket, text="Zaraz sprawdzę.", acting_user=agent)
-    assert Delivery.objects.count() == 0
-
     do_set_visitor_details(
         conversation=conversation,
         client_ip="203.0.113.7",
         details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
     )
-    ticket.refresh_from_db()
-    reply = live(do_reply, ticket=ticket, text="Paczka wyszła dziś.", acting_user=agent)
+    unread = live(do_reply, ticket=ticket, text="Paczka wyszła dziś.", acting_user=agent)
+    live(do_mark_read_by_visitor, conversation=conversation, up_to=unread.pk - 1)
+    panel = agent_client.get(reverse("workspace:ticket", args=[ticket.pk])).content.decode()
+    unproved = Delivery.objects.count()
+    do_send_email_link(link_id=conversation.email_verifications.get().pk)
+    [link_mail] = mail.outbox
 
-    delivery = Delivery.objects.get()
-    assert (delivery.message, delivery.recipients, delivery.status) == (
-        reply,
-        ["ewa@poczta.example"],
-        DeliveryStatus.QUEUED,
-    )
+    do_verify_visitor_email(token=VERIFY_LINK.search(link_mail.body)["token"])
+    later = live(do_reply, ticket=ticket, text="Kurier będzie jutro.", acting_user=agent)
+
+    assert "odpowiedzi pójdą też e-mailem, gdy gość potwierdzi adres" in panel
+    assert unproved == 0
+    assert "Paczka" not in link_mail.body
+    assert "nasze odpowiedzi z czatu przyjdą także na ten adres" in link_mail.body
+    assert [(d.message, d.recipients, d.status) for d in Delivery.objects.order_by("id")] == [
+        (unread, ["ewa@poczta.example"], DeliveryStatus.QUEUED),
+        (later, ["ewa@poczta.example"], DeliveryStatus.QUEUED),
+    ]
 
 
 def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conversation, live):
@@ -184,6 +205,7 @@ def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conv
         client_ip="203.0.113.7",
         details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
     )
+    _confirm_address(conversation)
     ticket = Ticket.objects.get()
     live(do_reply, ticket=ticket, text="Paczka wyszła dziś.", acting_user=agent)
     delivery = Delivery.objects.get()

@@ -42,10 +42,17 @@ from okienko.inboxes.actions import (
     RawInbound,
     do_create_inbox,
     do_process_inbound,
+    do_queue_email_delivery,
     do_record_inbound,
 )
 from okienko.inboxes.chat.adapter import VisitorMessage, encode, source_id, visitor_address
-from okienko.inboxes.chat.selectors import is_pending, ledger_item, needs_email_link, token_hash
+from okienko.inboxes.chat.selectors import (
+    is_pending,
+    ledger_item,
+    needs_email_link,
+    replies_awaiting_email,
+    token_hash,
+)
 from okienko.inboxes.choices import InboundStatus, InboxKind
 from okienko.inboxes.models import (
     ChatConversation,
@@ -211,10 +218,17 @@ def do_set_visitor_details(
     if details.email and needs_email_link(conversation, now=now):
         do_request_email_link(conversation=conversation, client_ip=client_ip)
     if conversation.ticket is not None and details.continues_by_email:
+        if conversation.email_verified_at is not None:
+            text = _("The visitor left the address %(email)s: replies go out by e-mail too.")
+        else:
+            text = _(
+                "The visitor left the address %(email)s: once they confirm it with the link "
+                "e-mailed to it, replies go out by e-mail too (those they have not read yet "
+                "as well)."
+            )
         do_add_note(
             ticket=conversation.ticket,
-            text=_("The visitor left the address %(email)s: replies go out by e-mail too.")
-            % {"email": details.email},
+            text=text % {"email": details.email},
             acting_user=None,
             rule=CHAT_RULE,
         )
@@ -586,6 +600,7 @@ def _link_email(link: ChatEmailVerification, token: str) -> EmailMessage:
             "name": link.conversation.name,
             "chat": link.conversation.inbox.name,
             "url": url,
+            "by_email": link.conversation.continues_by_email,
             "hours": settings.CHAT_EMAIL_LINK_HOURS,
         },
     )
@@ -624,6 +639,11 @@ def do_verify_visitor_email(*, token: str) -> Customer:
     customer = _join(visitor, link.email)
     if conversation.email == link.email:
         ChatConversation.objects.filter(pk=conversation.pk).update(email_verified_at=now)
+        if conversation.continues_by_email:
+            # Answers wait for the proof (see chat_reply_address): those the visitor missed
+            # go to the address now.
+            for reply in replies_awaiting_email(conversation):
+                do_queue_email_delivery(message=reply)
     if conversation.ticket is not None:
         do_add_note(
             ticket=conversation.ticket,

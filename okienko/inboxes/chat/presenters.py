@@ -121,7 +121,9 @@ def widget_texts(
                 "save": _("Save"),
                 "details": _("Introduce yourself (optional)"),
                 "leave": _("Leave your e-mail and we will answer there too"),
-                "left": _("Thank you. We will answer by e-mail too."),
+                "left": _(
+                    "Thank you. Once you confirm your address, we will answer by e-mail too."
+                ),
                 "link_sent": _(
                     "We have sent you an e-mail with a link. Open it to confirm the address: "
                     "then this chat joins your earlier conversations with us."

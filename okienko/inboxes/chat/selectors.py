@@ -253,11 +253,34 @@ def chat_panel(ticket: Ticket) -> ChatPanel | None:
 
 
 def chat_reply_address(ticket_id: int) -> str | None:
-    """Where the answers on a chat ticket also go by e-mail, if its visitor asked for that."""
+    """Where the answers on a chat ticket also go by e-mail: the address its visitor asked to
+    be answered at, once they proved it is theirs. Until then none (an address typed into the
+    chat may be anybody's, and the answers would hand them the conversation)."""
     conversation = (
-        ChatConversation.objects.filter(ticket_id=ticket_id, continues_by_email=True)
+        ChatConversation.objects.filter(
+            ticket_id=ticket_id, continues_by_email=True, email_verified_at__isnull=False
+        )
         .exclude(email="")
         .order_by("-id")
         .first()
     )
     return conversation.email if conversation else None
+
+
+def replies_awaiting_email(conversation: ChatConversation) -> list[Message]:
+    """The agents' answers on the conversation's ticket that its visitor has not read in the
+    chat and that went by e-mail to nobody: those written before the visitor proved the
+    address they asked to be answered at."""
+    if conversation.ticket_id is None:
+        return []
+    return list(
+        Message.objects.filter(
+            ticket_id=conversation.ticket_id,
+            is_public=True,
+            author_kind=AuthorKind.AGENT,
+            pk__gt=conversation.visitor_read_up_to,
+            deliveries__isnull=True,
+        )
+        .select_related("ticket")
+        .order_by("id")
+    )
