@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from okienko.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
-from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
+from okienko.customers.models import (
+    Consent,
+    Customer,
+    CustomerMerge,
+    Identity,
+    Organisation,
+    Tier,
+)
 
 
 @admin.register(Tier)
@@ -15,12 +22,25 @@ class IdentityInline(ReadOnlyInline):
     fields = ["kind", "address", "is_verified", "created_at"]
 
 
+class ConsentInline(ReadOnlyInline):
+    model = Consent
+    fields = [
+        "purpose",
+        "is_given",
+        "text",
+        "source",
+        "source_reference",
+        "recorded_at",
+        "recorded_by",
+    ]
+
+
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyAdmin):
     list_display = ["name", "tier", "organisation", "language", "created_at"]
     list_filter = ["tier", "language"]
     search_fields = ["name", "identities__address"]
-    inlines = [IdentityInline]
+    inlines = [IdentityInline, ConsentInline]
     list_select_related = ["tier", "organisation"]
 
 

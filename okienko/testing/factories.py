@@ -7,8 +7,9 @@ from typing import Any
 from okienko.accounts.actions import do_create_agent, do_create_api_token, do_create_team
 from okienko.accounts.choices import Role
 from okienko.accounts.models import Agent, Team
-from okienko.customers.actions import IdentityInput, do_create_customer
-from okienko.customers.models import Customer
+from okienko.customers.actions import IdentityInput, do_create_customer, do_record_consent
+from okienko.customers.choices import ConsentPurpose
+from okienko.customers.models import Consent, Customer
 from okienko.inboxes.chat.actions import do_create_chat_inbox
 from okienko.inboxes.models import ChatWidget
 from okienko.kb import actions as kb_actions
@@ -69,6 +70,25 @@ def make_customer(*, name: str = "", email: str = "", **fields: Any) -> Customer
         identities=[IdentityInput("email", email or f"klient{number}@poczta.example")],
         acting_user=None,
         **fields,
+    )
+
+
+def make_consent(
+    customer: Customer,
+    *,
+    is_given: bool = True,
+    text: str = "Zgadzam się na informacje marketingowe.",
+    source: str = "chat",
+    **fields: Any,
+) -> Consent:
+    """A marketing consent answer of ``customer``, given by default."""
+    return do_record_consent(
+        customer=customer,
+        purpose=ConsentPurpose.MARKETING,
+        is_given=is_given,
+        text=text,
+        source=source,
+        **{"acting_user": None, **fields},
     )
 
 

@@ -17,15 +17,14 @@ from okienko.customers.actions import (
     do_delete_tier,
     do_get_or_create_customer_by_identity,
     do_merge_customers,
-    do_record_consent,
     do_save_tier,
     do_undo_customer_merge,
     do_update_organisation,
 )
-from okienko.customers.choices import ConsentPurpose, IdentityKind
+from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation, Tier
 from okienko.customers.selectors import consent_in_force
-from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.testing.factories import make_agent, make_consent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_customer_message, do_save_view
 from okienko.tickets.choices import AuthorKind, EventKind
 from okienko.tickets.models import Message, Ticket, TicketEvent
@@ -467,23 +466,10 @@ def test_undoing_a_merge_gives_back_what_moved_and_nothing_else():
 def test_consent_answers_follow_a_merge_and_go_back_on_its_undo():
     source = make_customer(name="Anna (czat)")
     target = make_customer(name="Anna Nowak", email="anna@poczta.example")
-    withdrawn = do_record_consent(
-        customer=target,
-        purpose=ConsentPurpose.MARKETING,
-        is_given=False,
-        source="phone",
-        at=timezone.now() - datetime.timedelta(days=2),
-        acting_user=None,
+    withdrawn = make_consent(
+        target, is_given=False, source="phone", at=timezone.now() - datetime.timedelta(days=2)
     )
-    given = do_record_consent(
-        customer=source,
-        purpose=ConsentPurpose.MARKETING,
-        is_given=True,
-        text="Zgadzam się.",
-        source="chat",
-        source_reference="conversation-1",
-        acting_user=None,
-    )
+    given = make_consent(source, source_reference="conversation-1")
 
     merge = do_merge_customers(source=source, target=target, acting_user=None)
     merged_in_force = consent_in_force(target.pk)

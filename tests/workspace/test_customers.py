@@ -7,14 +7,9 @@ import pytest
 from django.test import Client
 
 from okienko.accounts.choices import Role
-from okienko.customers.actions import (
-    do_create_organisation,
-    do_merge_customers,
-    do_record_consent,
-)
-from okienko.customers.choices import ConsentPurpose
+from okienko.customers.actions import do_create_organisation, do_merge_customers
 from okienko.customers.models import Customer, CustomerMerge, Identity, Tier
-from okienko.testing.factories import make_agent, make_customer, make_ticket
+from okienko.testing.factories import make_agent, make_consent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_note, do_reply
 from okienko.tickets.choices import Channel
 from okienko.tickets.models import TicketEvent
@@ -73,19 +68,13 @@ def test_the_profile_shows_the_conversation_across_channels_the_agent_may_see(
 def test_the_profile_shows_the_consent_in_force_and_every_answer_with_its_wording(
     agent_client, anna
 ):
-    do_record_consent(
-        customer=anna,
-        purpose=ConsentPurpose.MARKETING,
-        is_given=True,
-        text="Zgadzam się na informacje marketingowe.",
-        source="chat",
+    make_consent(
+        anna,
         source_reference="conversation-7",
         at=datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC),
-        acting_user=None,
     )
-    do_record_consent(
-        customer=anna,
-        purpose=ConsentPurpose.MARKETING,
+    make_consent(
+        anna,
         is_given=False,
         source="phone",
         at=datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC),
