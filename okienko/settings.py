@@ -8,6 +8,7 @@ PostgreSQL and ``OKIENKO_REDIS_URL`` moves Huey, the channel layer and the cache
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -169,10 +170,14 @@ if REDIS_URL:
     # thousands of chat widgets on a process that queue made agents wait seconds. Its messages
     # outlive a process's short absence, which no browser here needs: a page or a widget that
     # reconnects reads what it missed from the database.)
+    # Pub/sub channels are one namespace for the whole Redis server, whatever the database
+    # number: installs on one server, each with its own database, would hear each other's
+    # group messages (a ticket of another install changed) without a prefix of their own.
+    _redis_db = urlsplit(REDIS_URL).path.strip("/") or "0"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"okienko-db{_redis_db}."},
         }
     }
     CACHES = {
