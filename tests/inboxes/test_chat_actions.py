@@ -12,12 +12,14 @@ from okienko.customers.selectors import consent_in_force, consent_record, custom
 from okienko.inboxes.chat.actions import (
     TooManyMessages,
     VisitorDetails,
+    VisitorWrite,
     check_visitor_allowance,
     do_accept_chat,
     do_end_chat,
     do_mark_read_by_agent,
     do_mark_read_by_visitor,
     do_receive_visitor_message,
+    do_record_visitor_messages,
     do_set_visitor_details,
     do_start_conversation,
     do_transfer_chat,
@@ -355,3 +357,37 @@ def test_limits_per_visitor_and_per_client_address(settings):
     with pytest.raises(TooManyMessages):
         check_visitor_allowance(conversation_id=2, client_ip="10.0.0.1")
     check_visitor_allowance(conversation_id=2, client_ip="10.0.0.2")
+
+
+def test_messages_written_together_are_counted_in_order_and_each_recorded_or_refused(
+    widget, settings
+):
+    cache.clear()
+    settings.CHAT_MESSAGES_PER_VISITOR = 2
+    settings.CHAT_MESSAGES_PER_IP = 100
+    first, _token = do_start_conversation(widget=widget, language="pl")
+    second, _token = do_start_conversation(widget=widget, language="pl")
+    _say(first, "Dzień dobry", "c-0")
+
+    def write(conversation, client_id, text="Pytanie"):
+        message = VisitorMessage(conversation.pk, client_id, text)
+        return VisitorWrite(conversation, message, "10.0.0.1")
+
+    results = do_record_visitor_messages(
+        [
+            write(first, "c-1"),
+            write(second, "s-1", text=""),
+            write(first, "c-1"),  # the resend of a message not acknowledged yet
+            write(second, "s-2"),
+            write(first, "c-2"),  # over the visitor's limit: their third this minute
+        ]
+    )
+
+    assert isinstance(results[0], InboundItem)
+    assert isinstance(results[1], InvalidInput)
+    assert results[2] == results[0]
+    assert isinstance(results[3], InboundItem)
+    assert isinstance(results[4], TooManyMessages)
+    assert sorted(InboundItem.objects.values_list("external_id", flat=True)) == sorted(
+        [f"chat:{first.pk}:c-0", f"chat:{first.pk}:c-1", f"chat:{second.pk}:s-2"]
+    )

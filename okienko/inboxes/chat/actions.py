@@ -11,6 +11,7 @@ message (which makes the ticket) is acknowledged after processing.
 import contextlib
 import datetime
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ from okienko.inboxes.actions import (
 from okienko.inboxes.chat.adapter import VisitorMessage, encode, source_id, visitor_address
 from okienko.inboxes.chat.selectors import (
     is_pending,
-    ledger_item,
+    ledger_items,
     needs_email_link,
     replies_awaiting_email,
     token_hash,
@@ -96,18 +97,35 @@ def check_visitor_allowance(*, conversation_id: int | None, client_ip: str) -> N
             window_seconds=HOUR,
         )
     else:
-        by_visitor = throttle.hit(
-            "chat-visitor",
-            str(conversation_id),
-            limit=settings.CHAT_MESSAGES_PER_VISITOR,
-            window_seconds=MINUTE,
-        )
-        by_client = throttle.hit(
-            "chat-ip", client_ip, limit=settings.CHAT_MESSAGES_PER_IP, window_seconds=MINUTE
-        )
-        allowed = by_visitor and by_client
+        [allowed] = allowed_visitor_messages([(conversation_id, client_ip)])
     if not allowed:
         raise TooManyMessages("Too many messages; wait a minute and try again")
+
+
+def allowed_visitor_messages(senders: Sequence[tuple[int, str]]) -> list[bool]:
+    """Count messages, each by its conversation's id and client IP, against the limits per
+    visitor and per IP, in order; whether each is within both. One count per visitor and per
+    address, however many messages they sent."""
+    by_visitor = _within(
+        "chat-visitor",
+        [str(conversation_id) for conversation_id, _ip in senders],
+        limit=settings.CHAT_MESSAGES_PER_VISITOR,
+    )
+    by_client = _within("chat-ip", [ip for _id, ip in senders], limit=settings.CHAT_MESSAGES_PER_IP)
+    return [visitor and client for visitor, client in zip(by_visitor, by_client, strict=True)]
+
+
+def _within(scope: str, keys: list[str], *, limit: int) -> list[bool]:
+    allowed = {
+        key: throttle.hits(scope, key, count=count, limit=limit, window_seconds=MINUTE)
+        for key, count in Counter(keys).items()
+    }
+    seen: Counter[str] = Counter()
+    within = []
+    for key in keys:
+        seen[key] += 1
+        within.append(seen[key] <= allowed[key])
+    return within
 
 
 @transaction.atomic
@@ -376,6 +394,15 @@ def do_receive_visitor_message(
     return do_process_visitor_message(conversation=conversation, item=item)
 
 
+@dataclass(frozen=True)
+class VisitorWrite:
+    """A visitor's message on its way to the ledger, with the client address it came from."""
+
+    conversation: ChatConversation
+    message: VisitorMessage
+    client_ip: str
+
+
 def do_record_visitor_message(
     *, conversation: ChatConversation, message: VisitorMessage
 ) -> InboundItem:
@@ -385,17 +412,80 @@ def do_record_visitor_message(
 
     Idempotent on the client's message id: a resend returns the first copy's item.
     """
-    _check_message(message)
-    external_id = source_id(conversation.pk, message.client_id)
-    item = ledger_item(conversation.inbox_id, external_id)
-    if item is not None:
-        return item
-    do_give_visitor_a_customer(conversation=conversation)
-    raw = encode(message, visitor_name=conversation.name, ticket_id=conversation.ticket_id)
-    [(item, created)] = do_record_inbound(
-        inbox=conversation.inbox, entries=[RawInbound(raw, external_id)], notify=False
+    [item] = _record_visitor_messages([(conversation, message)])
+    if isinstance(item, DomainError):
+        raise item
+    return item
+
+
+def do_record_visitor_messages(writes: Sequence[VisitorWrite]) -> list[InboundItem | DomainError]:
+    """``do_record_visitor_message`` for the messages of several visitors at once (those that
+    came while the last ones were written), each counted against the limits first: the allowed
+    ones go to the ledger in one transaction. Each message's item, or why it was refused
+    (``TooManyMessages``, ``InvalidInput``)."""
+    allowed = allowed_visitor_messages(
+        [(write.conversation.pk, write.client_ip) for write in writes]
     )
-    if created and conversation.ticket_id is not None:
+    recorded = iter(
+        _record_visitor_messages(
+            [
+                (write.conversation, write.message)
+                for write, ok in zip(writes, allowed, strict=True)
+                if ok
+            ]
+        )
+    )
+    return [
+        next(recorded) if ok else TooManyMessages("Too many messages; wait a minute and try again")
+        for ok in allowed
+    ]
+
+
+def _record_visitor_messages(
+    messages: Sequence[tuple[ChatConversation, VisitorMessage]],
+) -> list[InboundItem | DomainError]:
+    refused: dict[int, DomainError] = {}
+    keys: dict[int, tuple[int, str]] = {}  # index of a valid message -> its ledger key
+    for index, (conversation, message) in enumerate(messages):
+        try:
+            _check_message(message)
+        except InvalidInput as error:
+            refused[index] = error
+        else:
+            keys[index] = (conversation.inbox_id, source_id(conversation.pk, message.client_id))
+    items = ledger_items(list(keys.values()))
+    new: dict[tuple[int, str], int] = {}  # the first of the batch's messages under a new key
+    for index, key in keys.items():
+        if key not in items:
+            new.setdefault(key, index)
+    for index in new.values():
+        do_give_visitor_a_customer(conversation=messages[index][0])
+    by_inbox: dict[int, list[int]] = {}
+    for (inbox_id, _external_id), index in new.items():
+        by_inbox.setdefault(inbox_id, []).append(index)
+    with transaction.atomic():
+        for indexes in by_inbox.values():
+            entries = []
+            for index in indexes:
+                conversation, message = messages[index]
+                raw = encode(
+                    message, visitor_name=conversation.name, ticket_id=conversation.ticket_id
+                )
+                entries.append(RawInbound(raw, keys[index][1]))
+            recorded = do_record_inbound(
+                inbox=messages[indexes[0]][0].inbox, entries=entries, notify=False
+            )
+            for index, (item, created) in zip(indexes, recorded, strict=True):
+                items[keys[index]] = item
+                if created:
+                    _announce_received(*messages[index])
+    return [
+        refused[index] if index in refused else items[keys[index]] for index in range(len(messages))
+    ]
+
+
+def _announce_received(conversation: ChatConversation, message: VisitorMessage) -> None:
+    if conversation.ticket_id is not None:
         publish_on_commit(
             "chat.message_received",
             conversation_id=conversation.pk,
@@ -404,7 +494,6 @@ def do_record_visitor_message(
             text=message.text,
             files=[attachment.filename for attachment in message.attachments],
         )
-    return item
 
 
 def do_process_visitor_message(*, conversation: ChatConversation, item: InboundItem) -> Message:

@@ -21,10 +21,12 @@ text, files: [{name, type, data (base64)}]}``, ``typing {active}``, ``read {up_t
 import asyncio
 import base64
 import binascii
+import contextlib
 import contextvars
 import functools
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -38,11 +40,12 @@ from okienko.core.errors import DomainError, InvalidInput, NotFound
 from okienko.inboxes.chat.actions import (
     TooManyMessages,
     VisitorDetails,
+    VisitorWrite,
     check_visitor_allowance,
     do_mark_read_by_visitor,
     do_process_visitor_message,
     do_receive_visitor_message,
-    do_record_visitor_message,
+    do_record_visitor_messages,
     do_set_visitor_details,
     do_start_conversation,
 )
@@ -73,6 +76,59 @@ NO_SUCH_WIDGET = 4404
 # apart from the thread the consumers' other database calls share. Its jobs are not tied to the
 # event loop of the consumer that queued them (see _process_in_pipeline).
 _pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-pipeline")
+
+
+class _LedgerWriter:
+    """Visitors' messages on their way to the ledger, in a thread of their own: each turn takes
+    every message that came meanwhile and counts and writes them together, in one transaction
+    (a burst of messages waits for one write, not for one after another, nor for the other
+    consumers' database calls)."""
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-ledger")
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[VisitorWrite, asyncio.Future[object]]] = []
+
+    async def record(self, write: VisitorWrite) -> InboundItem:
+        """Once the message is in the ledger: its item; a ``DomainError`` when refused."""
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        with self._lock:
+            self._waiting.append((write, future))
+        # One turn per message; a turn that finds the messages taken by an earlier one is free.
+        self._thread.submit(self._write_waiting)
+        result = await future
+        if isinstance(result, BaseException):
+            raise result
+        return cast(InboundItem, result)
+
+    def _write_waiting(self) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        if not batch:
+            return
+        close_old_connections()
+        results: list[object]
+        try:
+            results = list(do_record_visitor_messages([write for write, _future in batch]))
+        except Exception as error:  # every message of the turn is refused with it
+            results = [error] * len(batch)
+        finally:
+            close_old_connections()
+        for (_write, future), result in zip(batch, results, strict=True):
+            with contextlib.suppress(RuntimeError):  # the consumer's loop has closed
+                future.get_loop().call_soon_threadsafe(_settle, future, result)
+
+
+def _settle(future: asyncio.Future[object], result: object) -> None:
+    if future.done():  # the consumer went away
+        return
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
+
+
+_ledger = _LedgerWriter()
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str:
@@ -236,7 +292,7 @@ class VisitorConsumer(JsonConsumer):
                 text=text if isinstance(text, str) else "",
                 attachments=_files(content.get("files")),
             )
-            item = await database_sync_to_async(_record)(conversation, message, self.client_ip)
+            item = await _ledger.record(VisitorWrite(conversation, message, self.client_ip))
             if conversation.ticket_id is None or not is_pending(item):
                 # The first message makes the ticket the next ones go to; a resend has its answer.
                 received = await database_sync_to_async(_process)(conversation, item)
@@ -385,13 +441,6 @@ class VisitorConsumer(JsonConsumer):
             return
         self.conversation = fresh
         await self.send_json({"type": "verified", "conversation": conversation_payload(fresh)})
-
-
-def _record(conversation: ChatConversation, message: VisitorMessage, client_ip: str) -> InboundItem:
-    """Count the message against the limits and write it to the ledger: one trip to the
-    database thread, which every consumer of the process shares."""
-    check_visitor_allowance(conversation_id=conversation.pk, client_ip=client_ip)
-    return do_record_visitor_message(conversation=conversation, message=message)
 
 
 def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[str, Any]:

@@ -94,12 +94,26 @@ def usable_email_link(token: str) -> ChatEmailVerification | None:
 
 def ledger_item(inbox_id: int, external_id: str) -> InboundItem | None:
     """The ledger item a visitor's message was first recorded as (a resend finds it here)."""
-    return (
+    return ledger_items([(inbox_id, external_id)]).get((inbox_id, external_id))
+
+
+def ledger_items(keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], InboundItem]:
+    """``ledger_item`` for several messages at once, by inbox id and external id; those not
+    in the ledger are missing."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    items = (
         InboundItem.objects.select_related("inbox__team", "message__ticket")
-        .filter(inbox_id=inbox_id, external_id=external_id)
-        .order_by("id")
-        .first()
+        .filter(
+            inbox_id__in={inbox_id for inbox_id, _id in wanted},
+            external_id__in={external_id for _inbox, external_id in wanted},
+        )
+        .order_by("-id")
     )
+    # Newest first, so that the first copy of each is the one kept.
+    found = {(item.inbox_id, item.external_id): item for item in items}
+    return {key: item for key, item in found.items() if key in wanted}
 
 
 def is_pending(item: InboundItem) -> bool:
