@@ -47,6 +47,8 @@ class BenchEnvironment:
 
     database: DatabaseKind
     postgres_url: str = DEFAULT_POSTGRES_URL
+    # With PostgreSQL, the scaled layout: Huey, the channel layer and the cache on Redis.
+    redis_url: str = ""
     keep: bool = False
     # Another settings module (importable through PYTHONPATH), to measure a configuration change
     # before making it in okienko/settings.py.
@@ -111,6 +113,8 @@ class BenchEnvironment:
         )
         if self.database == "postgres":
             env["OKIENKO_DATABASE_URL"] = self.postgres_url
+            if self.redis_url:
+                env["OKIENKO_REDIS_URL"] = self.redis_url
         return env
 
     def size_mb(self) -> float:

@@ -91,12 +91,14 @@ def test_bench_smoke_run_reports_every_measurement():
 
     assert report.keys() >= TOP_LEVEL_KEYS
     assert report["database"] == "sqlite"
+    assert report["redis"] is False
     assert report["tickets"] == 300
     assert report["seed"]["tickets_per_s"] > 0
     assert report["create_actions_per_s"] > 0
     assert report["create_http_per_s"] > 0
     assert report["ingest_email_per_s"] > 0
     assert sum(report["ingest_outcomes"].values()) == 40
+    assert report["ingest_tasks_run"] > 0
     assert report["http_errors"] == {"total": 0, "create": {}, "list": {}}
     assert set(report["list_latency_ms"]) == FILTERS
     assert all(summary["p95"] > 0 for summary in report["list_latency_ms"].values())
