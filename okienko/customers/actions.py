@@ -1,6 +1,7 @@
 """Writes for customers, their identities and organisations."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,51 @@ def do_get_or_create_customer_by_identity(
             raise
         return existing, False
     return customer, True
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """A customer to create with one identity: an inbound contact nobody has yet."""
+
+    kind: str
+    address: str
+    name: str
+
+
+def do_create_customers_by_identity(
+    contacts: Iterable[NewCustomer], *, acting_user: Agent | None
+) -> dict[tuple[str, str], Customer]:
+    """Create a customer for each contact with one insert of customers and one of identities
+    (the new senders of a batch of inbound mail), keyed by (kind, address as given).
+
+    Left out: an address that cannot be of its kind, and all of them when one already belongs
+    to somebody (another process made it meanwhile); the caller matches those one by one with
+    ``do_get_or_create_customer_by_identity``.
+    """
+    wanted: dict[tuple[str, str], list[NewCustomer]] = defaultdict(list)
+    for contact in contacts:
+        try:
+            wanted[(contact.kind, normalize_address(contact.kind, contact.address))].append(contact)
+        except ValueError:
+            continue
+    if not wanted:
+        return {}
+    tier = default_tier()
+    customers = [Customer(name=same[0].name.strip(), tier=tier) for same in wanted.values()]
+    try:
+        with transaction.atomic():
+            Customer.objects.bulk_create(customers)
+            Identity.objects.bulk_create(
+                Identity(customer=customer, kind=kind, address=address)
+                for (kind, address), customer in zip(wanted, customers, strict=True)
+            )
+    except IntegrityError:
+        return {}
+    created = {}
+    for same, customer in zip(wanted.values(), customers, strict=True):
+        publish_on_commit("customer.created", customer_id=customer.pk)
+        created.update({(contact.kind, contact.address): customer for contact in same})
+    return created
 
 
 def do_update_customer(

@@ -30,7 +30,11 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput
 from okienko.core.events import dispatching_in_batches, publish_on_commit
 from okienko.core.retry import next_attempt_after
-from okienko.customers.actions import do_get_or_create_customer_by_identity
+from okienko.customers.actions import (
+    NewCustomer,
+    do_create_customers_by_identity,
+    do_get_or_create_customer_by_identity,
+)
 from okienko.customers.models import Customer
 from okienko.customers.normalize import normalize_address
 from okienko.customers.selectors import customers_with_identities, email_addresses_of
@@ -78,13 +82,12 @@ from okienko.tickets.actions import (
     do_add_customer_message,
     do_add_note,
     do_add_system_reply,
-    do_create_ticket,
+    do_create_ticket_with_message,
     do_set_external_id,
 )
 from okienko.tickets.choices import AuthorKind, Channel, Direction, Status
 from okienko.tickets.models import Message, Ticket
 from okienko.tickets.selectors import (
-    first_message,
     is_participant,
     latest_customer_message,
     messages_from,
@@ -296,6 +299,7 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     with dispatching_in_batches(), transaction.atomic():
         _commit_without_waiting_for_disk()
         known = _Known.read(pending, readings)
+        _create_new_customers(readings, known)
         for item, reading in zip(pending, readings, strict=True):
             _process(item, reading, known)
     return list(items)
@@ -371,6 +375,23 @@ def _commit_without_waiting_for_disk() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _create_new_customers(readings: Sequence[InboundMessage | Exception], known: _Known) -> None:
+    """The customers of the batch's new senders and copied people, made together rather than
+    one by one as each item comes to them. They stay even if an item is quarantined later: the
+    person wrote to us, whatever became of the mail."""
+    new: dict[tuple[str, str], NewCustomer] = {}
+    for reading in readings:
+        if not isinstance(reading, InboundMessage) or reading.sender is None or reading.is_bounce:
+            continue
+        for contact in (reading.sender, *reading.copied[:MAX_COPIED]):
+            if (contact.kind, contact.address) not in known.customers:
+                new.setdefault(
+                    (contact.kind, contact.address),
+                    NewCustomer(contact.kind, contact.address, _name_of(contact)),
+                )
+    known.customers.update(do_create_customers_by_identity(new.values(), acting_user=None))
 
 
 _NEW_TICKET = (InboundOutcome.TICKET_CREATED, InboundOutcome.FOLLOW_UP_CREATED)
@@ -535,7 +556,7 @@ def _open_ticket(
     follow_up_of: Ticket | None,
     content: dict[str, Any],
 ) -> tuple[str, Message | None]:
-    created = do_create_ticket(
+    _ticket, message = do_create_ticket_with_message(
         subject=inbound.subject or _("(no subject)"),
         requester=customer,
         channel=inbound.channel,
@@ -546,8 +567,8 @@ def _open_ticket(
         **content,
     )
     if follow_up_of is None:
-        return InboundOutcome.TICKET_CREATED, first_message(created)
-    return InboundOutcome.FOLLOW_UP_CREATED, first_message(created)
+        return InboundOutcome.TICKET_CREATED, message
+    return InboundOutcome.FOLLOW_UP_CREATED, message
 
 
 def _refuse_flood(sender: str, known: _Known) -> None:
@@ -566,11 +587,15 @@ def _customer(contact: Contact, known: _Known) -> Customer:
         customer, _created = do_get_or_create_customer_by_identity(
             kind=contact.kind,
             address=contact.address,
-            name=contact.name or contact.address.split("@")[0],
+            name=_name_of(contact),
             acting_user=None,
         )
         known.remember(known.customers, key, customer)
     return customer
+
+
+def _name_of(contact: Contact) -> str:
+    return contact.name or contact.address.split("@")[0]
 
 
 def _customers(contacts: tuple[Contact, ...], known: _Known) -> list[Customer]:

@@ -1,6 +1,7 @@
 """Writes for SLA: calendars and policies, each ticket's clocks, and the sweep that alerts."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from okienko.core.errors import Conflict, InvalidInput
 from okienko.core.events import publish_on_commit
 from okienko.core.persistence import save_unique
 from okienko.sla.choices import Alert, Metric, Outcome
+from okienko.sla.clocks import ClockState
 from okienko.sla.matching import normalise_conditions
 from okienko.sla.models import Calendar, Clock, Policy, PolicyTarget
 from okienko.sla.selectors import (
@@ -204,65 +206,43 @@ def _replayed_values(clock: Clock) -> tuple[object, ...]:
     )
 
 
-def do_refresh_tickets_sla(ticket_ids: Sequence[int]) -> None:
-    """``do_refresh_ticket_sla`` for each ticket, all in one transaction (one commit for a
-    batch of inbound mail instead of one per ticket)."""
-    with transaction.atomic():
-        for ticket_id in ticket_ids:
-            do_refresh_ticket_sla(ticket_id)
-
-
-def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
-    """Replay the ticket's history under the policy matching it now and store its clocks, and
-    the nearest deadline of the running ones on the ticket (``Ticket.sla_due_at``).
+def do_refresh_tickets_sla(
+    ticket_ids: Sequence[int], *, at: datetime.datetime | None = None
+) -> dict[int, list[Clock]]:
+    """Replay each ticket's history under the policy matching it now and store its clocks, and
+    the nearest deadline of the running ones on the ticket (``Ticket.sla_due_at``); returns the
+    clocks by ticket.
 
     Alerts already raised stay raised (the sweep owns them); a clock the new policy no longer
     has is dropped; a change of policy is written into the ticket's history, dated ``at``.
+
+    One transaction for all, and what can be is written for all at once: one read of the
+    stored clocks, one insert of the new ones, one update per deadline (a batch of inbound
+    mail on an install without policies costs two statements, not two per ticket).
     """
-    replayed = replayed_clocks(ticket_id)
-    policy = replayed.policy
+    replays = {ticket_id: replayed_clocks(ticket_id) for ticket_id in ticket_ids}
+    refreshed: dict[int, list[Clock]] = {}
     with transaction.atomic():
-        existing = {
-            (clock.metric, clock.cycle): clock
-            for clock in Clock.objects.select_for_update().filter(ticket_id=ticket_id)
-        }
-        old_policy_id = next((clock.policy_id for clock in existing.values()), None)
-        clocks = []
-        for state in replayed.states:
-            clock = existing.pop((state.metric, state.cycle), None) or Clock(
-                ticket_id=ticket_id, metric=state.metric, cycle=state.cycle
-            )
-            before = _replayed_values(clock)
-            late_by = state.late_by_seconds
-            clock.policy = policy
-            clock.target_seconds = state.target_seconds
-            clock.business_hours = state.business_hours
-            clock.started_at = state.started_at
-            clock.running_since = state.running_since
-            clock.elapsed_seconds = state.elapsed_seconds
-            clock.due_at = state.due_at
-            clock.warn_at = state.warn_at
-            clock.completed_at = state.completed_at
-            clock.late_by_seconds = late_by
-            if late_by is None:
-                clock.outcome = ""
-            elif late_by > 0 or clock.breached_at is not None:
-                clock.outcome = Outcome.BREACHED
-            else:
-                clock.outcome = Outcome.MET
-            if clock.pk is not None and _replayed_values(clock) != before:
-                # One plain UPDATE per changed clock: a change moves one or two of a ticket's
-                # clocks, and bulk_update's CASE expressions cost more than they save here.
-                clock.save(update_fields=REPLAYED_FIELDS)
-            clocks.append(clock)
-        Clock.objects.bulk_create([clock for clock in clocks if clock.pk is None])
-        if existing:
-            Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
-        _store_nearest_deadline(ticket_id, clocks)
-        new_policy_id = policy.pk if policy else None
-        if new_policy_id != old_policy_id and (existing or clocks):
-            do_record_sla_events(
-                [
+        stored: dict[int, dict[tuple[str, int], Clock]] = defaultdict(dict)
+        for stored_clock in Clock.objects.select_for_update().filter(ticket_id__in=list(replays)):
+            stored[stored_clock.ticket_id][(stored_clock.metric, stored_clock.cycle)] = stored_clock
+        dropped: list[int] = []
+        policy_events: list[SlaEvent] = []
+        for ticket_id, replayed in replays.items():
+            existing = stored[ticket_id]
+            old_policy_id = next((clock.policy_id for clock in existing.values()), None)
+            clocks = []
+            for state in replayed.states:
+                kept = existing.pop((state.metric, state.cycle), None) or Clock(
+                    ticket_id=ticket_id, metric=state.metric, cycle=state.cycle
+                )
+                clocks.append(_replayed_clock(kept, replayed.policy, state))
+            refreshed[ticket_id] = clocks
+            dropped.extend(clock.pk for clock in existing.values())
+            policy = replayed.policy
+            new_policy_id = policy.pk if policy else None
+            if new_policy_id != old_policy_id and (existing or clocks):
+                policy_events.append(
                     SlaEvent(
                         ticket_id=ticket_id,
                         kind=EventKind.SLA_POLICY,
@@ -271,9 +251,50 @@ def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None
                         new={"id": policy.pk, "name": policy.name} if policy else None,
                         at=at or timezone.now(),
                     )
-                ]
-            )
-    return clocks
+                )
+        Clock.objects.bulk_create(
+            [clock for clocks in refreshed.values() for clock in clocks if clock.pk is None]
+        )
+        if dropped:
+            Clock.objects.filter(pk__in=dropped).delete()
+        _store_nearest_deadlines(
+            {ticket_id: _nearest_deadline(clocks) for ticket_id, clocks in refreshed.items()}
+        )
+        if policy_events:
+            do_record_sla_events(policy_events)
+    return refreshed
+
+
+def do_refresh_ticket_sla(ticket_id: int, *, at: datetime.datetime | None = None) -> list[Clock]:
+    """``do_refresh_tickets_sla`` for one ticket; returns its clocks."""
+    return do_refresh_tickets_sla([ticket_id], at=at)[ticket_id]
+
+
+def _replayed_clock(clock: Clock, policy: Policy | None, state: ClockState) -> Clock:
+    """``clock`` set to the replayed ``state``; saved at once when it is stored and changed."""
+    before = _replayed_values(clock)
+    late_by = state.late_by_seconds
+    clock.policy = policy
+    clock.target_seconds = state.target_seconds
+    clock.business_hours = state.business_hours
+    clock.started_at = state.started_at
+    clock.running_since = state.running_since
+    clock.elapsed_seconds = state.elapsed_seconds
+    clock.due_at = state.due_at
+    clock.warn_at = state.warn_at
+    clock.completed_at = state.completed_at
+    clock.late_by_seconds = late_by
+    if late_by is None:
+        clock.outcome = ""
+    elif late_by > 0 or clock.breached_at is not None:
+        clock.outcome = Outcome.BREACHED
+    else:
+        clock.outcome = Outcome.MET
+    if clock.pk is not None and _replayed_values(clock) != before:
+        # One plain UPDATE per changed clock: a change moves one or two of a ticket's
+        # clocks, and bulk_update's CASE expressions cost more than they save here.
+        clock.save(update_fields=REPLAYED_FIELDS)
+    return clock
 
 
 def _nearest_deadline(clocks: Sequence[Clock]) -> datetime.datetime | None:
@@ -287,10 +308,16 @@ def _nearest_deadline(clocks: Sequence[Clock]) -> datetime.datetime | None:
     return min(running, default=None)
 
 
-def _store_nearest_deadline(ticket_id: int, clocks: Sequence[Clock]) -> None:
-    # A conditional update: a replay that changes nothing writes nothing.
-    due_at = _nearest_deadline(clocks)
-    Ticket.objects.filter(pk=ticket_id).exclude(sla_due_at=due_at).update(sla_due_at=due_at)
+def _store_nearest_deadlines(deadlines: dict[int, datetime.datetime | None]) -> None:
+    # Conditional updates: a replay that changes nothing writes nothing. Tickets sharing a
+    # deadline (none, mostly) take one statement.
+    by_deadline: dict[datetime.datetime | None, list[int]] = defaultdict(list)
+    for ticket_id, due_at in deadlines.items():
+        by_deadline[due_at].append(ticket_id)
+    for due_at, ticket_ids in by_deadline.items():
+        Ticket.objects.filter(pk__in=ticket_ids).exclude(sla_due_at=due_at).update(
+            sla_due_at=due_at
+        )
 
 
 def do_store_nearest_deadlines() -> int:
@@ -315,8 +342,7 @@ def do_refresh_open_tickets(*, after_id: int = 0, batch: int = 500) -> int | Non
     # Policies changed, maybe in another process within the last second: read them afresh.
     forget_policies()
     ids = unsolved_ticket_ids(after_id=after_id, limit=batch)
-    for ticket_id in ids:
-        do_refresh_ticket_sla(ticket_id)
+    do_refresh_tickets_sla(ids)
     return ids[-1] if ids else None
 
 

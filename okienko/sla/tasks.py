@@ -4,7 +4,6 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 from okienko.core.events import DomainEvent
 from okienko.sla.actions import (
     do_refresh_open_tickets,
-    do_refresh_ticket_sla,
     do_refresh_tickets_sla,
     do_sweep_sla,
 )
@@ -55,8 +54,7 @@ def refresh_after_customer_change(event: DomainEvent) -> None:
     """A new tier or organisation may put the customer's open tickets under another policy."""
     if CUSTOMER_SLA_FIELDS.isdisjoint(event.payload["fields"]):
         return
-    for ticket_id in unsolved_ticket_ids_of_customer(event.payload["customer_id"]):
-        do_refresh_ticket_sla(ticket_id)
+    do_refresh_tickets_sla(unsolved_ticket_ids_of_customer(event.payload["customer_id"]))
 
 
 def refresh_after_policy_change(event: DomainEvent) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any, ParamSpec, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -189,7 +189,7 @@ def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
 
 
 @transaction.atomic
-def do_create_ticket(
+def do_create_ticket_with_message(
     *,
     subject: str,
     requester: Customer,
@@ -211,8 +211,9 @@ def do_create_ticket(
     acting_user: Agent | None,
     rule: str = "",
     at: datetime.datetime | None = None,
-) -> Ticket:
-    """Open a ticket with its first message, written by the customer or by an agent for them.
+) -> tuple[Ticket, Message]:
+    """Open a ticket with its first message, written by the customer or by an agent for them;
+    returns both (a channel names the message in its ledger without reading it back).
 
     ``follow_up_of`` links a closed ticket the customer wrote about again; its history records
     the follow-up too.
@@ -308,7 +309,23 @@ def do_create_ticket(
         assignee_id=ticket.assignee_id,
         status=str(ticket.status),
     )
-    return ticket
+    return ticket, message
+
+
+P = ParamSpec("P")
+
+
+def _ticket_only(create: Callable[P, tuple[Ticket, Message]]) -> Callable[P, Ticket]:
+    def create_ticket(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        ticket, _message = create(*args, **kwargs)
+        return ticket
+
+    create_ticket.__doc__ = "``do_create_ticket_with_message``, returning the ticket."
+    return create_ticket
+
+
+# The same arguments, checked by mypy at every call.
+do_create_ticket = _ticket_only(do_create_ticket_with_message)
 
 
 def _others(customers: Sequence[Customer], requester: Customer) -> list[Customer]:

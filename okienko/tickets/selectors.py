@@ -619,10 +619,6 @@ def messages_from(external_ids: Collection[str]) -> dict[tuple[int, str], Messag
     return found
 
 
-def first_message(ticket: Ticket) -> Message | None:
-    return Message.objects.filter(ticket=ticket).order_by("id").first()
-
-
 def thread_external_ids(ticket: Ticket) -> list[str]:
     """The channel ids of the ticket's messages, oldest first (an e-mail's References)."""
     ids = Message.objects.filter(ticket=ticket).exclude(external_id="").order_by("id")

@@ -10,8 +10,10 @@ from okienko.core.errors import Conflict, InvalidInput
 from okienko.core.events import DomainEvent
 from okienko.customers.actions import (
     IdentityInput,
+    NewCustomer,
     do_add_identity,
     do_create_customer,
+    do_create_customers_by_identity,
     do_create_organisation,
     do_delete_customer,
     do_delete_tier,
@@ -157,6 +159,44 @@ def test_get_or_create_by_identity_refuses_an_invalid_address():
         )
 
     assert Customer.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_customers_are_created_together_one_per_identity():
+    created = do_create_customers_by_identity(
+        [
+            NewCustomer(IdentityKind.EMAIL, "Anna@Poczta.Example", "Anna"),
+            NewCustomer(IdentityKind.EMAIL, "anna@poczta.example", "Anna Nowak"),
+            NewCustomer(IdentityKind.PHONE, "601-234-567", "Dzwoniący"),
+            NewCustomer(IdentityKind.EMAIL, "anna(at)poczta", "Zły adres"),
+        ],
+        acting_user=None,
+    )
+
+    anna = created[(IdentityKind.EMAIL, "Anna@Poczta.Example")]
+    assert created[(IdentityKind.EMAIL, "anna@poczta.example")] == anna
+    assert anna.name == "Anna"
+    assert addresses_of(anna) == [("email", "anna@poczta.example")]
+    caller = created[(IdentityKind.PHONE, "601-234-567")]
+    assert addresses_of(caller) == [("phone", "+48601234567")]
+    assert (IdentityKind.EMAIL, "anna(at)poczta") not in created
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_customers_created_together_are_none_when_one_identity_is_taken():
+    make_customer(email="piotr@poczta.example")
+
+    created = do_create_customers_by_identity(
+        [
+            NewCustomer(IdentityKind.EMAIL, "nowa@poczta.example", "Nowa"),
+            NewCustomer(IdentityKind.EMAIL, "piotr@poczta.example", "Piotr"),
+        ],
+        acting_user=None,
+    )
+
+    assert created == {}
+    assert Customer.objects.count() == 1
 
 
 # Merging customers

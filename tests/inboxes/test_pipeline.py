@@ -366,7 +366,7 @@ def test_a_copy_for_another_inbox_in_the_same_batch_is_a_duplicate():
 
 @pytest.mark.django_db
 def test_a_customer_made_by_an_item_rolled_back_is_made_again_by_the_next(monkeypatch):
-    create_ticket = inbound_actions.do_create_ticket
+    create_ticket = inbound_actions.do_create_ticket_with_message
     calls = []
 
     def fail_once(**fields):
@@ -375,7 +375,7 @@ def test_a_customer_made_by_an_item_rolled_back_is_made_again_by_the_next(monkey
             raise InvalidInput("test: the first ticket cannot be made")
         return create_ticket(**fields)
 
-    monkeypatch.setattr(inbound_actions, "do_create_ticket", fail_once)
+    monkeypatch.setattr(inbound_actions, "do_create_ticket_with_message", fail_once)
     items = [
         record_email(make_email(sender="Nowa <nowa@poczta.example>", subject=f"Pytanie {n}"))[0]
         for n in range(2)

@@ -19,6 +19,7 @@ from okienko.sla.actions import (
     do_delete_calendar,
     do_delete_policy,
     do_refresh_ticket_sla,
+    do_refresh_tickets_sla,
     do_save_calendar,
     do_save_policy,
     do_store_nearest_deadlines,
@@ -98,6 +99,26 @@ def test_a_new_ticket_gets_the_first_matching_policy_deadlines(policies, live):
     history = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SLA_POLICY)
     assert history.new_value == {"id": policies[3].pk, "name": "Wszyscy"}
     assert history.actor_kind == "system"
+
+
+def test_tickets_refreshed_together_get_each_its_own_policy_and_deadline(policies):
+    premium = make_customer(tier=tier_by_slug("premium"))
+    vip = make_ticket(requester=premium, channel="chat", at=MONDAY_9)
+    chat = make_ticket(channel="chat", at=MONDAY_9)
+    plain = make_ticket(at=MONDAY_9)
+
+    refreshed = do_refresh_tickets_sla([vip.pk, chat.pk, plain.pk])
+
+    assert [refreshed[t.pk][0].policy.name for t in (vip, chat, plain)] == [
+        "Premium",
+        "Czat",
+        "Wszyscy",
+    ]
+    deadlines = dict(Ticket.objects.values_list("pk", "sla_due_at"))
+    assert deadlines[vip.pk] == warsaw(2026, 11, 16, 9, 15)
+    assert deadlines[chat.pk] == MONDAY_9 + timedelta(minutes=2)
+    assert deadlines[plain.pk] == warsaw(2026, 11, 16, 13)
+    assert TicketEvent.objects.filter(kind=EventKind.SLA_POLICY).count() == 3
 
 
 def test_order_decides_between_matching_policies(policies, live):
