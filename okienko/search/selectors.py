@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
@@ -173,14 +173,15 @@ def search(
     return SearchResults(query, _hits(searcher, words, found), corrections, len(found))
 
 
-def matching_ids(
-    doc_type: str, queries: Iterable[str], *, include_internal: bool
-) -> dict[str, RawSQL | None]:
-    """For each of ``queries``: the ids of the ``doc_type`` objects matching its every word as
-    ``search`` matches them (any inflected form, no diacritics needed, a misspelled word by the
-    nearest terms of the index), as a subquery for a ``pk__in`` filter of a list the caller has
-    already scoped (the inbox's text filter); None for a query without words. The vocabulary
-    is read once for all of them: an inbox page counts every saved view.
+def matching(
+    doc_type: str, queries: Iterable[str], *, include_internal: bool, wanted: int
+) -> dict[str, Q | None]:
+    """For each of ``queries``: a condition on a ``doc_type`` object's primary key, that the
+    object matches the query's every word as ``search`` matches them (any inflected form, no
+    diacritics needed, a misspelled word by the nearest terms of the index), for a list the
+    caller has already scoped (the inbox's text filter) and that stops after ``wanted``
+    objects; None for a query without words. The vocabulary is read once for all of them: an
+    inbox page counts every saved view.
 
     Words are whole: a filter is submitted, not typed into, and a prefix's matches can be
     neither estimated nor listed cheaply at a million documents."""
@@ -189,16 +190,15 @@ def matching_ids(
         for query in queries
     }
     known = _known_terms(word for words in analysed.values() for word in words)
-    found: dict[str, RawSQL | None] = {}
+    found: dict[str, Q | None] = {}
     for query, words in analysed.items():
         if not words:
             found[query] = None
             continue
         checked, _corrections = _with_vocabulary(words, known)
-        sql, params = backend().matching_ids_sql(
-            checked, doc_type, include_internal=include_internal
+        found[query] = backend().matching_condition(
+            checked, doc_type, include_internal=include_internal, wanted=wanted
         )
-        found[query] = RawSQL(sql, params)  # noqa: S611 - the backend's SQL; words are parameters
     return found
 
 

@@ -20,13 +20,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import RawSQL
 
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
 from okienko.customers.models import Customer
-from okienko.search.selectors import matching_ids
+from okienko.search.selectors import matching
 from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, EventKind, InboxView, Status
 from okienko.tickets.models import (
     Attachment,
@@ -115,13 +114,13 @@ class TicketFilters:
     created_before: datetime.datetime | None = None
 
 
-# A text's matching tickets, as a subquery of ticket ids (None: the text has no words).
-TextMatches = Mapping[str, RawSQL | None]
+# A text's matching tickets, as a condition (None: the text has no words).
+TextMatches = Mapping[str, Q | None]
 
 
-def _condition(filters: TicketFilters, text_matches: TextMatches | None = None) -> Q:
-    """The filters (all but ``tag``, which joins another table) as one condition; the text's
-    matches are looked up unless given in ``text_matches``."""
+def _condition(filters: TicketFilters, text_matches: TextMatches) -> Q:
+    """The filters (all but ``tag``, which joins another table) as one condition, the text's
+    matches read beforehand (``_text_matches``)."""
     conditions = {
         "status__in": filters.statuses,
         "priority__in": filters.priorities,
@@ -141,8 +140,6 @@ def _condition(filters: TicketFilters, text_matches: TextMatches | None = None) 
     if filters.tier_id:
         condition &= _of_tier(filters.tier_id)
     if text := filters.text.strip():
-        if text_matches is None:
-            text_matches = _text_matches([text])
         condition &= _with_text(text, text_matches[text])
     return condition
 
@@ -151,13 +148,14 @@ def _condition(filters: TicketFilters, text_matches: TextMatches | None = None) 
 _MAX_NUMBER_DIGITS = 18
 
 
-def _text_matches(texts: Iterable[str]) -> TextMatches:
-    return matching_ids("ticket", texts, include_internal=True)
+def _text_matches(texts: Iterable[str], *, wanted: int) -> TextMatches:
+    """The texts' matches, for lists that stop after ``wanted`` tickets."""
+    return matching("ticket", texts, include_internal=True, wanted=wanted)
 
 
-def _with_text(text: str, matching: RawSQL | None) -> Q:
+def _with_text(text: str, matches: Q | None) -> Q:
     """Tickets whose subject or messages (internal notes too) hold every word of ``text``, as
-    search finds them (``matching``); "#10241" is that ticket alone. Words are looked up in the
+    search finds them (``matches``); "#10241" is that ticket alone. Words are looked up in the
     search index, which holds each ticket's number too: a substring match of the subject read
     every ticket (1.5-2 s at 1M tickets on PostgreSQL) and missed the messages, and so would a
     number matched by id or by the index at once."""
@@ -166,7 +164,7 @@ def _with_text(text: str, matching: RawSQL | None) -> Q:
         if number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS:
             return Q(pk=int(number))
         return Q(pk__in=[])
-    return Q(pk__in=matching) if matching is not None else Q(pk__in=[])
+    return matches if matches is not None else Q(pk__in=[])
 
 
 # Up to this many customers, a tier is "small": its tickets are found through its customers.
@@ -188,11 +186,14 @@ def _of_tier(tier_id: int) -> Q:
 def _visible_matching(
     user: Agent,
     filters: TicketFilters,
+    *,
+    wanted: int,
     team_ids: Sequence[int] | None = None,
     text_matches: TextMatches | None = None,
 ) -> QuerySet[Ticket]:
-    """The tickets ``user`` sees that match ``filters`` (but ``tag``); ``team_ids`` are the
-    agent's teams and ``text_matches`` the texts' matches when already read.
+    """The tickets ``user`` sees that match ``filters`` (but ``tag``), for a list that stops
+    after ``wanted`` of them; ``team_ids`` are the agent's teams and ``text_matches`` the texts'
+    matches when already read.
 
     Filters naming the agent as assignee, or only their own teams, already imply that the agent
     sees each ticket: the visibility condition is left out, so that the database reads the
@@ -204,6 +205,10 @@ def _visible_matching(
         team_ids = team_ids_of(user) if team_ids is None else team_ids
         implied = set(filters.team_ids) <= set(team_ids)
     tickets = Ticket.objects.all() if implied else visible_tickets(user, team_ids=team_ids)
+    if text_matches is None:
+        text_matches = _text_matches(
+            [filters.text.strip()] if filters.text.strip() else [], wanted=wanted
+        )
     return tickets.filter(_condition(filters, text_matches))
 
 
@@ -214,7 +219,7 @@ def list_tickets(
 
     Keyset pagination keeps every page an index range scan however deep the list goes.
     """
-    tickets = _visible_matching(user, filters)
+    tickets = _visible_matching(user, filters, wanted=limit)
     newest_first = "-id"
     if filters.tag:
         # Walk the tag's rows of the (tag, ticket) index newest first and look each ticket up:
@@ -307,7 +312,7 @@ def list_tickets_by_deadline(
     tickets without one after them, and the runs are merged here: a page never sorts every
     matching ticket, however deep the list goes.
     """
-    tickets = _visible_matching(user, filters)
+    tickets = _visible_matching(user, filters, wanted=limit)
     if filters.tag:
         tickets = _tagged(tickets, filters.tag)
     runs = [tickets]
@@ -402,10 +407,14 @@ def inbox_counts(user: Agent, saved: Sequence[SavedView] = ()) -> dict[str, int]
     views: dict[str, TicketFilters] = dict(_inbox_views(user, team_ids))
     views.update({f"saved-{view.pk}": saved_view_filters(user, view) for view in saved})
     tag_ids = _tag_ids(filters.tag for filters in views.values() if filters.tag)
-    text_matches = _text_matches({text for f in views.values() if (text := f.text.strip())})
+    text_matches = _text_matches(
+        {text for f in views.values() if (text := f.text.strip())}, wanted=COUNT_CAP + 1
+    )
     counted: dict[str, Func] = {}
     for key, filters in views.items():
-        tickets = _visible_matching(user, filters, team_ids, text_matches)
+        tickets = _visible_matching(
+            user, filters, wanted=COUNT_CAP + 1, team_ids=team_ids, text_matches=text_matches
+        )
         if filters.tag:
             tickets = _tagged(tickets, filters.tag, tag_ids)
         counted[key] = _capped_count(tickets)

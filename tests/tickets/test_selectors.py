@@ -384,20 +384,47 @@ def test_the_text_filter_finds_words_of_subjects_messages_and_notes_in_any_form(
     assert text_ids(agent, "!?") == []
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_the_text_filter_of_a_very_common_word_tests_documents_newest_first(worded, monkeypatch):
-    from okienko.search.backends import postgresql
+@pytest.fixture
+def every_word_very_common(monkeypatch):
+    """Every text filter takes the form for a word in very many documents: on PostgreSQL the
+    documents walked newest first, on SQLite the list's tickets tested one by one."""
+    from okienko.search.backends import postgresql, sqlite
 
     monkeypatch.setattr(postgresql, "VERY_COMMON_MATCHES", 0)
     monkeypatch.setattr(postgresql, "UNLISTED_MARGIN", 0)
+    monkeypatch.setattr(sqlite, "very_common_matches", lambda wanted: 0)
+
+
+@pytest.mark.django_db
+def test_the_text_filter_of_a_very_common_word_finds_the_same_tickets(
+    worded, every_word_very_common
+):
     agent, parcel, boots = worded["agent"], worded["parcel"], worded["boots"]
+    admin = make_agent(role=Role.ADMIN)
 
     assert text_ids(agent, "paczki") == [parcel.pk]
     assert text_ids(agent, "reklamacji butów") == [boots.pk]
     assert text_ids(agent, "zgubiony") == [boots.pk]
     assert text_ids(agent, "paczka", statuses=[Status.NEW]) == [parcel.pk]
+    assert text_ids(agent, "paczka", statuses=[Status.NEW, Status.OPEN]) == [parcel.pk]
+    assert text_ids(admin, "paczka") == [worded["hidden"].pk, parcel.pk]
     assert text_ids(agent, "nieistniejące") == []
+
+
+@pytest.mark.django_db
+def test_a_saved_view_with_a_very_common_word_counts_the_tickets_it_shows(
+    worded, every_word_very_common
+):
+    agent = worded["agent"]
+    parcels = SavedView.objects.create(owner=agent, name="Paczki", filters={"text": "paczka"})
+    notes = SavedView.objects.create(
+        owner=agent, name="Zwroty", filters={"text": "zwrot", "statuses": [Status.NEW]}
+    )
+
+    counts = inbox_counts(agent, [parcels, notes])
+
+    assert counts[f"saved-{parcels.pk}"] == 1
+    assert counts[f"saved-{notes.pk}"] == 1
 
 
 @pytest.mark.django_db

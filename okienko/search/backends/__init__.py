@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from okienko.search.analysis import QueryWord
@@ -102,13 +102,15 @@ class Backend(ABC):
     def expression(self, words: Sequence[QueryWord], *, include_internal: bool) -> str:
         """The query in the database's own full-text syntax (internal terms only if asked)."""
 
-    def matching_ids_sql(
-        self, words: Sequence[QueryWord], doc_type: str, *, include_internal: bool
-    ) -> tuple[str, list[Any]]:
-        """SQL and parameters selecting the object ids of the ``doc_type`` documents that
-        match ``words``: a subquery for a list that narrows by text what it already scoped."""
+    def matching_condition(
+        self, words: Sequence[QueryWord], doc_type: str, *, include_internal: bool, wanted: int
+    ) -> Q:
+        """A condition on a ``doc_type`` object's primary key: its document matches ``words``.
+        For a list that narrows by text what it already scoped and stops after ``wanted``
+        objects (which a backend may weigh in choosing how to test it)."""
         expression = self.expression(words, include_internal=include_internal)
-        return self.matching_sql(expression), [expression, doc_type]
+        # The backend's SQL; the words are parameters.
+        return Q(pk__in=RawSQL(self.matching_sql(expression), [expression, doc_type]))  # noqa: S611
 
     @abstractmethod
     def matching_sql(self, expression: str) -> str:
