@@ -12,6 +12,8 @@ from okienko.api.pagination import DEFAULT_PAGE_SIZE, check_limit, decode_cursor
 from okienko.core.errors import InvalidInput, PermissionDenied
 from okienko.customers import actions
 from okienko.customers.schemas import (
+    ConsentIn,
+    ConsentOut,
     CustomerCreateIn,
     CustomerMergeOut,
     CustomerOut,
@@ -30,6 +32,7 @@ from okienko.customers.selectors import (
     access_identity,
     access_organisation,
     can_merge_customers,
+    consent_record,
     list_customers,
     merges_of,
     tier_by_slug,
@@ -153,6 +156,34 @@ def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) ->
         identity=access_identity(agent, customer, identity_id), acting_user=agent
     )
     return Status(204, None)
+
+
+@router.get(
+    "/customers/{customer_id}/consents",
+    response=list[ConsentOut],
+    summary="A customer's consent answers, newest first (the first of a purpose is in force)",
+)
+def list_consents(request: HttpRequest, customer_id: int) -> Any:
+    return consent_record(access_customer(acting_agent(request), customer_id)).history
+
+
+@router.post(
+    "/customers/{customer_id}/consents",
+    response={201: ConsentOut},
+    summary="Record a consent answer the customer gave an agent",
+)
+def record_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Status:
+    agent = acting_agent(request)
+    consent = actions.do_record_consent(
+        customer=access_customer(agent, customer_id),
+        purpose=payload.purpose,
+        is_given=payload.is_given,
+        text=payload.text,
+        source=payload.source.strip(),
+        source_reference=payload.source_reference.strip(),
+        acting_user=agent,
+    )
+    return Status(201, consent)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from okienko.customers.choices import IdentityKind
+from okienko.customers.choices import ConsentPurpose, IdentityKind
 
 
 class IdentityIn(Schema):
@@ -20,6 +20,33 @@ class IdentityOut(Schema):
     address: str
     is_verified: bool
     created_at: datetime.datetime
+
+
+class ConsentIn(Schema):
+    """An answer the customer gave an agent (on the phone, in a letter...), recorded by them."""
+
+    purpose: ConsentPurpose
+    is_given: bool
+    # The wording the customer agreed to; ignored for a withdrawal.
+    text: str = Field("", max_length=2000)
+    source: str = Field(..., min_length=1, max_length=40)
+    source_reference: str = Field("", max_length=100)
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: ConsentPurpose
+    is_given: bool
+    text: str
+    source: str
+    source_reference: str
+    recorded_at: datetime.datetime
+    # The agent who recorded it; None when the customer gave it themself (e.g. in the chat).
+    recorded_by: int | None
+
+    @staticmethod
+    def resolve_recorded_by(consent: Any) -> int | None:
+        return consent.recorded_by_id  # type: ignore[no-any-return]
 
 
 class TierOut(Schema):

@@ -2,7 +2,13 @@ import pytest
 
 from okienko.accounts.choices import Role
 from okienko.customers.models import Customer, CustomerMerge, Identity, Organisation
-from okienko.testing.factories import make_agent, make_customer, make_ticket, make_token
+from okienko.testing.factories import (
+    make_agent,
+    make_consent,
+    make_customer,
+    make_ticket,
+    make_token,
+)
 from tests.api.conftest import ApiClient, assert_problem
 
 VALID_NIP = "5260250274"
@@ -101,6 +107,45 @@ def test_identities_endpoints(admin_api):
     path = f"/customers/{customer.pk}/identities/{other_identity.pk}"
     assert_problem(admin_api.delete(path), 404)
     assert Identity.objects.filter(pk=other_identity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_consent_answers_are_listed_and_an_agent_records_one(admin_api, admin):
+    customer = make_customer(email="ala@example.pl")
+    given = make_consent(customer, source_reference="conversation-4")
+
+    recorded = admin_api.post(
+        f"/customers/{customer.pk}/consents",
+        {"purpose": "marketing", "is_given": False, "source": "phone", "text": "ignored"},
+    )
+    listed = admin_api.get(f"/customers/{customer.pk}/consents").json()
+
+    assert recorded.status_code == 201
+    assert [
+        (
+            c["purpose"],
+            c["is_given"],
+            c["text"],
+            c["source"],
+            c["source_reference"],
+            c["recorded_by"],
+        )
+        for c in listed
+    ] == [
+        ("marketing", False, "", "phone", "", admin.pk),
+        ("marketing", True, given.text, "chat", "conversation-4", None),
+    ]
+    bad = admin_api.post(
+        f"/customers/{customer.pk}/consents", {"purpose": "spam", "is_given": True, "source": "x"}
+    )
+    assert bad.status_code == 422
+    assert_problem(
+        admin_api.post(
+            "/customers/999999/consents", {"purpose": "marketing", "is_given": True, "source": "x"}
+        ),
+        404,
+    )
+    assert customer.consents.count() == 2
 
 
 @pytest.mark.django_db
