@@ -104,27 +104,26 @@ def check_visitor_allowance(*, conversation_id: int | None, client_ip: str) -> N
 
 def allowed_visitor_messages(senders: Sequence[tuple[int, str]]) -> list[bool]:
     """Count messages, each by its conversation's id and client IP, against the limits per
-    visitor and per IP, in order; whether each is within both. One count per visitor and per
-    address, however many messages they sent."""
-    by_visitor = _within(
-        "chat-visitor",
-        [str(conversation_id) for conversation_id, _ip in senders],
-        limit=settings.CHAT_MESSAGES_PER_VISITOR,
-    )
-    by_client = _within("chat-ip", [ip for _id, ip in senders], limit=settings.CHAT_MESSAGES_PER_IP)
+    visitor and per IP, in order; whether each is within both. One count for them all."""
+    visitors = [("chat-visitor", str(conversation_id)) for conversation_id, _ip in senders]
+    clients = [("chat-ip", ip) for _id, ip in senders]
+    totals = throttle.count_attempts(Counter(visitors + clients), window_seconds=MINUTE)
+    by_visitor = _within(visitors, totals, limit=settings.CHAT_MESSAGES_PER_VISITOR)
+    by_client = _within(clients, totals, limit=settings.CHAT_MESSAGES_PER_IP)
     return [visitor and client for visitor, client in zip(by_visitor, by_client, strict=True)]
 
 
-def _within(scope: str, keys: list[str], *, limit: int) -> list[bool]:
-    allowed = {
-        key: throttle.hits(scope, key, count=count, limit=limit, window_seconds=MINUTE)
-        for key, count in Counter(keys).items()
-    }
-    seen: Counter[str] = Counter()
+def _within(
+    attempts: list[tuple[str, str]], totals: dict[tuple[str, str], int], *, limit: int
+) -> list[bool]:
+    """Whether each attempt, in order, is within ``limit``: a key's attempts here are the last
+    ones of its count."""
+    counted = Counter(attempts)
+    seen: Counter[tuple[str, str]] = Counter()
     within = []
-    for key in keys:
-        seen[key] += 1
-        within.append(seen[key] <= allowed[key])
+    for attempt in attempts:
+        seen[attempt] += 1
+        within.append(totals[attempt] - counted[attempt] + seen[attempt] <= limit)
     return within
 
 
