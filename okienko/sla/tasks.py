@@ -7,6 +7,7 @@ from okienko.sla.actions import (
     do_refresh_tickets_sla,
     do_sweep_sla,
 )
+from okienko.sla.selectors import active_policies
 from okienko.tickets.selectors import unsolved_ticket_ids_of_customer
 
 # Fields of a ticket that decide its policy or move its clocks.
@@ -46,6 +47,11 @@ def refresh_after_ticket_changes(events: list[DomainEvent]) -> None:
             ticket_ids.update(dict.fromkeys((payload["source_id"], payload["target_id"])))
         else:
             ticket_ids[payload["ticket_id"]] = None
+    if not active_policies():
+        # Without policies a ticket created in this batch has no clocks to store or to clear.
+        for event in events:
+            if event.name == "ticket.created":
+                ticket_ids.pop(event.payload["ticket_id"], None)
     if ticket_ids:
         do_refresh_tickets_sla(list(ticket_ids))
 
