@@ -3,15 +3,17 @@
 Messages go to Channels groups (``ticket.<id>``, ``agent.<id>``, ``team.<id>``...). The in-memory
 channel layer of the embedded mode belongs to the web server's event loop, while changes commit in
 sync views and in Huey worker threads: those hand their messages to that loop thread-safely. With
-Redis any thread may send, on a loop of its own.
+Redis a process that serves no WebSocket (a worker, a command) sends on a loop of its own, kept
+for the process so that the layer's connection to Redis is kept too.
 """
 
 import asyncio
 import logging
+import os
+import threading
 from concurrent.futures import Future
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -60,9 +62,30 @@ def send_all(messages: list[Message]) -> None:
             _pending.add(task)
             task.add_done_callback(_pending.discard)
         else:
-            async_to_sync(_group_send)(layer, messages)
+            # Waits, as a send always did here: what the caller does next may count on it.
+            asyncio.run_coroutine_threadsafe(_group_send(layer, messages), _sending_loop()).result(
+                timeout=SEND_TIMEOUT_SECONDS
+            )
     except Exception:
         logger.exception("realtime messages to %s failed", [group for group, _ in messages])
+
+
+SEND_TIMEOUT_SECONDS = 10
+_own_loop: tuple[int, asyncio.AbstractEventLoop] | None = None
+_own_loop_lock = threading.Lock()
+
+
+def _sending_loop() -> asyncio.AbstractEventLoop:
+    """This process's loop for sends, on a thread of its own, started on first use. (A loop per
+    send, as ``async_to_sync`` makes, gave the Redis layer a new connection every time.) Kept
+    per process id: a forked child starts its own."""
+    global _own_loop  # noqa: PLW0603 - one sending loop per process
+    with _own_loop_lock:
+        if _own_loop is None or _own_loop[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="realtime-send", daemon=True).start()
+            _own_loop = (os.getpid(), loop)
+        return _own_loop[1]
 
 
 async def _group_send(layer: Any, messages: list[Message]) -> None:

@@ -45,3 +45,20 @@ def test_messages_go_to_the_serving_loop_in_one_hand_over(sent):
         realtime.bind_serving_loop(None)
 
     assert sent == [("agent.1", {"type": "a"}), ("team.2", {"type": "b"})]
+
+
+def test_a_process_without_a_serving_loop_sends_on_one_loop_of_its_own(monkeypatch):
+    loops = []
+
+    class Layer:
+        async def group_send(self, group, message):
+            loops.append((group, asyncio.get_running_loop()))
+
+    monkeypatch.setattr(realtime, "get_channel_layer", Layer)
+    monkeypatch.setattr(realtime, "_serving_loop", None)
+
+    realtime.send_all([("agent.1", {"type": "a"})])
+    realtime.send_all([("team.2", {"type": "b"})])
+
+    assert [group for group, _loop in loops] == ["agent.1", "team.2"]
+    assert loops[0][1] is loops[1][1]
