@@ -8,11 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from okienko.core.events import subscribe
+        from okienko.core.events import subscribe, subscribe_batch
         from okienko.notifications import tasks
 
         subscribe("ticket.updated")(tasks.notify_new_assignee)
-        subscribe("ticket.message_added")(tasks.notify_about_message)
+        subscribe_batch("ticket.message_added")(tasks.notify_about_messages)
         subscribe("sla.warnings")(tasks.notify_sla_alerts)
         subscribe("sla.breaches")(tasks.notify_sla_alerts)
         subscribe("notifications.created")(tasks.deliver_notifications)

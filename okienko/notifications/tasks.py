@@ -19,7 +19,7 @@ from okienko.notifications.selectors import (
     sla_alert_notifications,
 )
 from okienko.tickets.choices import AuthorKind
-from okienko.tickets.selectors import message_by_id
+from okienko.tickets.selectors import message_by_id, ticket_audiences
 
 MENTION_EXCERPT = 200
 
@@ -41,31 +41,45 @@ def notify_new_assignee(event: DomainEvent) -> None:
         )
 
 
-def notify_about_message(event: DomainEvent) -> None:
-    """A customer's reply tells the assignee; an agent's message tells whom it @mentions."""
-    ticket_id = event.payload["ticket_id"]
-    author_kind = event.payload["author_kind"]
-    if author_kind == AuthorKind.CUSTOMER and event.payload["is_public"]:
-        assignee_id = assignee_of(ticket_id)
-        if assignee_id is not None:
-            kind = NotificationKind.CUSTOMER_REPLIED
-            do_notify([NotificationInput(assignee_id, kind, ticket_id=ticket_id)])
-    elif author_kind == AuthorKind.AGENT:
-        message = message_by_id(event.payload["message_id"])
-        if message is None:
-            return
-        do_notify(
-            [
-                NotificationInput(
-                    agent_id,
-                    NotificationKind.MENTIONED,
-                    ticket_id=ticket_id,
-                    actor_id=message.author_agent_id,
-                    detail=message.text[:MENTION_EXCERPT],
-                )
-                for agent_id in mentioned_agents(message.text, ticket_id)
-            ]
+def notify_about_messages(events: list[DomainEvent]) -> None:
+    """A customer's reply tells the assignee; an agent's message tells whom it @mentions. The
+    assignees of a batch's replies (a batch of inbound mail) are read in one query."""
+    replied = [
+        event.payload["ticket_id"]
+        for event in events
+        if event.payload["author_kind"] == AuthorKind.CUSTOMER and event.payload["is_public"]
+    ]
+    assignees = {
+        audience.ticket_id: audience.assignee_id
+        for audience in (ticket_audiences(sorted(set(replied))) if replied else [])
+        if audience.assignee_id is not None
+    }
+    items = [
+        NotificationInput(assignees[ticket_id], NotificationKind.CUSTOMER_REPLIED, ticket_id)
+        for ticket_id in replied
+        if ticket_id in assignees
+    ]
+    for event in events:
+        if event.payload["author_kind"] == AuthorKind.AGENT:
+            items.extend(_mentions(event.payload["ticket_id"], event.payload["message_id"]))
+    if items:
+        do_notify(items)
+
+
+def _mentions(ticket_id: int, message_id: int) -> list[NotificationInput]:
+    message = message_by_id(message_id)
+    if message is None:
+        return []
+    return [
+        NotificationInput(
+            agent_id,
+            NotificationKind.MENTIONED,
+            ticket_id=ticket_id,
+            actor_id=message.author_agent_id,
+            detail=message.text[:MENTION_EXCERPT],
         )
+        for agent_id in mentioned_agents(message.text, ticket_id)
+    ]
 
 
 def notify_sla_alerts(event: DomainEvent) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from okienko.accounts.choices import Role
 from okienko.automation.actions import RuleInput, do_save_rule
 from okienko.core.errors import InvalidInput
+from okienko.core.events import dispatching_in_batches
 from okienko.notifications.actions import (
     NotificationInput,
     do_mark_read,
@@ -108,6 +109,27 @@ def test_a_customer_reply_tells_the_assignee_in_the_workspace_only_by_default(li
 
     assert notifications_of(ola) == [(NotificationKind.CUSTOMER_REPLIED, ticket.pk, True)]
     assert mail.outbox == []
+
+
+def test_replies_handled_in_one_batch_each_tell_their_ticket_assignee(live, ticket, ola, jan, team):
+    other = make_ticket(team=team)
+    unassigned = make_ticket(team=team)
+    do_assign(ticket=ticket, assignee=ola, acting_user=None)
+    do_assign(ticket=other, assignee=jan, acting_user=None)
+    Notification.objects.all().delete()
+
+    def reply_to_each():
+        for replied in (ticket, other, unassigned, ticket):
+            do_add_customer_message(ticket=replied, text="Czy są już jakieś wieści?")
+
+    # As the inbound pipeline does: the batch's events reach the subscribers together.
+    with dispatching_in_batches():
+        live(reply_to_each)
+
+    replied = (NotificationKind.CUSTOMER_REPLIED, ticket.pk, True)
+    assert notifications_of(ola) == [replied, replied]
+    assert notifications_of(jan) == [(NotificationKind.CUSTOMER_REPLIED, other.pk, True)]
+    assert Notification.objects.count() == 3
 
 
 def test_a_customer_reply_on_an_unassigned_ticket_tells_nobody(live, ticket, ola):
