@@ -95,6 +95,7 @@ from okienko.tickets.selectors import (
     thread_external_ids,
     ticket_by_number,
     ticket_with_message,
+    tickets_of_messages,
 )
 
 logger = logging.getLogger(__name__)
@@ -321,12 +322,16 @@ class _Known:
     """What the items of a batch would each look up, read for the whole batch at once, and
     kept up to date as it is processed: the senders' recent mail (the flood check), the
     customers of the addresses in it, the messages already made of its channel ids, the
-    mailbox settings of its inboxes (acknowledgements)."""
+    tickets of the messages it answers (``threads``: channel id -> newest message id and its
+    ticket), the mailbox settings of its inboxes (acknowledgements)."""
 
     since: datetime.datetime
     recent_mail: dict[str, int]
     customers: dict[tuple[str, str], Customer]
     messages: dict[tuple[int, str], Message]
+    # None once an item was rolled back: its changes to a ticket shared by the items (the
+    # status it reopened) are undone in the database, not in the instance.
+    threads: dict[str, tuple[int, Ticket]] | None
     accounts: dict[int, EmailAccount]
 
     @classmethod
@@ -350,6 +355,7 @@ class _Known:
                 {(contact.kind, contact.address) for contact in contacts}
             ),
             messages=messages_from({message.external_id for message in inbound}),
+            threads=tickets_of_messages({i for message in inbound for i in message.replies_to}),
             accounts=email_accounts_of({item.inbox_id for item in items}),
         )
 
@@ -361,11 +367,27 @@ class _Known:
         found[key] = value
         self._added.append((found, key))
 
+    def thread_of(self, external_ids: Sequence[str]) -> Ticket | None:
+        """``ticket_with_message``, from what the batch read and made where it can."""
+        if self.threads is None:
+            return ticket_with_message(external_ids)
+        found = [self.threads[i] for i in external_ids if i in self.threads]
+        return max(found, key=lambda newest: newest[0])[1] if found else None
+
+    def made(self, message: Message) -> None:
+        """Remember a message the item made, for the duplicates and replies that follow."""
+        if not message.external_id or message.author_customer_id is None:
+            return
+        self.remember(self.messages, (message.author_customer_id, message.external_id), message)
+        if self.threads is not None:
+            self.remember(self.threads, message.external_id, (message.pk, message.ticket))
+
     def item_done(self, item: InboundItem, *, is_saved: bool) -> None:
         """Keep what the item added if its changes are saved, and count its mail."""
         if not is_saved:
             for found, key in self._added:
                 found.pop(key, None)
+            self.threads = None
         self._added.clear()
         if item.sender and item.received_at >= self.since:
             self.recent_mail[item.sender] = self.recent_mail.get(item.sender, 0) + 1
@@ -521,7 +543,7 @@ def _deliver(
     if duplicate is not None:
         return InboundOutcome.DUPLICATE, duplicate
     copied = _customers(inbound.copied, known)
-    ticket = _conversation(inbound, customer)
+    ticket = _conversation(inbound, customer, known)
     content: dict[str, Any] = {
         "text": inbound.text.strip() or inbound.subject,
         "html": inbound.html,
@@ -543,8 +565,8 @@ def _deliver(
         made: Message | None = message
     else:
         outcome, made = _open_ticket(item, inbound, customer, copied, ticket, content)
-    if made is not None and inbound.external_id:
-        known.remember(known.messages, (customer.pk, inbound.external_id), made)
+    if made is not None:
+        known.made(made)
     return outcome, made
 
 
@@ -609,10 +631,10 @@ def _customers(contacts: tuple[Contact, ...], known: _Known) -> list[Customer]:
     return customers
 
 
-def _conversation(inbound: InboundMessage, customer: Customer) -> Ticket | None:
+def _conversation(inbound: InboundMessage, customer: Customer, known: _Known) -> Ticket | None:
     """The ticket this message continues: by the ids it answers, by the ticket number it
     quotes (when the sender takes part in that ticket), then by sender and subject."""
-    ticket = ticket_with_message(inbound.replies_to)
+    ticket = known.thread_of(inbound.replies_to)
     if ticket is not None:
         return ticket
     if inbound.ticket_number is not None:

@@ -579,15 +579,32 @@ def _unmerged(ticket: Ticket) -> Ticket:
 def ticket_with_message(external_ids: Sequence[str]) -> Ticket | None:
     """The ticket holding the newest of the messages with these channel ids (what an e-mail
     answers), followed to where it was merged."""
-    if not external_ids:
-        return None
-    message = (
-        Message.objects.filter(external_id__in=list(external_ids))
+    found = tickets_of_messages(external_ids).values()
+    return max(found, key=lambda newest: newest[0])[1] if found else None
+
+
+def tickets_of_messages(external_ids: Collection[str]) -> dict[str, tuple[int, Ticket]]:
+    """For each of these channel ids found, the newest message with it (its id) and that
+    message's ticket followed to where it was merged, one instance per ticket: what the mail of
+    a batch answers, read in one query."""
+    wanted = [external_id for external_id in external_ids if external_id]
+    if not wanted:
+        return {}
+    messages = (
+        Message.objects.filter(external_id__in=wanted)
         .select_related("ticket__requester")
-        .order_by("-id")
-        .first()
+        .order_by("id")
     )
-    return _unmerged(message.ticket) if message is not None else None
+    tickets: dict[int, Ticket] = {}
+    newest: dict[str, tuple[int, int]] = {}
+    for message in messages:
+        tickets.setdefault(message.ticket_id, message.ticket)
+        newest[message.external_id] = (message.pk, message.ticket_id)
+    unmerged = {ticket_id: _unmerged(ticket) for ticket_id, ticket in tickets.items()}
+    return {
+        external_id: (message_id, unmerged[ticket_id])
+        for external_id, (message_id, ticket_id) in newest.items()
+    }
 
 
 def ticket_by_number(number: int) -> Ticket | None:

@@ -178,6 +178,57 @@ def test_reply_to_a_solved_ticket_reopens_it():
 
 
 @pytest.mark.django_db
+def test_replies_in_the_batch_of_the_mail_they_answer_join_its_ticket():
+    items = [
+        record_email(make_email(message_id="<nowe@poczta.example>"))[0],
+        record_email(make_email(text="Uzupełniam.", in_reply_to="<nowe@poczta.example>"))[0],
+        record_email(
+            make_email(
+                message_id="<drugie@poczta.example>",
+                text="I jeszcze jedno.",
+                in_reply_to="<nowe@poczta.example>",
+            )
+        )[0],
+        record_email(make_email(text="Już wszystko.", in_reply_to="<drugie@poczta.example>"))[0],
+    ]
+
+    first, *replies = do_process_inbound(items=items)
+
+    assert first.outcome == InboundOutcome.TICKET_CREATED
+    assert [reply.outcome for reply in replies] == [InboundOutcome.MESSAGE_APPENDED] * 3
+    assert {ticket_of(reply).pk for reply in replies} == {ticket_of(first).pk}
+
+
+@pytest.mark.django_db
+def test_a_reply_after_one_rolled_back_in_its_batch_still_reopens_the_ticket(monkeypatch):
+    agent = make_agent(role=Role.ADMIN)
+    ticket = ticket_of(receive_email(make_email(message_id="<d@poczta.example>")))
+    do_change_status(ticket=ticket, status=Status.SOLVED, acting_user=agent)
+    finish = inbound_actions._finish
+    calls = []
+
+    def fail_first_reply(item, **changes):
+        calls.append(item.pk)
+        if len(calls) == 1:
+            raise RuntimeError("test: the first reply is rolled back after reopening")
+        return finish(item, **changes)
+
+    monkeypatch.setattr(inbound_actions, "_finish", fail_first_reply)
+    items = [
+        record_email(make_email(text=f"Odpowiedź {n}", in_reply_to="<d@poczta.example>"))[0]
+        for n in range(2)
+    ]
+
+    held, processed = do_process_inbound(items=items)
+
+    assert held.status == InboundStatus.QUARANTINED
+    assert processed.outcome == InboundOutcome.MESSAGE_APPENDED
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    assert ticket.reopen_count == 1
+
+
+@pytest.mark.django_db
 def test_reply_to_a_closed_ticket_opens_a_linked_follow_up():
     agent = make_agent(role=Role.ADMIN)
     first = receive_email(make_email(message_id="<b@poczta.example>"))
