@@ -185,7 +185,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "okienko.core.queue.SqliteHuey",
         "name": "okienko",
         "filename": str(VAR_DIR / "queue.sqlite3"),
         "immediate": False,
