@@ -10,6 +10,7 @@ from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Consent
 from okienko.customers.selectors import consent_in_force, consent_record, customer_with_identity
 from okienko.inboxes.chat.actions import (
+    RecordedMessage,
     TooManyMessages,
     VisitorDetails,
     VisitorWrite,
@@ -18,7 +19,9 @@ from okienko.inboxes.chat.actions import (
     do_end_chat,
     do_mark_read_by_agent,
     do_mark_read_by_visitor,
+    do_process_recorded_visitor_messages,
     do_receive_visitor_message,
+    do_record_visitor_message,
     do_record_visitor_messages,
     do_set_visitor_details,
     do_start_conversation,
@@ -100,6 +103,42 @@ def test_a_message_left_received_by_a_crash_is_processed_by_its_resend(widget):
 
     assert again.text == "Halo?"
     assert InboundItem.objects.get().status == InboundStatus.PROCESSED
+
+
+def test_recorded_messages_go_through_the_pipeline_together_in_order(widget):
+    first, _token = do_start_conversation(widget=widget, language="pl")
+    second, _token = do_start_conversation(widget=widget, language="pl")
+    opened = [_say(first, "Halo?", "a-1").ticket, _say(second, "Dzień dobry", "b-1").ticket]
+    recorded = [
+        do_record_visitor_message(
+            conversation=conversation, message=VisitorMessage(conversation.pk, client_id, text)
+        )
+        for conversation, client_id, text in [
+            (first, "a-2", "Druga"),
+            (second, "b-2", "Pytanie"),
+            (first, "a-3", "Trzecia"),
+        ]
+    ]
+    messages = [
+        RecordedMessage(conversation.pk, item.inbox_id, item.external_id)
+        for conversation, item in zip([first, second, first], recorded, strict=True)
+    ]
+
+    results = do_process_recorded_visitor_messages(
+        [*messages, RecordedMessage(first.pk, widget.inbox_id, "chat:0:gone")]
+    )
+
+    assert results == [None, None, None, None]
+    assert set(InboundItem.objects.values_list("status", flat=True)) == {InboundStatus.PROCESSED}
+    texts = [
+        list(
+            ticket.messages.filter(is_public=True, author_kind=AuthorKind.CUSTOMER).values_list(
+                "text", flat=True
+            )
+        )
+        for ticket in opened
+    ]
+    assert texts == [["Halo?", "Druga", "Trzecia"], ["Dzień dobry", "Pytanie"]]
 
 
 def test_writing_after_a_closed_ticket_opens_a_follow_up_in_the_same_conversation(widget):

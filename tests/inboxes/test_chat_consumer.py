@@ -481,13 +481,13 @@ def test_a_pipeline_job_outlives_the_event_loop_of_the_chat_that_queued_it(widge
     the stopped loop to send its announcements, holding every later chat message and the
     process's exit for good."""
     release = threading.Event()
-    process = consumers._process_recorded
+    process = consumers._pipeline._run
 
-    def held_until_the_loop_stopped(*args):
+    def held_until_the_loop_stopped(messages):
         release.wait(TIMEOUT)
-        process(*args)
+        return process(messages)
 
-    monkeypatch.setattr(consumers, "_process_recorded", held_until_the_loop_stopped)
+    monkeypatch.setattr(consumers._pipeline, "_run", held_until_the_loop_stopped)
 
     async def second_message_acknowledged():
         socket, _welcome = await hello(widget)
@@ -501,7 +501,7 @@ def test_a_pipeline_job_outlives_the_event_loop_of_the_chat_that_queued_it(widge
         loop.run_until_complete(second_message_acknowledged())
         release.set()
         try:
-            consumers._pipeline.submit(lambda: None).result(timeout=TIMEOUT)
+            consumers._pipeline._thread.submit(lambda: None).result(timeout=TIMEOUT)
         finally:
             left = asyncio.all_tasks(loop)
             for task in left:

@@ -48,6 +48,7 @@ from okienko.inboxes.actions import (
 )
 from okienko.inboxes.chat.adapter import VisitorMessage, encode, source_id, visitor_address
 from okienko.inboxes.chat.selectors import (
+    conversations_by_ids,
     is_pending,
     ledger_items,
     needs_email_link,
@@ -462,22 +463,20 @@ def _record_visitor_messages(
     by_inbox: dict[int, list[int]] = {}
     for (inbox_id, _external_id), index in new.items():
         by_inbox.setdefault(inbox_id, []).append(index)
-    with transaction.atomic():
-        for indexes in by_inbox.values():
-            entries = []
-            for index in indexes:
-                conversation, message = messages[index]
-                raw = encode(
-                    message, visitor_name=conversation.name, ticket_id=conversation.ticket_id
-                )
-                entries.append(RawInbound(raw, keys[index][1]))
-            recorded = do_record_inbound(
-                inbox=messages[indexes[0]][0].inbox, entries=entries, notify=False
-            )
-            for index, (item, created) in zip(indexes, recorded, strict=True):
-                items[keys[index]] = item
-                if created:
-                    _announce_received(*messages[index])
+    # Each inbox's messages in one transaction (do_record_inbound's own).
+    for indexes in by_inbox.values():
+        entries = []
+        for index in indexes:
+            conversation, message = messages[index]
+            raw = encode(message, visitor_name=conversation.name, ticket_id=conversation.ticket_id)
+            entries.append(RawInbound(raw, keys[index][1]))
+        recorded = do_record_inbound(
+            inbox=messages[indexes[0]][0].inbox, entries=entries, notify=False
+        )
+        for index, (item, created) in zip(indexes, recorded, strict=True):
+            items[keys[index]] = item
+            if created:
+                _announce_received(*messages[index])
     return [
         refused[index] if index in refused else items[keys[index]] for index in range(len(messages))
     ]
@@ -509,6 +508,47 @@ def do_process_visitor_message(*, conversation: ChatConversation, item: InboundI
     received = item.message
     _follow_ticket(conversation, received.ticket, resumed=True)
     return received
+
+
+@dataclass(frozen=True)
+class RecordedMessage:
+    """A visitor's message in the ledger, named by its conversation and its ledger key."""
+
+    conversation_id: int
+    inbox_id: int
+    external_id: str
+
+
+def do_process_recorded_visitor_messages(
+    messages: Sequence[RecordedMessage],
+) -> list[DomainError | None]:
+    """``do_process_visitor_message`` for several recorded messages, in order, with the
+    conversations and items as they are now: the pipeline takes them in one batch (one
+    transaction, what they look up read once). Each one's ``InvalidInput`` when it was
+    quarantined, else None (also for one no longer there)."""
+    conversations = conversations_by_ids([message.conversation_id for message in messages])
+    items = ledger_items([(message.inbox_id, message.external_id) for message in messages])
+    found = [
+        (
+            conversations.get(message.conversation_id),
+            items.get((message.inbox_id, message.external_id)),
+        )
+        for message in messages
+    ]
+    pending = {
+        item.pk: item for _conversation, item in found if item is not None and is_pending(item)
+    }
+    do_process_inbound(items=list(pending.values()))
+    results: list[DomainError | None] = []
+    for conversation, item in found:
+        try:
+            if conversation is not None and item is not None:
+                do_process_visitor_message(conversation=conversation, item=item)
+        except InvalidInput as error:
+            results.append(error)
+        else:
+            results.append(None)
+    return results
 
 
 def _follow_ticket(conversation: ChatConversation, ticket: Ticket, *, resumed: bool) -> None:

@@ -23,10 +23,10 @@ import base64
 import binascii
 import contextlib
 import contextvars
-import functools
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -38,11 +38,13 @@ from okienko.core import realtime
 from okienko.core.consumers import JsonConsumer
 from okienko.core.errors import DomainError, InvalidInput, NotFound
 from okienko.inboxes.chat.actions import (
+    RecordedMessage,
     TooManyMessages,
     VisitorDetails,
     VisitorWrite,
     check_visitor_allowance,
     do_mark_read_by_visitor,
+    do_process_recorded_visitor_messages,
     do_process_visitor_message,
     do_receive_visitor_message,
     do_record_visitor_messages,
@@ -62,7 +64,6 @@ from okienko.inboxes.chat.selectors import (
     availability,
     conversation_by_id,
     is_pending,
-    ledger_item,
     origin_allowed,
     visitor_conversation,
     visitor_messages,
@@ -72,36 +73,40 @@ from okienko.inboxes.models import ChatConversation, ChatWidget, InboundItem
 from okienko.tickets.actions import AttachmentInput
 
 NO_SUCH_WIDGET = 4404
-# Visitors' messages go through the pipeline here: one thread, so in the order they came, and
-# apart from the thread the consumers' other database calls share. Its jobs are not tied to the
-# event loop of the consumer that queued them (see _process_in_pipeline).
-_pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-pipeline")
+T = TypeVar("T")
 
 
-class _LedgerWriter:
-    """Visitors' messages on their way to the ledger, in a thread of their own: each turn takes
-    every message that came meanwhile and counts and writes them together, in one transaction
-    (a burst of messages waits for one write, not for one after another, nor for the other
-    consumers' database calls)."""
+class _Batches(Generic[T]):
+    """Work the consumers hand to a thread of its own (apart from the thread the consumers'
+    other database calls share), done in batches, in the order it came: each turn takes all
+    that came meanwhile, so a burst of messages waits for one turn, not for one after another.
 
-    def __init__(self) -> None:
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-ledger")
+    ``run`` takes a batch and returns each one's result, an exception for one that failed.
+    Each turn runs in a context of its own: it is no consumer's. Not sync_to_async, whose
+    thread would hand every async_to_sync call (the realtime announcements) back to the loop
+    of a consumer, which may stop before the turn ends and hold the thread, and the process's
+    exit, for good.
+    """
+
+    def __init__(self, name: str, run: Callable[[list[T]], Sequence[object]]) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._run = run
         self._lock = threading.Lock()
-        self._waiting: list[tuple[VisitorWrite, asyncio.Future[object]]] = []
+        self._waiting: list[tuple[T, asyncio.Future[object]]] = []
 
-    async def record(self, write: VisitorWrite) -> InboundItem:
-        """Once the message is in the ledger: its item; a ``DomainError`` when refused."""
+    async def do(self, value: T) -> object:
+        """``value``'s result once its turn ended; raises what it failed with."""
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         with self._lock:
-            self._waiting.append((write, future))
-        # One turn per message; a turn that finds the messages taken by an earlier one is free.
-        self._thread.submit(self._write_waiting)
+            self._waiting.append((value, future))
+        # One turn per value; a turn that finds the values taken by an earlier one is free.
+        self._thread.submit(self._turn)
         result = await future
         if isinstance(result, BaseException):
             raise result
-        return cast(InboundItem, result)
+        return result
 
-    def _write_waiting(self) -> None:
+    def _turn(self) -> None:
         with self._lock:
             batch, self._waiting = self._waiting, []
         if not batch:
@@ -109,12 +114,12 @@ class _LedgerWriter:
         close_old_connections()
         results: list[object]
         try:
-            results = list(do_record_visitor_messages([write for write, _future in batch]))
-        except Exception as error:  # every message of the turn is refused with it
+            results = list(contextvars.Context().run(self._run, [value for value, _ in batch]))
+        except Exception as error:  # every value of the turn fails with it
             results = [error] * len(batch)
         finally:
             close_old_connections()
-        for (_write, future), result in zip(batch, results, strict=True):
+        for (_value, future), result in zip(batch, results, strict=True):
             with contextlib.suppress(RuntimeError):  # the consumer's loop has closed
                 future.get_loop().call_soon_threadsafe(_settle, future, result)
 
@@ -128,7 +133,11 @@ def _settle(future: asyncio.Future[object], result: object) -> None:
         future.set_result(result)
 
 
-_ledger = _LedgerWriter()
+# Visitors' messages on their way to the ledger: a turn counts them against the limits and
+# writes them in one transaction.
+_ledger = _Batches("chat-ledger", do_record_visitor_messages)
+# Then through the pipeline, into ticket messages: a turn processes them in one transaction.
+_pipeline = _Batches("chat-pipeline", do_process_recorded_visitor_messages)
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str:
@@ -292,7 +301,8 @@ class VisitorConsumer(JsonConsumer):
                 text=text if isinstance(text, str) else "",
                 attachments=_files(content.get("files")),
             )
-            item = await _ledger.record(VisitorWrite(conversation, message, self.client_ip))
+            written = VisitorWrite(conversation, message, self.client_ip)
+            item = cast(InboundItem, await _ledger.do(written))
             if conversation.ticket_id is None or not is_pending(item):
                 # The first message makes the ticket the next ones go to; a resend has its answer.
                 received = await database_sync_to_async(_process)(conversation, item)
@@ -323,14 +333,8 @@ class VisitorConsumer(JsonConsumer):
     ) -> None:
         """Make the acknowledged message a ticket message (the widget and the agents' pages
         get it from the pipeline's events); tell both when it was quarantined instead."""
-        job = functools.partial(_process_recorded, conversation.pk, item.inbox_id, item.external_id)
-        # Not sync_to_async: its thread would hand every async_to_sync call (the realtime
-        # announcements) back to this consumer's loop, and a loop that stopped before the job
-        # ended would hold the pipeline, and the process's exit, for good.
         try:
-            await asyncio.get_running_loop().run_in_executor(
-                _pipeline, contextvars.copy_context().run, job
-            )
+            await _pipeline.do(RecordedMessage(conversation.pk, item.inbox_id, item.external_id))
         except DomainError as error:
             await self._refuse(error, client_id=message.client_id, held=True)
             ticket_id = conversation.ticket_id
@@ -451,18 +455,6 @@ def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[st
 def _process(conversation: ChatConversation, item: InboundItem) -> dict[str, Any]:
     received = do_process_visitor_message(conversation=conversation, item=item)
     return message_payload(received, conversation.pk)
-
-
-def _process_recorded(conversation_id: int, inbox_id: int, external_id: str) -> None:
-    """In the pipeline's thread: the conversation and the item as they are now."""
-    close_old_connections()
-    try:
-        conversation = conversation_by_id(conversation_id)
-        item = ledger_item(inbox_id, external_id)
-        if conversation is not None and item is not None:
-            do_process_visitor_message(conversation=conversation, item=item)
-    finally:
-        close_old_connections()
 
 
 def _talk_to_human(

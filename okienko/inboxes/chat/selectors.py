@@ -66,7 +66,12 @@ def visitor_conversation(widget: ChatWidget, token: str) -> ChatConversation | N
 
 
 def conversation_by_id(conversation_id: int) -> ChatConversation | None:
-    return ChatConversation.objects.select_related("ticket").filter(pk=conversation_id).first()
+    return conversations_by_ids([conversation_id]).get(conversation_id)
+
+
+def conversations_by_ids(conversation_ids: Sequence[int]) -> dict[int, ChatConversation]:
+    """The conversations still there of these ids, by id."""
+    return ChatConversation.objects.select_related("ticket").in_bulk(set(conversation_ids))
 
 
 def needs_email_link(conversation: ChatConversation, *, now: datetime.datetime) -> bool:
@@ -92,14 +97,9 @@ def usable_email_link(token: str) -> ChatEmailVerification | None:
     )
 
 
-def ledger_item(inbox_id: int, external_id: str) -> InboundItem | None:
-    """The ledger item a visitor's message was first recorded as (a resend finds it here)."""
-    return ledger_items([(inbox_id, external_id)]).get((inbox_id, external_id))
-
-
 def ledger_items(keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], InboundItem]:
-    """``ledger_item`` for several messages at once, by inbox id and external id; those not
-    in the ledger are missing."""
+    """The ledger items visitors' messages were first recorded as (a resend finds its first
+    copy here), by inbox id and external id; those not in the ledger are missing."""
     wanted = set(keys)
     if not wanted:
         return {}
