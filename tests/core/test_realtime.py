@@ -57,8 +57,15 @@ def test_a_process_without_a_serving_loop_sends_on_one_loop_of_its_own(monkeypat
     monkeypatch.setattr(realtime, "get_channel_layer", Layer)
     monkeypatch.setattr(realtime, "_serving_loop", None)
 
-    realtime.send_all([("agent.1", {"type": "a"})])
-    realtime.send_all([("team.2", {"type": "b"})])
+    def worker() -> None:
+        realtime.send_all([("agent.1", {"type": "a"})])
+        realtime.send_all([("team.2", {"type": "b"})])
+
+    # A thread of its own, as a worker's: in this one, a browser test's Playwright may have
+    # left its event loop marked running.
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
 
     assert [group for group, _loop in loops] == ["agent.1", "team.2"]
     assert loops[0][1] is loops[1][1]
