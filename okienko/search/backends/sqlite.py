@@ -3,11 +3,12 @@ weighing most; ``search_term_trigrams`` (FTS5's trigram tokenizer) over the voca
 
 import math
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from okienko.search.analysis import QueryWord
 from okienko.search.backends import Backend, Hit
@@ -16,10 +17,9 @@ from okienko.search.models import SearchDocument
 # BM25 weights of title, public and internal terms.
 _WEIGHTS = "10.0, 2.0, 1.0"
 _PUBLIC_COLUMNS = "{title_terms public_terms}"
-# Testing whether one object's document matches (see ``_InIndexMatches``) costs about as much
-# as listing this many matches (measured for the inbox: ~27 us against ~5 us at 200,000
-# tickets, ~62 us against ~3 us at 1,000,000).
-LISTED_MATCHES_PER_TEST = 10
+# Testing whether one object's document matches (see ``_holds_every_word``) costs about as
+# much as listing this many matches (~3 us against ~0.3-3 us a match at 1,000,000 tickets).
+LISTED_MATCHES_PER_TEST = 2
 
 
 def _word_expression(word: QueryWord) -> str:
@@ -65,7 +65,7 @@ class SqliteBackend(Backend):
         # (0.2-4.7 s for the inbox at 200,000 tickets). Tested object by object, in the list's
         # own order, a page of them is met after a few hundred objects.
         documents = SearchDocument.objects.filter(doc_type=doc_type, object_id=OuterRef("pk"))
-        return Q(Exists(documents.filter(_InIndexMatches(F("id"), expression))))
+        return Q(Exists(documents.filter(_holds_every_word(words, include_internal))))
 
     def matching_sql(self, expression: str) -> str:
         # CROSS JOIN keeps this order: the full-text matches first, each document then read by
@@ -129,29 +129,23 @@ def _more_matches_than(expression: str, limit: int) -> bool:
     return bool(matches > limit)
 
 
-class _InIndexMatches(Expression):
-    """Whether the document whose id is ``document_id`` is among the matches of the full-text
-    ``expression``: FTS5 seeks each term's list of documents to that one id."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, document_id: F, expression: str) -> None:
-        super().__init__()
-        self.document_id = document_id
-        self.expression = expression
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.document_id]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.document_id,) = exprs
-
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        # Resolved against the subquery by now: a column under the subquery's own alias.
-        document_sql, params = compiler.compile(cast(Expression, self.document_id))
-        return (
-            "EXISTS (SELECT 1 FROM search_fts"  # noqa: S608 - a compiled column; words are parameters
-            f" WHERE search_fts MATCH %s AND search_fts.rowid = {document_sql})",
-            (self.expression, *params),
-        )
+def _holds_every_word(words: Sequence[QueryWord], include_internal: bool) -> Q:
+    """The full-text expression of ``words`` tested on one document's own terms: a term is a
+    run of letters and digits, so " term " in the space-joined columns is that term as FTS5
+    tokenises them. Asking FTS5 about one document (MATCH with its rowid) parses the expression
+    and seeks each term's list every time: ~16 us a document against ~3 us (1,000,000
+    tickets)."""
+    columns: list[Any] = [Value(" "), "title_terms", Value(" "), "public_terms"]
+    if include_internal:
+        columns += [Value(" "), "internal_terms"]
+    terms = Concat(*columns, Value(" "))
+    condition = Q()
+    for word in words:
+        alternatives = [f" {term} " for term in sorted(word.terms)]
+        if word.prefix:
+            alternatives.append(f" {word.prefix}")
+        holds_word = Q()
+        for alternative in alternatives:
+            holds_word |= Q(GreaterThan(StrIndex(terms, Value(alternative)), 0))
+        condition &= holds_word
+    return condition
