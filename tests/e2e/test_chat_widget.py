@@ -317,7 +317,10 @@ def test_a_visitor_confirms_their_e_mail_and_the_chat_joins_their_timeline(
     mailbox.get_by_role("heading", name="Twój adres e-mail jest potwierdzony").wait_for()
     mailbox.screenshot(path=SCREENSHOTS / "chat-email-confirmed.png")
     chat.locator(".m.system", has_text="Twój adres e-mail jest potwierdzony.").wait_for()
-    assert "Twój adres e-mail jest potwierdzony." in chat.locator(".saved").inner_text()
+    saved = chat.locator(".saved").inner_text()
+    assert "Twój adres e-mail jest potwierdzony." in saved
+    assert "Gdy potwierdzisz" not in saved
+    page.screenshot(path=SCREENSHOTS / "chat-widget-email-confirmed.png")
 
     chat_ticket = Ticket.objects.get(subject__contains="gdzie moja paczka")
     assert chat_ticket.requester == zofia

@@ -124,6 +124,7 @@ def widget_texts(
                 "left": _(
                     "Thank you. Once you confirm your address, we will answer by e-mail too."
                 ),
+                "left_proven": _("Thank you. We will answer by e-mail too."),
                 "link_sent": _(
                     "We have sent you an e-mail with a link. Open it to confirm the address: "
                     "then this chat joins your earlier conversations with us."

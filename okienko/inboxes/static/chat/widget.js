@@ -178,7 +178,8 @@
   function savedNote(conversation, done) {
     const email = { link_sent: "link_sent", verified: "verified", unverified: "link_not_sent" };
     const state = email[conversation.email_state];
-    const parts = [conversation.by_email ? text("left") : done, state ? text(state) : ""];
+    const left = conversation.email_state === "verified" ? text("left_proven") : text("left");
+    const parts = [conversation.by_email ? left : done, state ? text(state) : ""];
     return parts.filter(Boolean).join(" ");
   }
 
