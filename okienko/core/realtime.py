@@ -3,11 +3,12 @@
 Messages go to Channels groups (``ticket.<id>``, ``agent.<id>``, ``team.<id>``...). The in-memory
 channel layer of the embedded mode belongs to the web server's event loop, while changes commit in
 sync views and in Huey worker threads: those hand their messages to that loop thread-safely. With
-Redis a process that serves no WebSocket (a worker, a command) sends on a loop of its own, kept
-for the process so that the layer's connection to Redis is kept too.
+Redis a process that serves no WebSocket (a worker, a command) posts them to an outbox of its own
+and goes on; the outbox sends them in order.
 """
 
 import asyncio
+import atexit
 import logging
 import os
 import threading
@@ -62,30 +63,67 @@ def send_all(messages: list[Message]) -> None:
             _pending.add(task)
             task.add_done_callback(_pending.discard)
         else:
-            # Waits, as a send always did here: what the caller does next may count on it.
-            asyncio.run_coroutine_threadsafe(_group_send(layer, messages), _sending_loop()).result(
-                timeout=SEND_TIMEOUT_SECONDS
-            )
+            _outbox().post(messages)
     except Exception:
         logger.exception("realtime messages to %s failed", [group for group, _ in messages])
 
 
-SEND_TIMEOUT_SECONDS = 10
-_own_loop: tuple[int, asyncio.AbstractEventLoop] | None = None
-_own_loop_lock = threading.Lock()
+class _Outbox:
+    """The sender of a process that serves no WebSocket (a worker, a command, an ``okienko
+    web`` before its first consumer): a loop on a thread of its own, kept for the process so
+    that the layer's connection to Redis is kept too (a loop per send, as ``async_to_sync``
+    makes, gave it a new connection every time). The caller does not wait for Redis; one task
+    sends the batches in the order they were posted."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.queue: asyncio.Queue[list[Message]] = asyncio.Queue()
+        threading.Thread(target=self.loop.run_forever, name="realtime-send", daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self._send_posted(), self.loop)
+
+    def post(self, messages: list[Message]) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, messages)
+
+    async def _send_posted(self) -> None:
+        while True:
+            messages = await self.queue.get()
+            try:
+                await _group_send(get_channel_layer(), messages)
+            except Exception:
+                logger.exception("realtime messages to %s failed", [group for group, _ in messages])
+            finally:
+                self.queue.task_done()
+
+    def flush(self, timeout: float) -> None:
+        asyncio.run_coroutine_threadsafe(self.queue.join(), self.loop).result(timeout=timeout)
 
 
-def _sending_loop() -> asyncio.AbstractEventLoop:
-    """This process's loop for sends, on a thread of its own, started on first use. (A loop per
-    send, as ``async_to_sync`` makes, gave the Redis layer a new connection every time.) Kept
-    per process id: a forked child starts its own."""
-    global _own_loop  # noqa: PLW0603 - one sending loop per process
-    with _own_loop_lock:
-        if _own_loop is None or _own_loop[0] != os.getpid():
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="realtime-send", daemon=True).start()
-            _own_loop = (os.getpid(), loop)
-        return _own_loop[1]
+FLUSH_TIMEOUT_SECONDS = 10
+_own_outbox: tuple[int, _Outbox] | None = None
+_own_outbox_lock = threading.Lock()
+
+
+def _outbox() -> _Outbox:
+    """This process's outbox, started on first use; per process id, so a forked child starts
+    its own."""
+    global _own_outbox  # noqa: PLW0603 - one outbox per process
+    with _own_outbox_lock:
+        if _own_outbox is None or _own_outbox[0] != os.getpid():
+            _own_outbox = (os.getpid(), _Outbox())
+            atexit.register(flush)
+        return _own_outbox[1]
+
+
+def flush(timeout: float = FLUSH_TIMEOUT_SECONDS) -> None:
+    """Wait until what this process posted to its outbox is sent (at exit, so that a command's
+    last messages are not lost with its thread)."""
+    outbox = _own_outbox
+    if outbox is None or outbox[0] != os.getpid():
+        return
+    try:
+        outbox[1].flush(timeout)
+    except Exception:
+        logger.exception("realtime messages still unsent after %s s", timeout)
 
 
 async def _group_send(layer: Any, messages: list[Message]) -> None:

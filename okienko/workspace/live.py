@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from okienko.core import realtime
 from okienko.core.events import DomainEvent
-from okienko.tickets.selectors import ticket_audiences
+from okienko.tickets.selectors import TicketAudience, ticket_audiences
 
 TICKET_EVENTS = (
     "ticket.created",
@@ -34,6 +34,24 @@ def _changed_ticket_ids(event: DomainEvent) -> list[int]:
     return [payload["ticket_id"]]
 
 
+def _audiences(ticket_ids: set[int], events: list[DomainEvent]) -> list[TicketAudience]:
+    """Who may see the changed tickets. A new ticket's event names its team and assignee, so a
+    burst of creations costs no query; a ticket changed in any other way is read as it is now."""
+    created = {
+        event.payload["ticket_id"]: TicketAudience(
+            event.payload["ticket_id"], event.payload["team_id"], event.payload["assignee_id"]
+        )
+        for event in events
+        if event.name == "ticket.created"
+    }
+    for event in events:
+        if event.name != "ticket.created":
+            for ticket_id in _changed_ticket_ids(event):
+                created.pop(ticket_id, None)
+    to_read = sorted(ticket_ids - created.keys())
+    return [*created.values(), *(ticket_audiences(to_read) if to_read else [])]
+
+
 def announce_ticket_changes(events: list[DomainEvent]) -> None:
     """Subscriber of ticket events: one message per group that should hear of them (for a
     batch of events, one message per group for all of them)."""
@@ -49,7 +67,7 @@ def announce_ticket_changes(events: list[DomainEvent]) -> None:
         if event.name not in BATCH_EVENTS:
             watched.update(ticket_ids)
     groups: dict[str, set[int]] = defaultdict(set)
-    for audience in ticket_audiences(sorted(changed)):
+    for audience in _audiences(changed, events):
         ticket_id = audience.ticket_id
         if ticket_id in watched:
             groups[realtime.ticket_group(ticket_id)].add(ticket_id)

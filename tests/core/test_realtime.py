@@ -60,6 +60,7 @@ def test_a_process_without_a_serving_loop_sends_on_one_loop_of_its_own(monkeypat
     def worker() -> None:
         realtime.send_all([("agent.1", {"type": "a"})])
         realtime.send_all([("team.2", {"type": "b"})])
+        realtime.flush()
 
     # A thread of its own, as a worker's: in this one, a browser test's Playwright may have
     # left its event loop marked running.
@@ -69,3 +70,33 @@ def test_a_process_without_a_serving_loop_sends_on_one_loop_of_its_own(monkeypat
 
     assert [group for group, _loop in loops] == ["agent.1", "team.2"]
     assert loops[0][1] is loops[1][1]
+
+
+def test_a_process_without_a_serving_loop_does_not_wait_for_its_sends_and_keeps_their_order(
+    monkeypatch,
+):
+    release = threading.Event()
+    sent: list[str] = []
+
+    class SlowLayer:
+        async def group_send(self, group, message):
+            await asyncio.get_running_loop().run_in_executor(None, release.wait, 5)
+            sent.append(group)
+
+    monkeypatch.setattr(realtime, "get_channel_layer", SlowLayer)
+    monkeypatch.setattr(realtime, "_serving_loop", None)
+    outcome: dict[str, list[str]] = {}
+
+    def worker() -> None:
+        for number in range(5):
+            realtime.send_all([(f"agent.{number}", {"type": "a"})])
+        outcome["before"] = list(sent)
+        release.set()
+        realtime.flush()
+        outcome["after"] = list(sent)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
+
+    assert outcome == {"before": [], "after": [f"agent.{number}" for number in range(5)]}

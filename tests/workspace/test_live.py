@@ -18,6 +18,7 @@ from okienko.core.events import DomainEvent
 from okienko.notifications.models import Notification
 from okienko.testing.factories import make_agent, make_customer, make_ticket
 from okienko.tickets.actions import do_add_customer_message, do_assign, do_change_priority
+from okienko.tickets.models import Ticket
 from okienko.workspace.live import announce_ticket_changes
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -262,9 +263,9 @@ def test_a_batch_of_ticket_events_is_one_send_with_each_group_once(
 
     announce_ticket_changes(
         [
-            DomainEvent("ticket.created", {"ticket_id": of_orders[0].pk}),
+            _created(of_orders[0]),
             DomainEvent("ticket.message_added", {"ticket_id": of_orders[0].pk}),
-            DomainEvent("ticket.created", {"ticket_id": of_orders[1].pk}),
+            _created(of_orders[1]),
             DomainEvent("sla.warnings", {"ticket_ids": [of_complaints.pk], "metric": "x"}),
         ]
     )
@@ -278,3 +279,45 @@ def test_a_batch_of_ticket_events_is_one_send_with_each_group_once(
         realtime.team_group(complaints.pk): [of_complaints.pk],
         realtime.agent_group(ola.pk): [of_complaints.pk],
     }
+
+
+def _created(ticket) -> DomainEvent:
+    return DomainEvent(
+        "ticket.created",
+        {"ticket_id": ticket.pk, "team_id": ticket.team_id, "assignee_id": ticket.assignee_id},
+    )
+
+
+def test_new_tickets_are_announced_to_the_audience_their_event_names_without_a_query(
+    ola, orders, complaints, monkeypatch, django_assert_num_queries
+):
+    of_orders, of_complaints = make_ticket(team=orders), make_ticket(team=complaints, assignee=ola)
+    sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "anyone_may_listen", lambda: True)
+    monkeypatch.setattr(realtime, "send_all", sent.append)
+
+    with django_assert_num_queries(0):
+        announce_ticket_changes([_created(of_orders), _created(of_complaints)])
+
+    [messages] = sent
+    groups = {group: message["ticket_ids"] for group, message in messages}
+    assert groups[realtime.team_group(orders.pk)] == [of_orders.pk]
+    assert groups[realtime.agent_group(ola.pk)] == [of_complaints.pk]
+
+
+def test_a_new_ticket_changed_again_in_the_same_batch_is_announced_to_its_audience_now(
+    ola, orders, complaints, monkeypatch
+):
+    ticket = make_ticket(team=orders)
+    created = _created(ticket)
+    Ticket.objects.filter(pk=ticket.pk).update(team=complaints)
+    sent: list[list[realtime.Message]] = []
+    monkeypatch.setattr(realtime, "anyone_may_listen", lambda: True)
+    monkeypatch.setattr(realtime, "send_all", sent.append)
+
+    announce_ticket_changes(
+        [created, DomainEvent("ticket.updated", {"ticket_id": ticket.pk, "field": "team"})]
+    )
+
+    [messages] = sent
+    assert realtime.team_group(complaints.pk) in {group for group, _message in messages}
