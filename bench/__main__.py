@@ -8,7 +8,8 @@
     python -m bench serve-rss [--requests 200]
     python -m bench chat [--connections 5000] [--active 20] [--rounds 25] [--database postgres]
 
-Phases: migrate, seed (bulk inserts), actions (``do_create_ticket``), ingest (e-mail pipeline),
+Phases: migrate, seed (bulk inserts), actions (``do_create_ticket`` in one process, then in
+``--workers`` processes at once), ingest (e-mail pipeline),
 http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
 filter, server RSS), sla (an SLA policy, clocks on every open ticket, the sweep and the replay),
 automation (200 active triggers: their evaluation and ``do_run_triggers`` per event), search
@@ -52,7 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         "layout); empty: none. Default %(default)s",
     )
     parser.add_argument(
-        "--actions-sample", type=int, default=2000, help="tickets created through do_create_ticket"
+        "--actions-sample",
+        type=int,
+        default=2000,
+        help="tickets created through do_create_ticket, by one process and then by --workers "
+        "processes at once",
     )
     parser.add_argument(
         "--http-sample", type=int, default=3000, help="tickets created through POST /api/v1/tickets"
@@ -90,7 +95,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--http-concurrency", type=int, default=16)
     parser.add_argument("--requests-per-filter", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2, help="okienko web worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="okienko web worker processes, and processes creating in the actions phase",
+    )
     parser.add_argument("--random-seed", type=int, default=42)
     parser.add_argument(
         "--settings",
@@ -183,7 +193,15 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             env,
         )
         catalogue = seeded.pop("catalogue")
-        actions = run_phase("actions", ["--count", str(options.actions_sample)], env)
+        one_process = run_phase(
+            "actions", ["--count", str(options.actions_sample), "--processes", "1"], env
+        )
+        # The sustained rate: as many creating processes as the server has workers.
+        actions = run_phase(
+            "actions",
+            ["--count", str(options.actions_sample), "--processes", str(options.workers)],
+            env,
+        )
         ingested = run_phase("ingest", ["--count", str(options.ingest_sample)], env)
         http = _http_phase(options, bench_env, catalogue)
         # After the HTTP phase: with a policy in place every created ticket also gets its clocks.
@@ -233,6 +251,7 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "tickets": options.tickets,
             "seed": seeded,
             "create_actions_per_s": actions["tickets_per_s"],
+            "create_actions_one_process_per_s": one_process["tickets_per_s"],
             "create_http_per_s": http.pop("create_http_per_s"),
             "ingest_email_per_s": ingested["messages_per_s"],
             "ingest_outcomes": ingested["outcomes"],

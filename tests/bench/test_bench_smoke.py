@@ -34,6 +34,7 @@ TOP_LEVEL_KEYS = {
     "tickets",
     "seed",
     "create_actions_per_s",
+    "create_actions_one_process_per_s",
     "create_http_per_s",
     "ingest_email_per_s",
     "ingest_outcomes",
@@ -95,6 +96,7 @@ def test_bench_smoke_run_reports_every_measurement():
     assert report["tickets"] == 300
     assert report["seed"]["tickets_per_s"] > 0
     assert report["create_actions_per_s"] > 0
+    assert report["create_actions_one_process_per_s"] > 0
     assert report["create_http_per_s"] > 0
     assert report["ingest_email_per_s"] > 0
     assert sum(report["ingest_outcomes"].values()) == 40
