@@ -1,5 +1,6 @@
 """The server and queue processes behind ``okienko serve``, ``web``, ``worker``, ``scheduler``."""
 
+import ctypes
 import logging
 import signal
 import threading
@@ -45,8 +46,25 @@ class EmbeddedConsumer(Consumer):
         return None
 
 
+# glibc's mallopt parameter for the most malloc arenas a process may have.
+_M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+
+
+def _limit_malloc_arenas() -> None:
+    """glibc gives threads that allocate at once arenas of their own, up to eight per core, and
+    each keeps its freed memory. Python allocates under its GIL, so a threaded server gains
+    nothing from them: two keep ``okienko serve`` ~10 MB smaller after some work."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc (musl, macOS): their allocators do not work this way
+    libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
 def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
     """One process: uvicorn (HTTP and WebSocket) plus Huey worker threads and the scheduler."""
+    _limit_malloc_arenas()
     _register_tasks()
     consumer = EmbeddedConsumer(HUEY, workers=queue_workers, worker_type="thread", periodic=True)
     consumer.start()
@@ -76,6 +94,7 @@ def run_web(*, host: str, port: int, workers: int) -> None:
 
 def run_worker(*, workers: int) -> None:
     """Execute queued tasks; periodic tasks are enqueued by the single ``scheduler``."""
+    _limit_malloc_arenas()
     _register_tasks()
     Consumer(HUEY, workers=workers, worker_type="thread", periodic=False).run()
 
