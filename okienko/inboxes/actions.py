@@ -15,6 +15,7 @@ import smtplib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput
 from okienko.core.events import dispatching_in_batches, publish_on_commit
+from okienko.core.persistence import update_each
 from okienko.core.retry import next_attempt_after
 from okienko.customers.actions import (
     NewCustomer,
@@ -79,10 +81,12 @@ from okienko.inboxes.selectors import (
 )
 from okienko.sla.selectors import first_reply_due
 from okienko.tickets.actions import (
-    do_add_customer_message,
+    CustomerMessage,
+    NewTicket,
+    do_add_customer_messages,
     do_add_note,
     do_add_system_reply,
-    do_create_ticket_with_message,
+    do_create_tickets_with_messages,
     do_set_external_id,
 )
 from okienko.tickets.choices import AuthorKind, Channel, Direction, Status
@@ -301,8 +305,17 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
         _commit_without_waiting_for_disk()
         known = _Known.read(pending, readings)
         _create_new_customers(readings, known)
+        run = _Run()
         for item, reading in zip(pending, readings, strict=True):
-            _process(item, reading, known)
+            inbound = reading if isinstance(reading, InboundMessage) else None
+            write = _plain_write(item, inbound, known, run) if inbound else None
+            if inbound is None or write is None:
+                # Processed alone, after what came before it: it may need what they wrote.
+                _write_run(run, known)
+                _process(item, reading, known)
+            else:
+                run.add(item, inbound, write)
+        _write_run(run, known)
     return list(items)
 
 
@@ -382,11 +395,16 @@ class _Known:
         if self.threads is not None:
             self.remember(self.threads, message.external_id, (message.pk, message.ticket))
 
+    def forget_made(self) -> None:
+        """Drop what was remembered since the last item was done: its writes were undone."""
+        for found, key in self._added:
+            found.pop(key, None)
+        self._added.clear()
+
     def item_done(self, item: InboundItem, *, is_saved: bool) -> None:
         """Keep what the item added if its changes are saved, and count its mail."""
         if not is_saved:
-            for found, key in self._added:
-                found.pop(key, None)
+            self.forget_made()
             self.threads = None
         self._added.clear()
         if item.sender and item.received_at >= self.since:
@@ -429,15 +447,15 @@ def _process(item: InboundItem, reading: InboundMessage | Exception, known: _Kno
         inbound = reading
         with transaction.atomic():
             outcome, message = _deliver(item, inbound, known)
-            sender, subject = _described(inbound)
-            _finish(
+            final = _final_state(
                 item,
                 status=InboundStatus.PROCESSED,
                 outcome=outcome,
                 message=message,
-                sender=sender,
-                subject=subject,
+                attempts=item.attempts,
+                inbound=inbound,
             )
+            _finish_together([final], [item])
             # After the item names its message: the SLA promise may depend on the inbox.
             if message is not None and outcome in _NEW_TICKET and not inbound.is_automated:
                 do_acknowledge(ticket=message.ticket, account=known.accounts.get(item.inbox_id))
@@ -480,49 +498,68 @@ def do_reprocess_inbound(*, item: InboundItem, acting_user: Agent | None) -> Inb
     return do_process_inbound(items=[item])[0]
 
 
-def _finish(
+def _final_state(
     item: InboundItem,
     *,
     status: str,
+    attempts: int,
     outcome: str = "",
     message: Message | None = None,
     error: str = "",
-    sender: str = "",
-    subject: str = "",
-) -> None:
-    """Set the item's final state, unless another run already did (then roll ours back)."""
-    changes = {
-        "status": status,
-        "outcome": outcome,
-        "message": message,
-        "error": error,
-        "attempts": item.attempts,
-        "sender": sender[:254],
-        "subject": subject[:255],
-        "processed_at": timezone.now(),
-    }
-    finished = InboundItem.objects.filter(pk=item.pk, status=InboundStatus.RECEIVED).update(
-        **changes
+    inbound: InboundMessage | None = None,
+) -> InboundItem:
+    """The item as it ends (a copy holding only its key and the fields that change)."""
+    sender, subject = _described(inbound)
+    return InboundItem(
+        pk=item.pk,
+        status=status,
+        outcome=outcome,
+        message=message,
+        error=error,
+        attempts=attempts,
+        sender=sender[:254],
+        subject=subject[:255],
+        processed_at=timezone.now(),
     )
-    if not finished:
+
+
+_FINAL_FIELDS = [
+    "status",
+    "outcome",
+    "message",
+    "error",
+    "attempts",
+    "sender",
+    "subject",
+    "processed_at",
+]
+
+
+def _finish_together(final: Sequence[InboundItem], items: Sequence[InboundItem]) -> None:
+    """Set the items' final states (``final``, in the same order), unless another run already
+    set one of them (then roll ours back)."""
+    received = InboundItem.objects.filter(status=InboundStatus.RECEIVED)
+    finished = update_each(received, final, _FINAL_FIELDS)
+    if finished != len(final):
         raise _AlreadyFinished
-    for field, value in changes.items():
-        setattr(item, field, value)
-    publish_on_commit(f"inbound.{status}", item_id=item.pk, inbox_id=item.inbox_id)
+    for state, item in zip(final, items, strict=True):
+        for field in _FINAL_FIELDS:
+            setattr(item, field, getattr(state, field))
+        publish_on_commit(f"inbound.{item.status}", item_id=item.pk, inbox_id=item.inbox_id)
 
 
 def _quarantine(item: InboundItem, reason: str, inbound: InboundMessage | None = None) -> None:
     logger.warning("inbound item %s quarantined: %s", item.pk, reason)
     try:
         with transaction.atomic():
-            sender, subject = _described(inbound)
-            _finish(
+            final = _final_state(
                 item,
                 status=InboundStatus.QUARANTINED,
                 error=reason,
-                sender=sender,
-                subject=subject,
+                attempts=item.attempts,
+                inbound=inbound,
             )
+            _finish_together([final], [item])
     except _AlreadyFinished:
         item.refresh_from_db()
 
@@ -544,53 +581,161 @@ def _deliver(
         return InboundOutcome.DUPLICATE, duplicate
     copied = _customers(inbound.copied, known)
     ticket = _conversation(inbound, customer, known)
+    write = _write(item, inbound, customer, copied, ticket)
+    outcome, message = _written([write], known)[0]
+    return outcome, message
+
+
+def _write(
+    item: InboundItem,
+    inbound: InboundMessage,
+    customer: Customer,
+    copied: list[Customer],
+    ticket: Ticket | None,
+) -> CustomerMessage | NewTicket:
+    """The message on the ticket it continues, or a new ticket (a follow-up of a closed one)."""
     content: dict[str, Any] = {
         "text": inbound.text.strip() or inbound.subject,
         "html": inbound.html,
         "attachments": inbound.attachments,
         "external_id": inbound.external_id,
         "quoted_text": inbound.quoted_text,
+        "cc": copied,
         "at": item.received_at,
     }
     if ticket is not None and ticket.status != Status.CLOSED:
-        message = do_add_customer_message(
+        return CustomerMessage(
             ticket=ticket,
             author=customer,
             channel=inbound.channel,
-            cc=copied,
             reopens=not inbound.is_automated,
             **content,
         )
-        outcome: str = InboundOutcome.MESSAGE_APPENDED
-        made: Message | None = message
-    else:
-        outcome, made = _open_ticket(item, inbound, customer, copied, ticket, content)
-    if made is not None:
-        known.made(made)
-    return outcome, made
-
-
-def _open_ticket(
-    item: InboundItem,
-    inbound: InboundMessage,
-    customer: Customer,
-    copied: list[Customer],
-    follow_up_of: Ticket | None,
-    content: dict[str, Any],
-) -> tuple[str, Message | None]:
-    _ticket, message = do_create_ticket_with_message(
+    return NewTicket(
         subject=inbound.subject or _("(no subject)"),
         requester=customer,
         channel=inbound.channel,
         team=item.inbox.team,
-        cc=copied,
-        follow_up_of=follow_up_of,
-        acting_user=None,
+        follow_up_of=ticket,
         **content,
     )
-    if follow_up_of is None:
-        return InboundOutcome.TICKET_CREATED, message
-    return InboundOutcome.FOLLOW_UP_CREATED, message
+
+
+def _written(
+    writes: Sequence[CustomerMessage | NewTicket], known: _Known
+) -> list[tuple[str, Message]]:
+    """Write the messages and new tickets, each kind in one go; return each one's outcome and
+    message, in order, and remember them for the items that follow."""
+    added = [write for write in writes if isinstance(write, CustomerMessage)]
+    opened = [write for write in writes if isinstance(write, NewTicket)]
+    appended = iter(do_add_customer_messages(added) if added else [])
+    created = iter(do_create_tickets_with_messages(opened, acting_user=None) if opened else [])
+    results: list[tuple[str, Message]] = []
+    for write in writes:
+        if isinstance(write, CustomerMessage):
+            results.append((InboundOutcome.MESSAGE_APPENDED, next(appended)))
+        elif write.follow_up_of is None:
+            results.append((InboundOutcome.TICKET_CREATED, next(created)[1]))
+        else:
+            results.append((InboundOutcome.FOLLOW_UP_CREATED, next(created)[1]))
+    for _outcome, message in results:
+        known.made(message)
+    return results
+
+
+@dataclass
+class _Run:
+    """Items whose writes wait to be made together (``_write_run``): plain new tickets and
+    replies, none depending on another's writes."""
+
+    items: list[tuple[InboundItem, InboundMessage, CustomerMessage | NewTicket]] = dataclass_field(
+        default_factory=list
+    )
+    senders: dict[str, int] = dataclass_field(default_factory=dict)
+    # (author, external id): what the run's messages will be found by.
+    external_ids: set[str] = dataclass_field(default_factory=set)
+
+    def add(
+        self, item: InboundItem, inbound: InboundMessage, write: CustomerMessage | NewTicket
+    ) -> None:
+        self.items.append((item, inbound, write))
+        if inbound.sender is not None:
+            self.senders[inbound.sender.address] = self.senders.get(inbound.sender.address, 0) + 1
+        if inbound.external_id:
+            self.external_ids.add(inbound.external_id)
+
+
+def _plain_write(
+    item: InboundItem, inbound: InboundMessage, known: _Known, run: _Run
+) -> CustomerMessage | NewTicket | None:
+    """What the item writes, if it can wait to be written together with the run: a readable
+    mail from a known customer that is no flood, bounce or duplicate, that does not answer a
+    message of the run, and whose ticket is found without asking the database. None sends
+    it through ``_process`` (which decides the same, one item at a time)."""
+    sender = inbound.sender
+    if sender is None or inbound.is_bounce or inbound.external_id in run.external_ids:
+        return None
+    sent = known.recent_mail.get(sender.address, 0) + run.senders.get(sender.address, 0)
+    if inbound.channel == Channel.EMAIL and sent >= settings.EMAIL_SENDER_LIMIT:
+        return None
+    customer = known.customers.get((sender.kind, sender.address))
+    copied = [known.customers.get((c.kind, c.address)) for c in inbound.copied[:MAX_COPIED]]
+    if customer is None or None in copied or (customer.pk, inbound.external_id) in known.messages:
+        return None
+    if run.external_ids.intersection(inbound.replies_to) or known.threads is None:
+        return None
+    ticket = known.thread_of(inbound.replies_to)
+    if ticket is None and (inbound.ticket_number is not None or _is_reply(inbound)):
+        return None
+    if ticket is not None and (
+        ticket.merged_into_id is not None
+        or (not inbound.is_automated and ticket.status in {Status.PENDING, Status.SOLVED})
+    ):
+        # Refused, or reopened: the ticket's history keeps each message's order of events.
+        return None
+    return _write(item, inbound, customer, [c for c in copied if c is not None], ticket)
+
+
+def _write_run(run: _Run, known: _Known) -> None:
+    """Write the run's tickets and messages and finish its items together; should anything
+    fail, process each item alone instead, so that only the one at fault is quarantined."""
+    entries, run.items = run.items, []
+    run.senders.clear()
+    run.external_ids.clear()
+    if not entries:
+        return
+    items = [item for item, _inbound, _planned in entries]
+    try:
+        with transaction.atomic():
+            written = _written([planned for _item, _inbound, planned in entries], known)
+            _finish_together(
+                [
+                    _final_state(
+                        item,
+                        status=InboundStatus.PROCESSED,
+                        outcome=outcome,
+                        message=message,
+                        attempts=item.attempts + 1,
+                        inbound=inbound,
+                    )
+                    for (item, inbound, _planned), (outcome, message) in zip(
+                        entries, written, strict=True
+                    )
+                ],
+                items,
+            )
+            for (item, inbound, _planned), (outcome, message) in zip(entries, written, strict=True):
+                if outcome in _NEW_TICKET and not inbound.is_automated:
+                    do_acknowledge(ticket=message.ticket, account=known.accounts.get(item.inbox_id))
+    except Exception:
+        # Also a run another worker finished first, in part: each item finds out alone.
+        logger.info("inbound items %s are processed one by one", [item.pk for item in items])
+        known.forget_made()
+        for item, inbound, _planned in entries:
+            _process(item, inbound, known)
+        return
+    for item in items:
+        known.item_done(item, is_saved=True)
 
 
 def _refuse_flood(sender: str, known: _Known) -> None:
@@ -641,16 +786,23 @@ def _conversation(inbound: InboundMessage, customer: Customer, known: _Known) ->
         quoted = ticket_by_number(inbound.ticket_number)
         if quoted is not None and is_participant(quoted, customer):
             return quoted
-    subject = normalize_subject(inbound.subject)
-    # Only a reply ("Re: ...") joins by subject; a new mail with a familiar subject is new.
-    is_reply = subject != " ".join(inbound.subject.split()).casefold() or inbound.replies_to
-    if not subject or not is_reply:
+    if not _is_reply(inbound):
         return None
+    subject = normalize_subject(inbound.subject)
     since = timezone.now() - datetime.timedelta(days=settings.EMAIL_THREAD_BY_SUBJECT_DAYS)
     for candidate in recent_tickets_of(customer, since=since)[:SUBJECT_MATCHES_CHECKED]:
         if normalize_subject(candidate.subject) == subject:
             return candidate
     return None
+
+
+def _is_reply(inbound: InboundMessage) -> bool:
+    """Whether the message may join a ticket by its subject: only a reply ("Re: ...") does; a
+    new mail with a familiar subject is new."""
+    subject = normalize_subject(inbound.subject)
+    return bool(subject) and bool(
+        subject != " ".join(inbound.subject.split()).casefold() or inbound.replies_to
+    )
 
 
 def _record_bounce(inbound: InboundMessage) -> Message | None:

@@ -15,6 +15,7 @@ REINDEX_BATCH = 500
 _VOCABULARY_BATCH = 900
 # Longer "words" are encoded data (base64, hashes), not something a person types.
 MAX_TERM_LENGTH = 60
+_INDEXED_FIELDS = ["language", "title_terms", "public_terms", "internal_terms", "indexed_at"]
 
 
 @dataclass(frozen=True)
@@ -55,32 +56,36 @@ def do_index_documents(doc_type: str, object_ids: Sequence[int]) -> int:
     """Index these objects of ``doc_type`` as they are now; objects gone leave the index.
     Returns how many documents were written."""
     texts = document_type(doc_type).texts(object_ids)
-    existing = {
-        document.object_id: document
-        for document in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=object_ids)
-    }
     now = timezone.now()
-    created: list[SearchDocument] = []
-    updated: list[SearchDocument] = []
+    documents: list[SearchDocument] = []
     vocabulary: set[str] = set()
     for object_id, text in texts.items():
         terms = _terms(text)
         vocabulary |= terms.all()
-        document = existing.get(object_id) or SearchDocument(doc_type=doc_type, object_id=object_id)
-        document.language = terms.language
-        document.title_terms = " ".join(terms.title)
-        document.public_terms = " ".join(terms.public)
-        document.internal_terms = " ".join(terms.internal)
-        document.indexed_at = now
-        (updated if document.pk else created).append(document)
-    SearchDocument.objects.bulk_create(created)
-    SearchDocument.objects.bulk_update(
-        updated, ["language", "title_terms", "public_terms", "internal_terms", "indexed_at"]
+        documents.append(
+            SearchDocument(
+                doc_type=doc_type,
+                object_id=object_id,
+                language=terms.language,
+                title_terms=" ".join(terms.title),
+                public_terms=" ".join(terms.public),
+                internal_terms=" ".join(terms.internal),
+                indexed_at=now,
+            )
+        )
+    # One upsert for new and indexed objects alike: cheaper than reading the documents and
+    # writing them back with a CASE per field.
+    SearchDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["doc_type", "object_id"],
+        update_fields=_INDEXED_FIELDS,
     )
-    gone = [object_id for object_id in existing if object_id not in texts]
-    SearchDocument.objects.filter(doc_type=doc_type, object_id__in=gone).delete()
+    gone = set(object_ids) - texts.keys()
+    if gone:
+        SearchDocument.objects.filter(doc_type=doc_type, object_id__in=gone).delete()
     _add_to_vocabulary(vocabulary)
-    return len(created) + len(updated)
+    return len(documents)
 
 
 def do_remove_documents(doc_type: str, object_ids: Sequence[int]) -> None:

@@ -24,6 +24,7 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
+from okienko.core.persistence import update_each
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
@@ -109,13 +110,18 @@ def _event(
     )
 
 
-def _tags_named(names: Iterable[str]) -> list[Tag]:
+def _tag_names(names: Iterable[str]) -> list[str]:
     cleaned = sorted({name.strip().lower() for name in names if name.strip()})
-    if not cleaned:
-        return []
     too_long = [name for name in cleaned if len(name) > MAX_TAG_LENGTH]
     if too_long:
         raise InvalidInput(f"Tags longer than {MAX_TAG_LENGTH} characters: {too_long}")
+    return cleaned
+
+
+def _tags_named(names: Iterable[str]) -> list[Tag]:
+    cleaned = _tag_names(names)
+    if not cleaned:
+        return []
     Tag.objects.bulk_create([Tag(name=name) for name in cleaned], ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=cleaned))
 
@@ -127,7 +133,7 @@ def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
         )
 
 
-def _create_message(
+def _new_message(
     ticket: Ticket,
     *,
     author_kind: str,
@@ -143,11 +149,14 @@ def _create_message(
     attachments: Sequence[AttachmentInput] = (),
     quoted_text: str = "",
 ) -> Message:
+    """A checked, unsaved message (its attachments are checked, saved by ``_attach``)."""
     clean_html = sanitize_html(html) if html else ""
     text = text.strip() or html_to_text(clean_html)
     if not text and not attachments:
         raise InvalidInput("A message needs text or an attachment", errors={"text": ["empty"]})
-    message = Message.objects.create(
+    for attachment in attachments:
+        _check_attachment(attachment)
+    return Message(
         ticket=ticket,
         author_kind=author_kind,
         author_agent=author_agent,
@@ -161,18 +170,28 @@ def _create_message(
         quoted_text=quoted_text,
         created_at=at,
     )
+
+
+def _create_message(
+    ticket: Ticket, *, attachments: Sequence[AttachmentInput] = (), **fields: Any
+) -> Message:
+    message = _new_message(ticket, attachments=attachments, **fields)
+    message.save()
     for attachment in attachments:
         _attach(message, attachment)
     return message
 
 
-def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
+def _check_attachment(attachment: AttachmentInput) -> None:
     limit = settings.MAX_ATTACHMENT_BYTES
     if len(attachment.content) > limit:
         raise InvalidInput(
             f"{attachment.filename} is larger than the limit of {limit} bytes",
             errors={"attachments": ["too large"]},
         )
+
+
+def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
     filename = attachment.filename.replace("/", "_").replace("\\", "_").strip() or "attachment"
     stored = Attachment(
         message=message,
@@ -188,7 +207,195 @@ def _attach(message: Message, attachment: AttachmentInput) -> Attachment:
     return stored
 
 
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket to open with its first message: the arguments of
+    ``do_create_ticket_with_message`` but the acting agent."""
+
+    subject: str
+    requester: Customer
+    channel: str
+    text: str
+    html: str = ""
+    author_kind: str = AuthorKind.CUSTOMER
+    priority: str = Priority.NORMAL
+    team: Team | None = None
+    assignee: Agent | None = None
+    category: Category | None = None
+    tags: Iterable[str] = ()
+    custom_fields: dict[str, Any] | None = None
+    attachments: Sequence[AttachmentInput] = ()
+    external_id: str = ""
+    quoted_text: str = ""
+    cc: Sequence[Customer] = ()
+    follow_up_of: Ticket | None = None
+    rule: str = ""
+    at: datetime.datetime | None = None
+
+
+@dataclass
+class _Opening:
+    """A ``NewTicket`` checked and made into unsaved rows."""
+
+    new: NewTicket
+    ticket: Ticket
+    message: Message
+    tags: list[Tag]
+    copied: list[Customer]
+
+
+def _opening(new: NewTicket, *, acting_user: Agent | None, tags: list[Tag]) -> _Opening:
+    """Check ``new`` and make its ticket and message, unsaved; raises ``InvalidInput``."""
+    at = new.at or timezone.now()
+    subject = new.subject.strip()
+    if not subject:
+        raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
+    _check_choice(new.channel, Channel.values, "channel")
+    _check_choice(new.priority, Priority.values, "priority")
+    _check_choice(new.author_kind, [AuthorKind.CUSTOMER, AuthorKind.AGENT], "author_kind")
+    if new.author_kind == AuthorKind.AGENT and acting_user is None:
+        raise InvalidInput("An agent-written first message needs the acting agent")
+    _refuse_inactive(new.assignee)
+    ticket = Ticket(
+        subject=subject[:255],
+        status=Status.OPEN if new.assignee else Status.NEW,
+        priority=new.priority,
+        channel=new.channel,
+        requester=new.requester,
+        assignee=new.assignee,
+        team=new.team,
+        category=new.category,
+        custom_fields=validate_custom_fields(new.custom_fields or {}),
+        follow_up_of=new.follow_up_of,
+        created_at=at,
+        updated_at=at,
+        last_message_at=at,
+    )
+    is_customer = new.author_kind == AuthorKind.CUSTOMER
+    message = _new_message(
+        ticket,
+        author_kind=new.author_kind,
+        is_public=True,
+        text=new.text,
+        html=new.html,
+        at=at,
+        direction=Direction.INBOUND if is_customer else Direction.OUTBOUND,
+        author_customer=new.requester if is_customer else None,
+        author_agent=None if is_customer else acting_user,
+        external_id=new.external_id,
+        attachments=new.attachments,
+        quoted_text=new.quoted_text,
+    )
+    return _Opening(
+        new=new,
+        ticket=ticket,
+        message=message,
+        tags=tags,
+        copied=_others(new.cc, new.requester),
+    )
+
+
+def _opened_events(opening: _Opening, *, acting_user: Agent | None) -> list[TicketEvent]:
+    """The ``created`` event of a new ticket, and ``follow_up_opened`` on the ticket it
+    continues."""
+    new, ticket = opening.new, opening.ticket
+    is_customer = new.author_kind == AuthorKind.CUSTOMER
+    snapshot = {
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": new.priority,
+        "channel": new.channel,
+        "requester": _label(new.requester),
+        "assignee": _label(new.assignee),
+        "team": _label(new.team),
+        "category": _label(new.category),
+        "tags": [tag.name for tag in opening.tags],
+        "custom_fields": ticket.custom_fields,
+        "cc": [_label(customer) for customer in opening.copied],
+        "follow_up_of": new.follow_up_of.pk if new.follow_up_of else None,
+    }
+    events = [
+        _event(
+            ticket,
+            EventKind.CREATED,
+            at=ticket.created_at,
+            acting_user=acting_user,
+            new=snapshot,
+            rule=new.rule,
+            message=opening.message,
+            actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
+        )
+    ]
+    if new.follow_up_of is not None:
+        events.append(
+            _event(
+                new.follow_up_of,
+                EventKind.FOLLOW_UP_OPENED,
+                at=ticket.created_at,
+                acting_user=acting_user,
+                new={"ticket_id": ticket.pk},
+                rule=new.rule,
+            )
+        )
+    return events
+
+
 @transaction.atomic
+def do_create_tickets_with_messages(
+    tickets: Sequence[NewTicket], *, acting_user: Agent | None
+) -> list[tuple[Ticket, Message]]:
+    """Open tickets, each with its first message, written by the customer or by an agent for
+    them; returns each ticket and message, in order. Set-based: one statement per table for
+    all of them, so a channel that receives many at once (an e-mail batch) writes them
+    together. Nothing is written if any of them is invalid (``InvalidInput``).
+
+    ``follow_up_of`` links a closed ticket the customer wrote about again; its history records
+    the follow-up too.
+    """
+    names = [_tag_names(new.tags) for new in tickets]
+    by_name = {tag.name: tag for tag in _tags_named(name for each in names for name in each)}
+    openings = [
+        _opening(new, acting_user=acting_user, tags=[by_name[name] for name in each])
+        for new, each in zip(tickets, names, strict=True)
+    ]
+    Ticket.objects.bulk_create([opening.ticket for opening in openings])
+    TicketTag.objects.bulk_create(
+        [TicketTag(ticket=o.ticket, tag=tag) for o in openings for tag in o.tags]
+    )
+    Ticket.cc.through.objects.bulk_create(
+        [
+            Ticket.cc.through(ticket_id=o.ticket.pk, customer_id=customer.pk)
+            for o in openings
+            for customer in o.copied
+        ]
+    )
+    Message.objects.bulk_create([opening.message for opening in openings])
+    for opening in openings:
+        for attachment in opening.new.attachments:
+            _attach(opening.message, attachment)
+    TicketEvent.objects.bulk_create(
+        [
+            event
+            for opening in openings
+            for event in _opened_events(opening, acting_user=acting_user)
+        ]
+    )
+    for opening in openings:
+        ticket, message = opening.ticket, opening.message
+        # Team, assignee and status ride along so that routing can pass over a ticket nobody
+        # routes (no team, or assigned already) without reading it back.
+        publish_on_commit(
+            "ticket.created",
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            channel=str(ticket.channel),
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            status=str(ticket.status),
+        )
+    return [(opening.ticket, opening.message) for opening in openings]
+
+
 def do_create_ticket_with_message(
     *,
     subject: str,
@@ -212,104 +419,30 @@ def do_create_ticket_with_message(
     rule: str = "",
     at: datetime.datetime | None = None,
 ) -> tuple[Ticket, Message]:
-    """Open a ticket with its first message, written by the customer or by an agent for them;
-    returns both (a channel names the message in its ledger without reading it back).
-
-    ``follow_up_of`` links a closed ticket the customer wrote about again; its history records
-    the follow-up too.
-    """
-    at = at or timezone.now()
-    subject = subject.strip()
-    if not subject:
-        raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
-    _check_choice(channel, Channel.values, "channel")
-    _check_choice(priority, Priority.values, "priority")
-    _check_choice(author_kind, [AuthorKind.CUSTOMER, AuthorKind.AGENT], "author_kind")
-    if author_kind == AuthorKind.AGENT and acting_user is None:
-        raise InvalidInput("An agent-written first message needs the acting agent")
-    _refuse_inactive(assignee)
-    fields = validate_custom_fields(custom_fields or {})
-    ticket = Ticket.objects.create(
-        subject=subject[:255],
-        status=Status.OPEN if assignee else Status.NEW,
-        priority=priority,
-        channel=channel,
+    """Open a ticket with its first message (``do_create_tickets_with_messages`` of one);
+    returns both (a channel names the message in its ledger without reading it back)."""
+    new = NewTicket(
+        subject=subject,
         requester=requester,
-        assignee=assignee,
-        team=team,
-        category=category,
-        custom_fields=fields,
-        follow_up_of=follow_up_of,
-        created_at=at,
-        updated_at=at,
-        last_message_at=at,
-    )
-    tag_objects = _tags_named(tags)
-    if tag_objects:
-        ticket.tags.add(*tag_objects)
-    copied = _others(cc, requester)
-    if copied:
-        ticket.cc.add(*copied)
-    is_customer = author_kind == AuthorKind.CUSTOMER
-    message = _create_message(
-        ticket,
-        author_kind=author_kind,
-        is_public=True,
+        channel=channel,
         text=text,
         html=html,
-        at=at,
-        direction=Direction.INBOUND if is_customer else Direction.OUTBOUND,
-        author_customer=requester if is_customer else None,
-        author_agent=None if is_customer else acting_user,
-        external_id=external_id,
+        author_kind=author_kind,
+        priority=priority,
+        team=team,
+        assignee=assignee,
+        category=category,
+        tags=tags,
+        custom_fields=custom_fields,
         attachments=attachments,
+        external_id=external_id,
         quoted_text=quoted_text,
-    )
-    snapshot = {
-        "subject": ticket.subject,
-        "status": ticket.status,
-        "priority": priority,
-        "channel": channel,
-        "requester": _label(requester),
-        "assignee": _label(assignee),
-        "team": _label(team),
-        "category": _label(category),
-        "tags": [tag.name for tag in tag_objects],
-        "custom_fields": fields,
-        "cc": [_label(customer) for customer in copied],
-        "follow_up_of": follow_up_of.pk if follow_up_of else None,
-    }
-    _event(
-        ticket,
-        EventKind.CREATED,
-        at=at,
-        acting_user=acting_user,
-        new=snapshot,
+        cc=cc,
+        follow_up_of=follow_up_of,
         rule=rule,
-        message=message,
-        actor_kind=AuthorKind.CUSTOMER if is_customer and not acting_user else None,
-    ).save()
-    if follow_up_of is not None:
-        _event(
-            follow_up_of,
-            EventKind.FOLLOW_UP_OPENED,
-            at=at,
-            acting_user=acting_user,
-            new={"ticket_id": ticket.pk},
-            rule=rule,
-        ).save()
-    # Team, assignee and status ride along so that routing can pass over a ticket nobody
-    # routes (no team, or assigned already) without reading it back.
-    publish_on_commit(
-        "ticket.created",
-        ticket_id=ticket.pk,
-        message_id=message.pk,
-        channel=str(ticket.channel),
-        team_id=ticket.team_id,
-        assignee_id=ticket.assignee_id,
-        status=str(ticket.status),
+        at=at,
     )
-    return ticket, message
+    return do_create_tickets_with_messages([new], acting_user=acting_user)[0]
 
 
 P = ParamSpec("P")
@@ -360,33 +493,41 @@ def _refuse_if_closed(ticket: Ticket) -> None:
         raise Conflict(f"Ticket #{ticket.pk} is closed; open a follow-up ticket instead")
 
 
-def _message_added(
-    ticket: Ticket,
+def _message_added_event(
     message: Message,
     *,
-    at: datetime.datetime,
     acting_user: Agent | None,
     actor_kind: str | None = None,
     rule: str = "",
-) -> None:
-    _event(
-        ticket,
+) -> TicketEvent:
+    return _event(
+        message.ticket,
         EventKind.MESSAGE_ADDED,
-        at=at,
+        at=message.created_at,
         acting_user=acting_user,
         actor_kind=actor_kind,
         new={"message_id": message.pk, "is_public": message.is_public},
         rule=rule,
         message=message,
-    ).save()
+    )
+
+
+def _publish_message_added(message: Message) -> None:
     publish_on_commit(
         "ticket.message_added",
-        ticket_id=ticket.pk,
+        ticket_id=message.ticket_id,
         message_id=message.pk,
         channel=str(message.channel),
         is_public=message.is_public,
         author_kind=message.author_kind,
     )
+
+
+def _message_added(
+    message: Message, *, acting_user: Agent | None, actor_kind: str | None = None, rule: str = ""
+) -> None:
+    _message_added_event(message, acting_user=acting_user, actor_kind=actor_kind, rule=rule).save()
+    _publish_message_added(message)
 
 
 @transaction.atomic
@@ -420,7 +561,7 @@ def do_reply(
     )
     Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(first_response_at=at)
     ticket.refresh_from_db(fields=["reply_count", "first_response_at", "last_message_at"])
-    _message_added(ticket, message, at=at, acting_user=acting_user, rule=rule)
+    _message_added(message, acting_user=acting_user, rule=rule)
     new_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
     if new_status:
         do_change_status(
@@ -455,11 +596,91 @@ def do_add_note(
         attachments=attachments,
     )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
-    _message_added(ticket, message, at=at, acting_user=acting_user, rule=rule)
+    _message_added(message, acting_user=acting_user, rule=rule)
     return message
 
 
+@dataclass(frozen=True)
+class CustomerMessage:
+    """A customer's message on a ticket: the arguments of ``do_add_customer_message``."""
+
+    ticket: Ticket
+    text: str
+    html: str = ""
+    attachments: Sequence[AttachmentInput] = ()
+    author: Customer | None = None
+    channel: str | None = None
+    external_id: str = ""
+    quoted_text: str = ""
+    cc: Sequence[Customer] = ()
+    reopens: bool = True
+    at: datetime.datetime | None = None
+
+
 @transaction.atomic
+def do_add_customer_messages(added: Sequence[CustomerMessage]) -> list[Message]:
+    """Record customers' messages, in order; a pending or solved ticket opens again for the
+    agents. Set-based: the messages and their events are written in one statement each, so a
+    channel that receives many at once (an e-mail batch) writes them together. Nothing is
+    written if any of them is refused (a closed ticket, an empty message).
+
+    ``reopens=False`` for automatic mail (out-of-office replies): kept on the ticket without
+    pulling it back into the queue.
+    """
+    now = timezone.now()
+    messages = []
+    for each in added:
+        _refuse_if_closed(each.ticket)
+        messages.append(
+            _new_message(
+                each.ticket,
+                author_kind=AuthorKind.CUSTOMER,
+                author_customer=each.author or each.ticket.requester,
+                direction=Direction.INBOUND,
+                is_public=True,
+                text=each.text,
+                html=each.html,
+                at=each.at or now,
+                channel=each.channel,
+                external_id=each.external_id,
+                quoted_text=each.quoted_text,
+                attachments=each.attachments,
+            )
+        )
+    Message.objects.bulk_create(messages)
+    for each, message in zip(added, messages, strict=True):
+        for attachment in each.attachments:
+            _attach(message, attachment)
+    # A ticket's newest message last, whatever order they came in.
+    tickets = {}
+    for message in sorted(messages, key=lambda message: message.created_at):
+        message.ticket.last_message_at = message.ticket.updated_at = message.created_at
+        tickets[message.ticket_id] = message.ticket
+    update_each(Ticket.objects.all(), list(tickets.values()), ["last_message_at", "updated_at"])
+    TicketEvent.objects.bulk_create(
+        [
+            _message_added_event(message, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
+            for message in messages
+        ]
+    )
+    for each, message in zip(added, messages, strict=True):
+        _publish_message_added(message)
+        ticket, at = each.ticket, message.created_at
+        _add_cc(ticket, each.cc, at=at)
+        if each.reopens and ticket.status in {Status.PENDING, Status.SOLVED}:
+            _change_field(
+                ticket,
+                "status",
+                Status.OPEN,
+                acting_user=None,
+                actor_kind=AuthorKind.CUSTOMER,
+                rule="",
+                at=at,
+                extra=_status_side_effects(ticket.status, Status.OPEN, at),
+            )
+    return messages
+
+
 def do_add_customer_message(
     *,
     ticket: Ticket,
@@ -474,43 +695,21 @@ def do_add_customer_message(
     reopens: bool = True,
     at: datetime.datetime | None = None,
 ) -> Message:
-    """Record a customer's message; a pending or solved ticket opens again for the agents.
-
-    ``reopens=False`` for automatic mail (out-of-office replies): kept on the ticket without
-    pulling it back into the queue.
-    """
-    at = at or timezone.now()
-    _refuse_if_closed(ticket)
-    message = _create_message(
-        ticket,
-        author_kind=AuthorKind.CUSTOMER,
-        author_customer=author or ticket.requester,
-        direction=Direction.INBOUND,
-        is_public=True,
+    """Record a customer's message (``do_add_customer_messages`` of one)."""
+    added = CustomerMessage(
+        ticket=ticket,
         text=text,
         html=html,
-        at=at,
+        attachments=attachments,
+        author=author,
         channel=channel,
         external_id=external_id,
-        attachments=attachments,
         quoted_text=quoted_text,
+        cc=cc,
+        reopens=reopens,
+        at=at,
     )
-    Ticket.objects.filter(pk=ticket.pk).update(last_message_at=at, updated_at=at)
-    ticket.last_message_at = ticket.updated_at = at
-    _message_added(ticket, message, at=at, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
-    _add_cc(ticket, cc, at=at)
-    if reopens and ticket.status in {Status.PENDING, Status.SOLVED}:
-        _change_field(
-            ticket,
-            "status",
-            Status.OPEN,
-            acting_user=None,
-            actor_kind=AuthorKind.CUSTOMER,
-            rule="",
-            at=at,
-            extra=_status_side_effects(ticket.status, Status.OPEN, at),
-        )
-    return message
+    return do_add_customer_messages([added])[0]
 
 
 def _add_cc(ticket: Ticket, customers: Sequence[Customer], *, at: datetime.datetime) -> None:
@@ -1097,7 +1296,7 @@ def do_add_system_reply(
         html=html,
         at=at,
     )
-    _message_added(ticket, message, at=at, acting_user=None, actor_kind=author_kind, rule=rule)
+    _message_added(message, acting_user=None, actor_kind=author_kind, rule=rule)
     return message
 
 

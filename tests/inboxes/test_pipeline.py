@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -204,16 +206,16 @@ def test_a_reply_after_one_rolled_back_in_its_batch_still_reopens_the_ticket(mon
     agent = make_agent(role=Role.ADMIN)
     ticket = ticket_of(receive_email(make_email(message_id="<d@poczta.example>")))
     do_change_status(ticket=ticket, status=Status.SOLVED, acting_user=agent)
-    finish = inbound_actions._finish
+    finish = inbound_actions._finish_together
     calls = []
 
-    def fail_first_reply(item, **changes):
-        calls.append(item.pk)
+    def fail_first_reply(final, items):
+        calls.append(items)
         if len(calls) == 1:
             raise RuntimeError("test: the first reply is rolled back after reopening")
-        return finish(item, **changes)
+        return finish(final, items)
 
-    monkeypatch.setattr(inbound_actions, "_finish", fail_first_reply)
+    monkeypatch.setattr(inbound_actions, "_finish_together", fail_first_reply)
     items = [
         record_email(make_email(text=f"Odpowiedź {n}", in_reply_to="<d@poczta.example>"))[0]
         for n in range(2)
@@ -417,16 +419,14 @@ def test_a_copy_for_another_inbox_in_the_same_batch_is_a_duplicate():
 
 @pytest.mark.django_db
 def test_a_customer_made_by_an_item_rolled_back_is_made_again_by_the_next(monkeypatch):
-    create_ticket = inbound_actions.do_create_ticket_with_message
-    calls = []
+    create_tickets = inbound_actions.do_create_tickets_with_messages
 
-    def fail_once(**fields):
-        calls.append(fields["subject"])
-        if len(calls) == 1:
+    def fail_the_first(tickets, **options):
+        if any(new.subject == "Pytanie 0" for new in tickets):
             raise InvalidInput("test: the first ticket cannot be made")
-        return create_ticket(**fields)
+        return create_tickets(tickets, **options)
 
-    monkeypatch.setattr(inbound_actions, "do_create_ticket_with_message", fail_once)
+    monkeypatch.setattr(inbound_actions, "do_create_tickets_with_messages", fail_the_first)
     items = [
         record_email(make_email(sender="Nowa <nowa@poczta.example>", subject=f"Pytanie {n}"))[0]
         for n in range(2)
@@ -439,6 +439,54 @@ def test_a_customer_made_by_an_item_rolled_back_is_made_again_by_the_next(monkey
     customer = Identity.objects.get(address="nowa@poczta.example").customer
     assert ticket_of(processed).requester_id == customer.pk
     assert Customer.objects.filter(identities__address="nowa@poczta.example").count() == 1
+
+
+def _mail_and_replies(size: int) -> list[InboundItem]:
+    """``size`` new mails from known customers and ``size`` replies to their earlier tickets."""
+    senders = [f"Klient {n} <klient{n}@poczta.example>" for n in range(size)]
+    for n, sender in enumerate(senders):
+        receive_email(make_email(sender=sender, message_id=f"<earlier-{size}-{n}@poczta.example>"))
+    replies = [
+        make_email(
+            sender=sender, text="Dziękuję", in_reply_to=f"<earlier-{size}-{n}@poczta.example>"
+        )
+        for n, sender in enumerate(senders)
+    ]
+    new = [make_email(sender=sender, subject="Nowa sprawa") for sender in senders]
+    return [record_email(raw)[0] for raw in [*new, *replies]]
+
+
+def _statements(items: list[InboundItem]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        processed = do_process_inbound(items=items)
+    assert {item.outcome for item in processed} == {
+        InboundOutcome.TICKET_CREATED,
+        InboundOutcome.MESSAGE_APPENDED,
+    }
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_batch_of_new_mail_and_replies_is_written_set_based():
+    small, large = _mail_and_replies(2), _mail_and_replies(6)
+
+    assert _statements(large) == _statements(small)
+
+
+@pytest.mark.django_db
+def test_an_item_of_a_batch_finished_by_another_worker_meanwhile_is_left_to_it():
+    items = [record_email(make_email(subject=f"Pytanie {n}"))[0] for n in range(3)]
+    InboundItem.objects.filter(pk=items[1].pk).update(status=InboundStatus.QUARANTINED)
+
+    first, taken, third = do_process_inbound(items=items)
+
+    assert [first.status, taken.status, third.status] == [
+        InboundStatus.PROCESSED,
+        InboundStatus.QUARANTINED,
+        InboundStatus.PROCESSED,
+    ]
+    assert taken.message is None
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Pytanie 0", "Pytanie 2"]
 
 
 @pytest.mark.django_db

@@ -17,7 +17,10 @@ from okienko.testing.factories import (
     make_ticket,
 )
 from okienko.tickets.actions import (
+    CustomerMessage,
+    NewTicket,
     do_add_customer_message,
+    do_add_customer_messages,
     do_add_note,
     do_assign,
     do_change_category,
@@ -26,6 +29,7 @@ from okienko.tickets.actions import (
     do_change_subject,
     do_change_team,
     do_create_ticket,
+    do_create_tickets_with_messages,
     do_merge_tickets,
     do_reply,
     do_set_custom_fields,
@@ -355,6 +359,85 @@ def test_ticket_created_is_published_after_commit(published, django_capture_on_c
             },
         )
     ]
+
+
+@pytest.mark.django_db
+def test_tickets_opened_together_each_get_their_message_event_and_announcement(
+    published, django_capture_on_commit_callbacks
+):
+    customers = [make_customer(name=f"Klient {n}") for n in range(3)]
+    closed = make_ticket(requester=customers[0])
+    do_change_status(ticket=closed, status=Status.CLOSED, acting_user=make_agent())
+    new = [
+        NewTicket(
+            subject=f"Sprawa {n}", requester=customer, channel=Channel.EMAIL, text=f"Tekst {n}"
+        )
+        for n, customer in enumerate(customers)
+    ]
+    new[0] = NewTicket(
+        subject="Sprawa 0",
+        requester=customers[0],
+        channel=Channel.EMAIL,
+        text="Tekst 0",
+        tags=["zwrot"],
+        cc=[customers[1]],
+        follow_up_of=closed,
+        at=AT,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = do_create_tickets_with_messages(new, acting_user=None)
+
+    assert [(ticket.subject, message.text) for ticket, message in opened] == [
+        ("Sprawa 0", "Tekst 0"),
+        ("Sprawa 1", "Tekst 1"),
+        ("Sprawa 2", "Tekst 2"),
+    ]
+    first = Ticket.objects.get(pk=opened[0][0].pk)
+    assert (first.created_at, first.follow_up_of_id) == (AT, closed.pk)
+    assert list(first.tags.values_list("name", flat=True)) == ["zwrot"]
+    assert list(first.cc.all()) == [customers[1]]
+    for ticket, message in opened:
+        assert list(ticket.messages.all()) == [message]
+        assert event_kinds(ticket) == [EventKind.CREATED]
+    assert event_kinds(closed)[-1] == EventKind.FOLLOW_UP_OPENED
+    assert [
+        event.payload["ticket_id"] for event in published if event.name == "ticket.created"
+    ] == [ticket.pk for ticket, _message in opened]
+
+
+@pytest.mark.django_db
+def test_one_invalid_ticket_among_several_opens_none():
+    customer = make_customer()
+    new = [
+        NewTicket(subject="Sprawa", requester=customer, channel=Channel.EMAIL, text="Tekst"),
+        NewTicket(subject=" ", requester=customer, channel=Channel.EMAIL, text="Tekst"),
+    ]
+
+    with pytest.raises(InvalidInput):
+        do_create_tickets_with_messages(new, acting_user=None)
+
+    assert Ticket.objects.count() == 0
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_customer_messages_added_together_keep_each_tickets_newest_time():
+    first, second = make_ticket(), make_ticket()
+
+    messages = do_add_customer_messages(
+        [
+            CustomerMessage(ticket=first, text="Później", at=LATER),
+            CustomerMessage(ticket=first, text="Wcześniej", at=AT),
+            CustomerMessage(ticket=second, text="Pytanie", at=AT),
+        ]
+    )
+
+    assert [message.text for message in messages] == ["Później", "Wcześniej", "Pytanie"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.last_message_at, second.last_message_at) == (LATER, AT)
+    assert TicketEvent.objects.filter(kind=EventKind.MESSAGE_ADDED).count() == 3
 
 
 # Replies, notes and customer messages
