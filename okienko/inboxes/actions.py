@@ -480,6 +480,13 @@ def _process(item: InboundItem, reading: InboundMessage | Exception, known: _Kno
     known.item_done(item, is_saved=is_saved)
 
 
+def do_quarantine_inbound(*, item: InboundItem, reason: str) -> InboundItem:
+    """Quarantine a received item the pipeline could not take at all (not even alone), with the
+    reason, for staff to look at and process again; one finished meanwhile stays as it is."""
+    _quarantine(item, reason)
+    return item
+
+
 def _described(inbound: InboundMessage | None) -> tuple[str, str]:
     """Who sent the item and about what, as far as it could be read."""
     if inbound is None:

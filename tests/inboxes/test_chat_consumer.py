@@ -19,9 +19,20 @@ from django.urls import reverse
 from okienko.accounts.choices import Role
 from okienko.ai.actions import do_set_inbox_bot
 from okienko.asgi import application
+from okienko.core.errors import InvalidInput
 from okienko.inboxes import actions as inbox_actions
+from okienko.inboxes.chat import actions as chat_actions
 from okienko.inboxes.chat import consumers
-from okienko.inboxes.chat.actions import do_accept_chat, do_end_chat
+from okienko.inboxes.chat.actions import (
+    RecordedMessage,
+    VisitorWrite,
+    do_accept_chat,
+    do_end_chat,
+    do_receive_visitor_message,
+    do_record_visitor_message,
+    do_start_conversation,
+)
+from okienko.inboxes.chat.adapter import VisitorMessage
 from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.inboxes.models import ChatConversation, InboundItem
 from okienko.inboxes.normalised import UnprocessableInbound
@@ -728,3 +739,80 @@ def test_links_confirming_an_address_are_limited_per_client_ip(widget, settings,
         "link_sent",
     ]
     assert [message.to for message in mail.outbox] == [["a@poczta.example"], ["c@poczta.example"]]
+
+
+def in_one_turn(batches, values) -> list:
+    """What ``batches`` did with each of ``values``, all taken in one turn of its thread (held
+    busy until they all wait); an exception for each that failed."""
+    busy = threading.Event()
+    batches._thread.submit(busy.wait, TIMEOUT)
+
+    async def scenario():
+        waiting = [asyncio.ensure_future(batches.do(value)) for value in values]
+        await asyncio.sleep(0.1)
+        busy.set()
+        return await asyncio.gather(*waiting, return_exceptions=True)
+
+    return run(scenario)
+
+
+def test_a_pipeline_batch_that_fails_as_a_whole_goes_again_message_by_message(widget, monkeypatch):
+    """One message that breaks its whole batch (here: at the batch's customer lookup) fails
+    only itself: the batch goes again a message at a time, the others become ticket messages,
+    the bad one is quarantined with the reason (its widget hears it is held, as for any
+    message the pipeline quarantines)."""
+    conversations = [do_start_conversation(widget=widget, language="pl")[0] for _ in range(2)]
+    for conversation in conversations:
+        do_receive_visitor_message(
+            conversation=conversation, message=VisitorMessage(conversation.pk, "c-1", "Halo?")
+        )
+    messages = []
+    for conversation, text in zip(conversations, ["Dobra", "Zepsuta"], strict=True):
+        item = do_record_visitor_message(
+            conversation=conversation, message=VisitorMessage(conversation.pk, "c-2", text)
+        )
+        messages.append(RecordedMessage(conversation.pk, item.inbox_id, item.external_id))
+    batches = []
+    create_new_customers = inbox_actions._create_new_customers
+
+    def failing_on_a_broken_message(readings, known):
+        batches.append([reading.text for reading in readings])
+        if "Zepsuta" in batches[-1]:
+            raise RuntimeError("broken")
+        create_new_customers(readings, known)
+
+    monkeypatch.setattr(inbox_actions, "_create_new_customers", failing_on_a_broken_message)
+    good, bad = in_one_turn(consumers._pipeline, messages)
+
+    assert batches == [["Dobra", "Zepsuta"], ["Dobra"], ["Zepsuta"]]
+    assert good is None
+    assert isinstance(bad, InvalidInput)
+    assert str(bad) == "unexpected error: RuntimeError: broken"
+    [held] = quarantined_items()
+    assert (held.external_id, held.error) == (messages[1].external_id, str(bad))
+    assert Message.objects.filter(external_id=messages[0].external_id).exists()
+    assert not Message.objects.filter(external_id=messages[1].external_id).exists()
+
+
+def test_a_ledger_batch_that_fails_as_a_whole_goes_again_message_by_message(widget, monkeypatch):
+    """Visitors whose messages shared a turn with a message that breaks the ledger write still
+    get theirs recorded (and so acknowledged); only the broken one's sender gets the error."""
+    conversations = [do_start_conversation(widget=widget, language="pl")[0] for _ in range(2)]
+    writes = [
+        VisitorWrite(conversation, VisitorMessage(conversation.pk, "c-1", text), "203.0.113.7")
+        for conversation, text in zip(conversations, ["Dobra", "Zepsuta"], strict=True)
+    ]
+    encode = chat_actions.encode
+
+    def failing_on_a_broken_message(message, **details):
+        if message.text == "Zepsuta":
+            raise RuntimeError("broken")
+        return encode(message, **details)
+
+    monkeypatch.setattr(chat_actions, "encode", failing_on_a_broken_message)
+    recorded, refused = in_one_turn(consumers._ledger, writes)
+
+    assert isinstance(recorded, InboundItem)
+    assert recorded.external_id == f"chat:{conversations[0].pk}:c-1"
+    assert repr(refused) == "RuntimeError('broken')"
+    assert list(InboundItem.objects.values_list("external_id", flat=True)) == [recorded.external_id]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,6 +43,7 @@ from okienko.inboxes.actions import (
     RawInbound,
     do_create_inbox,
     do_process_inbound,
+    do_quarantine_inbound,
     do_queue_email_delivery,
     do_record_inbound,
 )
@@ -549,6 +550,21 @@ def do_process_recorded_visitor_messages(
         else:
             results.append(None)
     return results
+
+
+def do_hold_recorded_visitor_message(message: RecordedMessage, error: Exception) -> Exception:
+    """The pipeline failed on a recorded message even alone: its ledger item is quarantined
+    with the reason (staff see it and may process it again) and the ``InvalidInput`` saying so
+    is returned, for the widget and the agents. A database error is returned as it is: the item
+    stays received, for the sweep to try again once the database answers."""
+    if isinstance(error, DatabaseError):
+        return error
+    reason = f"unexpected error: {type(error).__name__}: {error}"
+    key = (message.inbox_id, message.external_id)
+    item = ledger_items([key]).get(key)
+    if item is not None and is_pending(item):
+        do_quarantine_inbound(item=item, reason=reason)
+    return InvalidInput(reason)
 
 
 def _follow_ticket(conversation: ChatConversation, ticket: Ticket, *, resumed: bool) -> None:

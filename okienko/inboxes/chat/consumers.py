@@ -23,6 +23,7 @@ import base64
 import binascii
 import contextlib
 import contextvars
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +44,7 @@ from okienko.inboxes.chat.actions import (
     VisitorDetails,
     VisitorWrite,
     check_visitor_allowance,
+    do_hold_recorded_visitor_message,
     do_mark_read_by_visitor,
     do_process_recorded_visitor_messages,
     do_process_visitor_message,
@@ -74,6 +76,8 @@ from okienko.tickets.actions import AttachmentInput
 
 NO_SUCH_WIDGET = 4404
 T = TypeVar("T")
+R = TypeVar("R")
+logger = logging.getLogger(__name__)
 
 
 class _Batches(Generic[T]):
@@ -82,15 +86,25 @@ class _Batches(Generic[T]):
     that came meanwhile, so a burst of messages waits for one turn, not for one after another.
 
     ``run`` takes a batch and returns each one's result, an exception for one that failed.
+    When a batch fails as a whole, each of its values is tried again alone, in order, so that
+    one bad value fails only itself; ``give_up`` (if given) turns the error of a value that
+    failed alone into its result (the pipeline quarantines its message).
     Each turn runs in a context of its own: it is no consumer's. Not sync_to_async, whose
     thread would hand every async_to_sync call (the realtime announcements) back to the loop
     of a consumer, which may stop before the turn ends and hold the thread, and the process's
     exit, for good.
     """
 
-    def __init__(self, name: str, run: Callable[[list[T]], Sequence[object]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        run: Callable[[list[T]], Sequence[object]],
+        give_up: Callable[[T, Exception], object] | None = None,
+    ) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._name = name
         self._run = run
+        self._give_up = give_up
         self._lock = threading.Lock()
         self._waiting: list[tuple[T, asyncio.Future[object]]] = []
 
@@ -111,17 +125,39 @@ class _Batches(Generic[T]):
             batch, self._waiting = self._waiting, []
         if not batch:
             return
-        close_old_connections()
-        results: list[object]
-        try:
-            results = list(contextvars.Context().run(self._run, [value for value, _ in batch]))
-        except Exception as error:  # every value of the turn fails with it
-            results = [error] * len(batch)
-        finally:
-            close_old_connections()
+        results = self._results([value for value, _ in batch])
         for (_value, future), result in zip(batch, results, strict=True):
             with contextlib.suppress(RuntimeError):  # the consumer's loop has closed
                 future.get_loop().call_soon_threadsafe(_settle, future, result)
+
+    def _results(self, values: list[T]) -> list[object]:
+        """Each value's result: from one run of the batch, or, when that failed as a whole,
+        from a run of each value alone, in order (one bad value must not fail the others)."""
+        try:
+            return list(self._attempt(self._run, values))
+        except Exception as error:
+            if len(values) == 1:
+                logger.exception("%s failed", self._name)
+                return [self._given_up(values[0], error)]
+            logger.warning("%s: a batch of %d failed (%r)", self._name, len(values), error)
+        return [result for value in values for result in self._results([value])]
+
+    def _given_up(self, value: T, error: Exception) -> object:
+        if self._give_up is None:
+            return error
+        try:
+            return self._attempt(self._give_up, value, error)
+        except Exception:
+            logger.exception("%s could not give up on a value", self._name)
+            return error
+
+    @staticmethod
+    def _attempt(function: Callable[..., R], *args: object) -> R:
+        close_old_connections()
+        try:
+            return contextvars.Context().run(function, *args)
+        finally:
+            close_old_connections()
 
 
 def _settle(future: asyncio.Future[object], result: object) -> None:
@@ -137,7 +173,10 @@ def _settle(future: asyncio.Future[object], result: object) -> None:
 # writes them in one transaction.
 _ledger = _Batches("chat-ledger", do_record_visitor_messages)
 # Then through the pipeline, into ticket messages: a turn processes them in one transaction.
-_pipeline = _Batches("chat-pipeline", do_process_recorded_visitor_messages)
+# One that fails even alone is quarantined for staff, with the reason.
+_pipeline = _Batches(
+    "chat-pipeline", do_process_recorded_visitor_messages, do_hold_recorded_visitor_message
+)
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str:
