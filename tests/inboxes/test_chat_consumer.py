@@ -20,6 +20,8 @@ from okienko.accounts.choices import Role
 from okienko.ai.actions import do_set_inbox_bot
 from okienko.asgi import application
 from okienko.core.errors import InvalidInput
+from okienko.customers.actions import do_undo_customer_merge
+from okienko.customers.models import CustomerMerge
 from okienko.inboxes import actions as inbox_actions
 from okienko.inboxes.chat import actions as chat_actions
 from okienko.inboxes.chat import consumers
@@ -37,7 +39,7 @@ from okienko.inboxes.chat.selectors import conversation_of_ticket
 from okienko.inboxes.models import ChatConversation, InboundItem
 from okienko.inboxes.normalised import UnprocessableInbound
 from okienko.inboxes.selectors import quarantined_items
-from okienko.testing.factories import make_agent, make_chat_widget
+from okienko.testing.factories import make_agent, make_chat_widget, make_customer
 from okienko.tickets.actions import do_add_note, do_reply
 from okienko.tickets.choices import EventKind
 from okienko.tickets.models import Message, Ticket
@@ -713,6 +715,37 @@ def test_the_widget_hears_at_once_that_the_visitor_confirmed_their_address(
     assert verified["conversation"]["email_state"] == "verified"
     assert welcome["config"]["text"]["verified"] == "Your e-mail address is confirmed."
     assert other_heard is True
+
+
+def test_the_widget_hears_at_once_when_an_undone_merge_withdraws_the_proof_of_its_address(
+    widget, tasks_run_at_once
+):
+    make_customer(name="Zofia Wójcik", email="zofia@poczta.example")
+
+    def undo_the_merge():
+        do_undo_customer_merge(merge=CustomerMerge.objects.get(), acting_user=None)
+
+    async def scenario():
+        socket, welcome = await hello(widget, lang="en")
+        await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        await receive_until(socket, "ack")
+        await socket.send_json_to({"type": "details", "email": "zofia@poczta.example"})
+        await receive_until(socket, "saved")
+        [message] = mail.outbox
+        await database_sync_to_async(Client().post)(EMAIL_LINK.search(message.body)[0])
+        verified = await receive_until(socket, "verified")
+        await drain(socket)
+
+        await database_sync_to_async(undo_the_merge)()
+        unverified = await receive_until(socket, "unverified")
+        await socket.disconnect()
+        return welcome, verified, unverified
+
+    welcome, verified, unverified = run(scenario)
+    assert verified["conversation"]["email_state"] == "verified"
+    assert unverified["conversation"]["email"] == "zofia@poczta.example"
+    assert unverified["conversation"]["email_state"] == "link_sent"
+    assert welcome["config"]["text"]["unverified"] == "Your e-mail address is no longer confirmed."
 
 
 def test_links_confirming_an_address_are_limited_per_client_ip(widget, settings, tasks_run_at_once):

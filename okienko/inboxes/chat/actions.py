@@ -342,7 +342,8 @@ def do_return_chats_to_customer(
     A conversation's confirmed address is a proof about that address: once the address is not
     ``source``'s (the merge that joined them is undone and the identity went back to its owner),
     the conversation no longer counts it as confirmed, so nothing treats the visitor as its
-    owner (answers by e-mail wait for a proof again). Its ticket gets a note saying so."""
+    owner (answers by e-mail wait for a proof again). Its ticket gets a note saying so, and its
+    open widgets are told at once."""
     returned = ChatConversation.objects.filter(pk__in=moved_ids, customer=target)
     own_addresses = Identity.objects.filter(customer=source, kind=IdentityKind.EMAIL).values(
         "address"
@@ -355,6 +356,7 @@ def do_return_chats_to_customer(
     returned.update(customer=source)
     ChatConversation.objects.filter(pk__in=[c.pk for c in unproved]).update(email_verified_at=None)
     for conversation in unproved:
+        publish_on_commit("chat.email_proof_withdrawn", conversation_id=conversation.pk)
         if conversation.ticket is None:
             continue
         with translation.override(settings.LANGUAGE_CODE):

@@ -14,7 +14,8 @@ Protocol (JSON, ``type`` first). From the widget: ``hello {token, after, lang}``
 text, files: [{name, type, data (base64)}]}``, ``typing {active}``, ``read {up_to}``,
 ``details {name, email, consent, consent_text, by_email}``. From the server: ``welcome``,
 ``token``, ``ack {cid, id?, message?}``, ``message``, ``typing``, ``read``, ``ended``, ``saved``,
-``verified {conversation}`` (the visitor opened the link e-mailed to their address), ``error
+``verified {conversation}`` (the visitor opened the link e-mailed to their address),
+``unverified {conversation}`` (an undone customer merge withdrew that proof), ``error
 {cid?, code, text}``.
 """
 
@@ -476,14 +477,20 @@ class VisitorConsumer(JsonConsumer):
         await self.send_json({"type": "ended"})
 
     async def chat_email_verified(self, message: dict[str, Any]) -> None:
+        await self._send_conversation("verified")
+
+    async def chat_email_unverified(self, message: dict[str, Any]) -> None:
+        await self._send_conversation("unverified")
+
+    async def _send_conversation(self, kind: str) -> None:
         if self.conversation is None:
             return
-        # Read again: the link changed the conversation behind this consumer's copy.
+        # Read again: the change happened behind this consumer's copy.
         fresh = await database_sync_to_async(conversation_by_id)(self.conversation.pk)
         if fresh is None:
             return
         self.conversation = fresh
-        await self.send_json({"type": "verified", "conversation": conversation_payload(fresh)})
+        await self.send_json({"type": kind, "conversation": conversation_payload(fresh)})
 
 
 def _receive(conversation: ChatConversation, message: VisitorMessage) -> dict[str, Any]:

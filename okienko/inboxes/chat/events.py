@@ -1,6 +1,7 @@
 """What the web chat does when something happens: the visitor's widgets see every public message
 on their conversation's ticket (agent, bot, system, their own from another tab), the agent's
-read mark, the end of the chat and the confirmation of the visitor's address; agents hear of a
+read mark, the end of the chat and the confirmation of the visitor's address (and its
+withdrawal); agents hear of a
 chat waiting for them, with a cue, and the pages open on a chat's ticket see a visitor's message
 as soon as it is in the ledger."""
 
@@ -127,6 +128,14 @@ def push_email_verified(event: DomainEvent) -> None:
     )
 
 
+def push_email_proof_withdrawn(event: DomainEvent) -> None:
+    """The merge the proof joined was undone: the widgets open on the conversation say at once
+    that the address is no longer confirmed."""
+    realtime.send(
+        realtime.widget_group(event.payload["conversation_id"]), {"type": "chat.email_unverified"}
+    )
+
+
 def announce_waiting_chat(event: DomainEvent) -> None:
     """A chat waits for an agent (new, or handed over by the bot): the people who may take it
     get a cue on whatever workspace page they have open."""
@@ -153,4 +162,5 @@ def register() -> None:
     subscribe("chat.read")(push_read_state)
     subscribe("chat.ended")(push_chat_ended)
     subscribe("chat.email_verified")(push_email_verified)
+    subscribe("chat.email_proof_withdrawn")(push_email_proof_withdrawn)
     subscribe("ticket.handed_off")(announce_waiting_chat)

@@ -133,6 +133,7 @@ def widget_texts(
                     "We could not send a confirmation link now. Save the address again later."
                 ),
                 "verified": _("Your e-mail address is confirmed."),
+                "unverified": _("Your e-mail address is no longer confirmed."),
                 "human": _("Talk to a human"),
                 "human_asked": _("I would like to talk to a person."),
                 "helpful": _("Did this help?"),

@@ -384,6 +384,10 @@
       // The visitor opened the link e-mailed to them, maybe in another tab: say so here now.
       applyConversation(message.conversation);
       appendNote(text("verified"));
+    } else if (message.type === "unverified") {
+      // An undone customer merge withdrew the proof: answers by e-mail wait for a new one.
+      applyConversation(message.conversation);
+      appendNote(text("unverified"));
     } else if (message.type === "error") {
       errorLine.textContent = text("error") + " " + message.text;
       if (message.cid) {
