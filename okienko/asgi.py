@@ -38,6 +38,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from okienko.core.garbage import collect_on_a_timer  # noqa: E402
 from okienko.inboxes.chat.consumers import VisitorConsumer  # noqa: E402
 from okienko.portal.consumers import PortalConsumer  # noqa: E402
 from okienko.workspace.consumers import WorkspaceConsumer  # noqa: E402
@@ -64,3 +65,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+def serving_application() -> ProtocolTypeRouter:
+    """``application`` for a server process (``okienko serve``, ``okienko web``, each worker),
+    which collects its garbage on a timer (see ``core.garbage``)."""
+    collect_on_a_timer()
+    return application

@@ -14,7 +14,8 @@ from huey.consumer import Consumer, Scheduler
 from huey.contrib.djhuey import HUEY
 
 logger = logging.getLogger(__name__)
-ASGI_APP = "okienko.asgi:application"
+# A factory: each server process sets itself up (see ``asgi.serving_application``).
+ASGI_APP = "okienko.asgi:serving_application"
 
 
 class EmbeddedService(Protocol):
@@ -72,7 +73,7 @@ def run_embedded(*, host: str, port: int, queue_workers: int) -> None:
     try:
         for service in services:
             service.start()
-        uvicorn.run(ASGI_APP, host=host, port=port, lifespan="off", log_level="info")
+        uvicorn.run(ASGI_APP, factory=True, host=host, port=port, lifespan="off", log_level="info")
     finally:
         for service in reversed(services):
             service.stop()
@@ -83,6 +84,7 @@ def run_web(*, host: str, port: int, workers: int) -> None:
     """HTTP and WebSocket only; background work goes to separate ``worker`` processes."""
     uvicorn.run(
         ASGI_APP,
+        factory=True,
         host=host,
         port=port,
         workers=workers,
