@@ -4,7 +4,9 @@ Messages are recorded in the ledger and processed in batches as the worker does 
 quotes cut, the customer matched or created, threaded, and written as a new ticket or a reply
 on one. The tasks a batch queues (the search index of its tickets and customers) run inside the
 timed window too, one after another in this process as a worker would run them: a message counts
-once its ticket can be found. The mix: new tickets, replies that quote the previous mail in
+once its ticket can be found. On PostgreSQL the CPU time of the server process this phase talks
+to is reported too (when the server runs on this machine): on SQLite the database's work is
+already this process's own. The mix: new tickets, replies that quote the previous mail in
 Polish (threaded by In-Reply-To), HTML-only mail with a small attachment.
 
 Run by ``python -m bench``; by hand: ``python -m bench.ingest --count 500``.
@@ -14,6 +16,8 @@ import argparse
 import random
 import time
 from typing import Any
+
+import psutil
 
 from bench.phase import emit, setup_django
 from bench.progress import log
@@ -78,6 +82,23 @@ def _run_queued_tasks() -> int:
     return ran
 
 
+def _database_cpu_seconds() -> float | None:
+    """CPU time so far of the PostgreSQL backend serving this process; None on SQLite or when
+    that process is not on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    try:
+        times = psutil.Process(row[0]).cpu_times()
+    except (psutil.Error, TypeError):
+        return None
+    return float(times.user + times.system)
+
+
 def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     """Record and process ``count`` generated e-mails; return the rate and the outcomes."""
     from django.test.utils import override_settings
@@ -103,6 +124,7 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     log(f"ingest: {count} e-mails through the ledger and the pipeline")
     # Generated senders repeat faster than a real flood limit allows.
     with override_settings(EMAIL_SENDER_LIMIT=count):
+        database_cpu_started = _database_cpu_seconds()
         started, cpu_started = time.monotonic(), time.process_time()
         for start in range(0, count, BATCH):
             batch = raws[start : start + BATCH]
@@ -114,6 +136,12 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
             tasks += _run_queued_tasks()
         seconds = time.monotonic() - started
         cpu_ms = (time.process_time() - cpu_started) * 1000 / count
+        database_cpu_ended = _database_cpu_seconds()
+    database_cpu_ms = (
+        round((database_cpu_ended - database_cpu_started) * 1000 / count, 2)
+        if database_cpu_started is not None and database_cpu_ended is not None
+        else None
+    )
     rate = count / seconds
     log(
         f"ingest: {count} e-mails in {seconds:.1f}s, {rate:,.0f} messages/s, {outcomes}, "
@@ -125,6 +153,7 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "messages_per_s": round(rate, 1),
         "cpu_ms_per_message": round(cpu_ms, 2),
+        "database_cpu_ms_per_message": database_cpu_ms,
         "outcomes": outcomes,
     }
 
