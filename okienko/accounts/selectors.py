@@ -10,11 +10,12 @@ from okienko.core.tokens import token_digest
 
 def active_token(raw_token: str) -> ApiToken | None:
     """The unrevoked token of an active agent matching ``raw_token``, or ``None``."""
-    return (
-        ApiToken.objects.select_related("agent")
-        .filter(digest=token_digest(raw_token), revoked_at__isnull=True, agent__is_active=True)
-        .first()
-    )
+    try:
+        return ApiToken.objects.select_related("agent").get(
+            digest=token_digest(raw_token), revoked_at__isnull=True, agent__is_active=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
 
 
 def agents() -> QuerySet[Agent]:

@@ -55,7 +55,10 @@ def _normalized(kind: str, address: str) -> str:
 def default_tier() -> Tier:
     """The tier new customers get; recreated if an admin removed every tier, so intake never
     stops for lack of one."""
-    tier = Tier.objects.filter(slug=DEFAULT_TIER_SLUG).first() or Tier.objects.first()
+    try:
+        return Tier.objects.get(slug=DEFAULT_TIER_SLUG)
+    except Tier.DoesNotExist:
+        tier = Tier.objects.first()
     if tier is not None:
         return tier
     slug, name, position = next(t for t in DEFAULT_TIERS if t[0] == DEFAULT_TIER_SLUG)

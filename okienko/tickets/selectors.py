@@ -608,8 +608,11 @@ def tickets_of_messages(external_ids: Collection[str]) -> dict[str, tuple[int, T
 
 
 def ticket_by_number(number: int) -> Ticket | None:
-    ticket = Ticket.objects.select_related("requester").filter(pk=number).first()
-    return _unmerged(ticket) if ticket is not None else None
+    try:
+        ticket = Ticket.objects.select_related("requester").get(pk=number)
+    except Ticket.DoesNotExist:
+        return None
+    return _unmerged(ticket)
 
 
 def is_participant(ticket: Ticket, customer: Customer) -> bool:
