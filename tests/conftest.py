@@ -107,6 +107,9 @@ def _fresh_channel_layer_per_test():
 
     channel_layers.backends.clear()
     realtime.bind_serving_loop(None)
+    yield
+    # Sends a test posted to the outbox go out before the next test's pages listen.
+    realtime.flush()
 
 
 @pytest.fixture(autouse=True)
