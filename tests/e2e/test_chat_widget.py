@@ -11,6 +11,8 @@ import pytest
 from django.core import mail
 
 from okienko.ai.actions import do_set_inbox_bot
+from okienko.customers.actions import do_undo_customer_merge
+from okienko.customers.models import CustomerMerge
 from okienko.routing.actions import do_set_presence
 from okienko.routing.choices import Presence
 from okienko.testing.factories import (
@@ -324,3 +326,8 @@ def test_a_visitor_confirms_their_e_mail_and_the_chat_joins_their_timeline(
 
     chat_ticket = Ticket.objects.get(subject__contains="gdzie moja paczka")
     assert chat_ticket.requester == zofia
+
+    # A supervisor undoes the merge the proof made: the open widget says so at once.
+    do_undo_customer_merge(merge=CustomerMerge.objects.get(), acting_user=None)
+    chat.locator(".m.system", has_text="Twój adres e-mail nie jest już potwierdzony.").wait_for()
+    page.screenshot(path=SCREENSHOTS / "chat-widget-email-unconfirmed.png")
