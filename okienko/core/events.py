@@ -134,11 +134,29 @@ def history_only() -> Iterator[None]:
         _history_only.reset(token)
 
 
+_watchers: ContextVar[tuple[list[DomainEvent], ...]] = ContextVar("event_watchers", default=())
+
+
+@contextmanager
+def watching_published() -> Iterator[list[DomainEvent]]:
+    """The events published in this block: by the block itself and by the handlers that its
+    commits run (they run in the block's context). Tells whether anything happened after a
+    write besides the write's own events, e.g. whether a subscriber changed a new ticket."""
+    published: list[DomainEvent] = []
+    token = _watchers.set((*_watchers.get(), published))
+    try:
+        yield published
+    finally:
+        _watchers.reset(token)
+
+
 def publish_on_commit(name: str, **payload: Any) -> None:
     """Publish ``name`` once the surrounding transaction commits (at once outside one)."""
     if _history_only.get():
         return
     event = DomainEvent(name, payload)
+    for published in _watchers.get():
+        published.append(event)
     # Handlers run in the context the event was published in, whenever the commit comes: a
     # chain of automation rules stays one chain even when an outer transaction holds the events.
     context = contextvars.copy_context()

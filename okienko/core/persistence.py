@@ -19,6 +19,21 @@ def save_unique(instance: models.Model, *, taken: str) -> None:
         raise Conflict(taken) from error
 
 
+def remember_related(
+    instance: models.Model, relation: str, objects: Sequence[models.Model]
+) -> None:
+    """Let ``instance.<relation>.all()`` answer ``objects`` without a query, as if they had been
+    prefetched: for rows just written, whose related rows the writer knows.
+
+    Django has no public call for this; it is what ``prefetch_related_objects`` stores
+    (``django.db.models.query.prefetch_one_level``, Django 5.2). A test asserts it still holds.
+    """
+    related = getattr(instance, relation).all()
+    related._result_cache = list(objects)
+    related._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = related
+
+
 def update_each(queryset: models.QuerySet[M], rows: Sequence[M], fields: Sequence[str]) -> int:
     """Set ``fields`` of each of ``rows`` (by primary key) to its own values, in one UPDATE of
     the rows ``queryset`` still holds; returns how many it updated.

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from operator import attrgetter
 from pathlib import PurePosixPath
 from typing import Any, ParamSpec, cast
 
@@ -24,7 +25,7 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
-from okienko.core.persistence import update_each
+from okienko.core.persistence import remember_related, update_each
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
@@ -362,6 +363,8 @@ def do_create_tickets_with_messages(
     TicketTag.objects.bulk_create(
         [TicketTag(ticket=o.ticket, tag=tag) for o in openings for tag in o.tags]
     )
+    for opening in openings:
+        remember_related(opening.ticket, "tags", sorted(opening.tags, key=attrgetter("name")))
     Ticket.cc.through.objects.bulk_create(
         [
             Ticket.cc.through(ticket_id=o.ticket.pk, customer_id=customer.pk)

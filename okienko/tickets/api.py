@@ -23,6 +23,7 @@ from okienko.api.pagination import (
 )
 from okienko.core.downloads import safe_download
 from okienko.core.errors import InvalidInput
+from okienko.core.events import watching_published
 from okienko.customers.selectors import access_customer
 from okienko.sla.selectors import attach_sla
 from okienko.tickets import actions
@@ -55,7 +56,7 @@ from okienko.tickets.selectors import (
     list_tickets_by_deadline,
     saved_view_filters,
     saved_views,
-    ticket_by_number,
+    ticket_as_created,
     ticket_events,
     ticket_messages,
 )
@@ -171,22 +172,23 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
             "attachments": _decoded_attachments(payload.attachments),
             "acting_user": agent,
         }
-        if payload.requester_id is not None:
-            requester = access_customer(agent, payload.requester_id)
-            ticket = actions.do_create_ticket(requester=requester, **fields)
-        elif payload.requester is not None:
-            ticket = actions.do_create_ticket_for_email(
-                requester_email=payload.requester.email,
-                requester_name=payload.requester.name,
-                **fields,
-            )
-        else:
-            raise InvalidInput(
-                "Give the requester or requester_id", errors={"requester": ["required"]}
-            )
-        # Read back without an access check (the creator may have routed it to a team they
-        # cannot see): the after-commit subscribers (SLA, routing, triggers) have changed it.
-        created = ticket_by_number(ticket.pk) or ticket
+        with watching_published() as published:
+            if payload.requester_id is not None:
+                requester = access_customer(agent, payload.requester_id)
+                ticket = actions.do_create_ticket(requester=requester, **fields)
+            elif payload.requester is not None:
+                ticket = actions.do_create_ticket_for_email(
+                    requester_email=payload.requester.email,
+                    requester_name=payload.requester.name,
+                    **fields,
+                )
+            else:
+                raise InvalidInput(
+                    "Give the requester or requester_id", errors={"requester": ["required"]}
+                )
+        # No access check: the creator may have routed it to a team they cannot see. The
+        # after-commit subscribers (SLA, routing, triggers) may have changed it.
+        created = ticket_as_created(ticket, published)
         attach_sla([created])
         return _ticket_body(created)
 

@@ -24,6 +24,8 @@ from django.db.models import (
 from okienko.accounts.models import Agent
 from okienko.accounts.selectors import team_ids_of
 from okienko.core.errors import NotFound
+from okienko.core.events import DomainEvent
+from okienko.core.persistence import remember_related
 from okienko.customers.models import Customer
 from okienko.search.selectors import matching
 from okienko.tickets.choices import UNSOLVED_STATUSES, AuthorKind, EventKind, InboxView, Status
@@ -613,6 +615,21 @@ def ticket_by_number(number: int) -> Ticket | None:
     except Ticket.DoesNotExist:
         return None
     return _unmerged(ticket)
+
+
+def ticket_as_created(ticket: Ticket, published: Sequence[DomainEvent]) -> Ticket:
+    """A ticket just created, as it is now, for a response; ``published`` are the events the
+    creation published, with those of the subscribers its commit ran.
+
+    When nothing was published after its own ``ticket.created``, no subscriber changed it: the
+    object written is the ticket, its tags known to it and no SLA clocks yet (the SLA refresh
+    publishes ``ticket.sla_policy`` when it stores the first ones). Otherwise it is read again.
+    """
+    last = published[-1] if published else None
+    if last and last.name == "ticket.created" and last.payload["ticket_id"] == ticket.pk:
+        remember_related(ticket, "sla_clocks", [])
+        return ticket
+    return ticket_by_number(ticket.pk) or ticket
 
 
 def is_participant(ticket: Ticket, customer: Customer) -> bool:

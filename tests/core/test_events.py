@@ -18,6 +18,7 @@ from okienko.core.events import (
     subscribe_batch,
     unsubscribe,
     unsubscribe_batch,
+    watching_published,
 )
 
 
@@ -254,3 +255,32 @@ def test_a_failing_batch_handler_is_logged_and_the_batch_still_ends(batches, cap
     assert [record.getMessage() for record in caplog.records] == [
         f"handler {fail!r} failed for events ['test.happened']"
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_watching_sees_the_blocks_events_and_those_its_handlers_publish_after_commit():
+    def follow_up(event: DomainEvent) -> None:
+        publish_on_commit("test.other", after=event.payload["ticket_id"])
+
+    with subscribed("test.happened", follow_up):
+        with watching_published() as published, transaction.atomic():
+            publish_on_commit("test.happened", ticket_id=7)
+        publish_on_commit("test.happened", ticket_id=8)
+
+    assert published == [
+        DomainEvent("test.happened", {"ticket_id": 7}),
+        DomainEvent("test.other", {"after": 7}),
+    ]
+
+
+@pytest.mark.django_db
+def test_watching_blocks_nest_and_history_only_events_are_not_seen():
+    with watching_published() as outer:
+        publish_on_commit("test.happened", ticket_id=1)
+        with watching_published() as inner:
+            publish_on_commit("test.happened", ticket_id=2)
+            with history_only():
+                publish_on_commit("test.happened", ticket_id=3)
+
+    assert [event.payload["ticket_id"] for event in outer] == [1, 2]
+    assert [event.payload["ticket_id"] for event in inner] == [2]

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from okienko.accounts.choices import Role
 from okienko.core.errors import NotFound
+from okienko.core.events import DomainEvent, subscribe, unsubscribe, watching_published
 from okienko.customers.actions import do_create_organisation
+from okienko.sla.selectors import attach_sla
 from okienko.testing.factories import (
     make_agent,
     make_category,
@@ -19,9 +21,17 @@ from okienko.testing.factories import (
     make_team,
     make_ticket,
 )
-from okienko.tickets.actions import AttachmentInput, do_add_note, do_change_status, do_reply
+from okienko.tickets.actions import (
+    AttachmentInput,
+    do_add_note,
+    do_change_priority,
+    do_change_status,
+    do_create_ticket,
+    do_reply,
+)
 from okienko.tickets.choices import Channel, EventKind, Priority, Status
 from okienko.tickets.models import SavedView, Ticket
+from okienko.tickets.schemas import TicketOut
 from okienko.tickets.selectors import (
     DeadlineKey,
     TicketFilters,
@@ -31,6 +41,7 @@ from okienko.tickets.selectors import (
     inbox_counts,
     list_tickets,
     list_tickets_by_deadline,
+    ticket_as_created,
     ticket_events,
     ticket_messages,
     visible_tickets,
@@ -698,3 +709,54 @@ def test_queue_statistics_exist_on_postgresql():
         cursor.execute("SELECT stxname FROM pg_statistic_ext ORDER BY stxname")
         names = [row[0] for row in cursor.fetchall()]
     assert {"ticket_assignee_status_stats", "ticket_team_status_stats"} <= set(names)
+
+
+def _new_ticket(**fields) -> Ticket:
+    return do_create_ticket(
+        subject="Zwrot",
+        requester=make_customer(),
+        channel=Channel.EMAIL,
+        text="Chcę zwrócić buty.",
+        acting_user=None,
+        **fields,
+    )
+
+
+def _response_body(ticket: Ticket) -> dict:
+    attach_sla([ticket])
+    return TicketOut.from_orm(ticket).model_dump(mode="json")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_ticket_nothing_changed_after_commit_is_answered_without_reading_it_again(
+    django_assert_num_queries,
+):
+    with watching_published() as published:
+        ticket = _new_ticket(tags=["zwrot", "buty"])
+
+    created = ticket_as_created(ticket, published)
+    with django_assert_num_queries(0):
+        body = _response_body(created)
+
+    assert created is ticket
+    assert body["tags"] == ["buty", "zwrot"]
+    assert body == _response_body(Ticket.objects.get(pk=ticket.pk))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_ticket_a_subscriber_changed_after_commit_is_read_again():
+    def escalate(event: DomainEvent) -> None:
+        changed = Ticket.objects.get(pk=event.payload["ticket_id"])
+        do_change_priority(ticket=changed, priority=Priority.URGENT, acting_user=None)
+
+    subscribe("ticket.created")(escalate)
+    try:
+        with watching_published() as published:
+            ticket = _new_ticket()
+    finally:
+        unsubscribe("ticket.created", escalate)
+
+    created = ticket_as_created(ticket, published)
+
+    assert created is not ticket
+    assert _response_body(created)["priority"] == Priority.URGENT
