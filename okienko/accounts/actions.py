@@ -20,8 +20,6 @@ from okienko.core.events import publish_on_commit
 from okienko.core.tokens import send_link_email, token_digest
 
 TOKEN_PREFIX = "okt_"  # noqa: S105  (a marker that makes leaked tokens greppable, no secret)
-# Recording every single use would turn each API read into a write; once a minute is enough.
-TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
 
 
 def do_create_agent(
@@ -201,9 +199,6 @@ def do_revoke_api_token(*, token: ApiToken, acting_user: Agent | None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def do_record_token_use(*, token: ApiToken) -> None:
-    """Note that ``token`` was used, at most once per interval."""
-    now = timezone.now()
-    if token.last_used_at and now - token.last_used_at < TOKEN_USE_RECORD_INTERVAL:
-        return
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+def do_record_token_use(*, token_id: int) -> None:
+    """Note that the token was used now (``active_token`` tells when that is due)."""
+    ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())

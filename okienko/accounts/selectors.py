@@ -1,5 +1,9 @@
 """Reads for agents, teams, invitations and API tokens."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -7,15 +11,42 @@ from okienko.accounts.models import Agent, AgentInvitation, ApiToken, Team
 from okienko.core.errors import NotFound
 from okienko.core.tokens import token_digest
 
+# Recording every single use would turn each API read into a write; once a minute is enough.
+TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
 
-def active_token(raw_token: str) -> ApiToken | None:
+
+@dataclass(frozen=True)
+class ActiveToken:
+    """An API token that authenticates: the agent it speaks for, and whether its use is due to
+    be noted (``ApiToken.last_used_at``, at most once per ``TOKEN_USE_RECORD_INTERVAL``)."""
+
+    token_id: int
+    agent: Agent
+    use_due: bool
+
+
+# Every API request runs this. Raw SQL into one model costs a third of the CPU of the ORM's
+# select_related query, which compiles its SQL anew on every call.
+_AGENT_BY_DIGEST_SQL = """
+    SELECT agent.*, token.id AS active_token_id,
+        (token.last_used_at IS NULL OR token.last_used_at < %s) AS active_token_use_due
+    FROM accounts_apitoken token JOIN accounts_agent agent ON agent.id = token.agent_id
+    WHERE token.digest = %s AND token.revoked_at IS NULL AND agent.is_active
+"""
+
+
+def active_token(raw_token: str) -> ActiveToken | None:
     """The unrevoked token of an active agent matching ``raw_token``, or ``None``."""
-    try:
-        return ApiToken.objects.select_related("agent").get(
-            digest=token_digest(raw_token), revoked_at__isnull=True, agent__is_active=True
-        )
-    except ApiToken.DoesNotExist:
-        return None
+    use_noted_since = ApiToken._meta.get_field("last_used_at").get_db_prep_value(
+        timezone.now() - TOKEN_USE_RECORD_INTERVAL, connection
+    )
+    for agent in Agent.objects.raw(
+        _AGENT_BY_DIGEST_SQL, [use_noted_since, token_digest(raw_token)]
+    ):
+        # The token's columns ride along as the row's extra attributes.
+        token = vars(agent)
+        return ActiveToken(token["active_token_id"], agent, bool(token["active_token_use_due"]))
+    return None
 
 
 def agents() -> QuerySet[Agent]:

@@ -10,11 +10,12 @@ from okienko.accounts.selectors import active_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Agent | None:
-        api_token = active_token(token)
-        if api_token is None:
+        found = active_token(token)
+        if found is None:
             return None
-        do_record_token_use(token=api_token)
-        return api_token.agent
+        if found.use_due:
+            do_record_token_use(token_id=found.token_id)
+        return found.agent
 
 
 class AgentSessionAuth(SessionAuth):
