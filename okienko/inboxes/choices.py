@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InboxKind(models.TextChoices):
@@ -34,3 +35,21 @@ class InboundOutcome(models.TextChoices):
     MESSAGE_APPENDED = "message_appended", _("Added to a ticket")
     DUPLICATE = "duplicate", _("Duplicate of a message already received")
     BOUNCE_RECORDED = "bounce_recorded", _("Bounce recorded")
+
+
+class ChatEmailState(models.TextChoices):
+    """Where the proof of the address a chat visitor gave stands (derived from the
+    conversation's timestamps, see ``chat.selectors.email_state``); the values are the widget's
+    protocol. "unverified": no link could be sent (over a limit). "withdrawn": the address was
+    proved, then an undone customer merge withdrew the proof and no link is out for it."""
+
+    LINK_SENT = (
+        "link_sent",
+        pgettext_lazy("address", "not confirmed yet: a link was e-mailed to it"),
+    )
+    UNVERIFIED = "unverified", pgettext_lazy("address", "not confirmed: no link could be sent")
+    VERIFIED = "verified", pgettext_lazy("address", "confirmed")
+    WITHDRAWN = (
+        "withdrawn",
+        pgettext_lazy("address", "no longer confirmed: the customer merge was undone"),
+    )

@@ -273,6 +273,9 @@ class ChatConversation(models.Model):
     # it: when that link was last asked for, and when it was opened (both for this address).
     email_link_requested_at = models.DateTimeField(null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # When an undone customer merge withdrew that proof (its link is used, none is out), until
+    # the visitor saves the address again.
+    email_proof_withdrawn_at = models.DateTimeField(null=True, blank=True)
     visitor_read_up_to = models.PositiveBigIntegerField(default=0)
     agent_read_up_to = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField()

@@ -327,7 +327,25 @@ def test_a_visitor_confirms_their_e_mail_and_the_chat_joins_their_timeline(
     chat_ticket = Ticket.objects.get(subject__contains="gdzie moja paczka")
     assert chat_ticket.requester == zofia
 
-    # A supervisor undoes the merge the proof made: the open widget says so at once.
+    # A supervisor undoes the merge the proof made: the open widget says so at once, and its
+    # saved note no longer tells of the used link but asks for the address again.
     do_undo_customer_merge(merge=CustomerMerge.objects.get(), acting_user=None)
     chat.locator(".m.system", has_text="Twój adres e-mail nie jest już potwierdzony.").wait_for()
+    withdrawn = "Twój adres e-mail nie jest już potwierdzony. Zapisz go ponownie, aby otrzymać"
+    chat.locator(".saved", has_text=withdrawn).wait_for()
+    assert "Wysłaliśmy Ci e-mail z linkiem." not in chat.locator(".saved").inner_text()
     page.screenshot(path=SCREENSHOTS / "chat-widget-email-unconfirmed.png")
+
+    # After a reload the note says the same.
+    page.reload()
+    chat.get_by_role("button", name="Otwórz czat").click()
+    chat.locator(".saved", has_text=withdrawn).wait_for()
+
+    # Saving the address again sends a new link, and the note says so.
+    chat.locator("button.save").click()
+    chat.locator(".saved", has_text="Wysłaliśmy Ci e-mail z linkiem.").wait_for()
+    assert withdrawn not in chat.locator(".saved").inner_text()
+    assert [sent.to for sent in mail.outbox] == [
+        ["zofia@poczta.example"],
+        ["zofia@poczta.example"],
+    ]

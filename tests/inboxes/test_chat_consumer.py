@@ -728,6 +728,7 @@ def test_the_widget_hears_at_once_when_an_undone_merge_withdraws_the_proof_of_it
     async def scenario():
         socket, welcome = await hello(widget, lang="en")
         await socket.send_json_to({"type": "message", "cid": "c-1", "text": "Halo?"})
+        token = (await receive_until(socket, "token"))["token"]
         await receive_until(socket, "ack")
         await socket.send_json_to({"type": "details", "email": "zofia@poczta.example"})
         await receive_until(socket, "saved")
@@ -738,14 +739,32 @@ def test_the_widget_hears_at_once_when_an_undone_merge_withdraws_the_proof_of_it
 
         await database_sync_to_async(undo_the_merge)()
         unverified = await receive_until(socket, "unverified")
+        # After a reload the widget still knows the proof was withdrawn.
+        reloaded, welcome_back = await hello(widget, token=token)
+        await reloaded.disconnect()
+        # Saving the address again asks for a new link.
+        await socket.send_json_to({"type": "details", "email": "zofia@poczta.example"})
+        saved_again = await receive_until(socket, "saved")
         await socket.disconnect()
-        return welcome, verified, unverified
+        return welcome, verified, unverified, welcome_back, saved_again
 
-    welcome, verified, unverified = run(scenario)
+    welcome, verified, unverified, welcome_back, saved_again = run(scenario)
     assert verified["conversation"]["email_state"] == "verified"
     assert unverified["conversation"]["email"] == "zofia@poczta.example"
-    assert unverified["conversation"]["email_state"] == "link_sent"
+    assert unverified["conversation"]["email_state"] == "withdrawn"
+    assert welcome_back["conversation"]["email_state"] == "withdrawn"
+    assert saved_again["conversation"]["email_state"] == "link_sent"
+    assert [message.to for message in mail.outbox] == [
+        ["zofia@poczta.example"],
+        ["zofia@poczta.example"],
+    ]
     assert welcome["config"]["text"]["unverified"] == "Your e-mail address is no longer confirmed."
+    assert welcome["config"]["text"]["withdrawn"] == (
+        "Your e-mail address is no longer confirmed. Save it again to get a new link."
+    )
+    assert welcome_back["config"]["text"]["withdrawn"] == (
+        "Twój adres e-mail nie jest już potwierdzony. Zapisz go ponownie, aby otrzymać nowy link."
+    )
 
 
 def test_links_confirming_an_address_are_limited_per_client_ip(widget, settings, tasks_run_at_once):

@@ -146,7 +146,7 @@ def test_undoing_the_merge_gives_the_chat_and_its_later_messages_back_to_the_vis
 
 
 def test_after_the_undo_the_chat_no_longer_counts_the_other_customers_address_as_proved(
-    zofia, chat_as, live
+    zofia, chat_as, live, published
 ):
     conversation = chat_as("zofia@poczta.example")
     _open(_token(mail.outbox[0]))
@@ -162,13 +162,76 @@ def test_after_the_undo_the_chat_no_longer_counts_the_other_customers_address_as
     conversation.refresh_from_db()
     assert conversation.email == "zofia@poczta.example"
     assert conversation.email_verified_at is None
-    assert conversation_payload(conversation)["email_state"] == "link_sent"
+    assert conversation.email_link_requested_at is None
+    assert conversation.email_proof_withdrawn_at is not None
+    assert conversation_payload(conversation)["email_state"] == "withdrawn"
+    withdrawals = [
+        event.payload for event in published if event.name == "chat.email_proof_withdrawn"
+    ]
+    assert withdrawals == [{"conversation_id": conversation.pk}]
     assert customer_with_identity(IdentityKind.EMAIL, "zofia@poczta.example") == zofia
     [undone_note] = conversation.ticket.messages.filter(is_public=False).order_by("-id")[:1]
     assert undone_note.text == (
         "Scalenie z klientem, który ma adres zofia@poczta.example, zostało cofnięte: ten czat "
         "nie uznaje już tego adresu za adres odwiedzającego."
     )
+
+
+@pytest.fixture
+def withdrawn(zofia, chat_as, live):
+    """A chat whose visitor proved Zofia's address; a supervisor undid the merge the proof made."""
+    conversation = chat_as("zofia@poczta.example")
+    _open(_token(mail.outbox[0]))
+    live(do_undo_customer_merge, merge=CustomerMerge.objects.get(), acting_user=None)
+    conversation.refresh_from_db()
+    return conversation
+
+
+def test_saving_the_address_again_after_the_withdrawal_sends_a_new_link(withdrawn, live):
+    live(
+        do_set_visitor_details,
+        conversation=withdrawn,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(name="Zofia", email="zofia@poczta.example"),
+    )
+
+    withdrawn.refresh_from_db()
+    assert withdrawn.email_proof_withdrawn_at is None
+    assert conversation_payload(withdrawn)["email_state"] == "link_sent"
+    assert [message.to for message in mail.outbox] == [
+        ["zofia@poczta.example"],
+        ["zofia@poczta.example"],
+    ]
+    assert ChatEmailVerification.objects.filter(used_at__isnull=True).count() == 1
+
+
+def test_saving_it_again_over_the_limit_of_links_says_no_link_was_sent(withdrawn, live, settings):
+    settings.CHAT_EMAIL_LINKS_PER_CONVERSATION = 1
+
+    live(
+        do_set_visitor_details,
+        conversation=withdrawn,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(email="zofia@poczta.example"),
+    )
+
+    withdrawn.refresh_from_db()
+    assert withdrawn.email_proof_withdrawn_at is None
+    assert conversation_payload(withdrawn)["email_state"] == "unverified"
+    assert len(mail.outbox) == 1
+
+
+def test_saving_details_without_the_address_keeps_the_withdrawal(withdrawn, live):
+    live(
+        do_set_visitor_details,
+        conversation=withdrawn,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(name="Zofia W."),
+    )
+
+    withdrawn.refresh_from_db()
+    assert conversation_payload(withdrawn)["email_state"] == "withdrawn"
+    assert len(mail.outbox) == 1
 
 
 def test_an_undo_keeps_the_proof_of_an_address_that_is_the_visitors_own(chat_as, live):

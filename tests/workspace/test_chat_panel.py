@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from okienko.automation.actions import MacroInput, do_save_macro
+from okienko.customers.actions import do_undo_customer_merge
+from okienko.customers.models import CustomerMerge
 from okienko.inboxes.chat.actions import (
     VisitorDetails,
     do_mark_read_by_visitor,
@@ -20,13 +22,14 @@ from okienko.inboxes.chat.actions import (
 )
 from okienko.inboxes.chat.adapter import VisitorMessage
 from okienko.inboxes.chat.selectors import visitor_messages
-from okienko.inboxes.choices import DeliveryStatus
+from okienko.inboxes.choices import ChatEmailState, DeliveryStatus
 from okienko.inboxes.models import Delivery
 from okienko.sla.choices import Metric
 from okienko.sla.selectors import ticket_sla
 from okienko.testing.factories import (
     make_agent,
     make_chat_widget,
+    make_customer,
     make_round_the_clock_policy,
     make_ticket,
 )
@@ -197,6 +200,33 @@ def test_answers_go_by_e_mail_only_once_the_visitor_proved_the_address(
         (unread, ["ewa@poczta.example"], DeliveryStatus.QUEUED),
         (later, ["ewa@poczta.example"], DeliveryStatus.QUEUED),
     ]
+
+
+def test_the_panel_shows_where_the_proof_of_the_visitors_address_stands(
+    agent_client, conversation, live
+):
+    make_customer(name="Ewa Nowak", email="ewa@poczta.example")
+    do_set_visitor_details(
+        conversation=conversation,
+        client_ip="203.0.113.7",
+        details=VisitorDetails(email="ewa@poczta.example", continues_by_email=True),
+    )
+    page = reverse("workspace:ticket", args=[conversation.ticket_id])
+    link_sent = agent_client.get(page).content.decode()
+    _confirm_address(conversation)
+    confirmed = agent_client.get(page).content.decode()
+
+    live(do_undo_customer_merge, merge=CustomerMerge.objects.get(), acting_user=None)
+    withdrawn = agent_client.get(page)
+
+    given = "<dt>Podany e-mail</dt><dd>ewa@poczta.example · "
+    assert given + "jeszcze niepotwierdzony: wysłano na niego link · odpowiedzi" in link_sent
+    assert given + "potwierdzony · odpowiedzi idą też e-mailem</dd>" in confirmed
+    assert (
+        given + "już niepotwierdzony: scalenie klientów zostało cofnięte · odpowiedzi pójdą też "
+        "e-mailem, gdy gość potwierdzi adres</dd>"
+    ) in withdrawn.content.decode()
+    assert withdrawn.context["chat"].email_state == ChatEmailState.WITHDRAWN
 
 
 def test_the_visitor_answering_that_e_mail_continues_the_same_ticket(agent, conversation, live):

@@ -215,6 +215,10 @@ def do_set_visitor_details(
     changes: dict[str, object] = {"name": details.name or conversation.name}
     if details.email and details.email != conversation.email:
         changes.update(email=details.email, email_link_requested_at=None, email_verified_at=None)
+    if details.email and conversation.email_proof_withdrawn_at is not None:
+        # Saving the address again answers the withdrawal: from now on the state is that of
+        # the link this asks for (sent, or not over a limit).
+        changes["email_proof_withdrawn_at"] = None
     if details.continues_by_email:
         changes["continues_by_email"] = True
     consent_changed = details.marketing_consent != conversation.marketing_consent
@@ -342,8 +346,11 @@ def do_return_chats_to_customer(
     A conversation's confirmed address is a proof about that address: once the address is not
     ``source``'s (the merge that joined them is undone and the identity went back to its owner),
     the conversation no longer counts it as confirmed, so nothing treats the visitor as its
-    owner (answers by e-mail wait for a proof again). Its ticket gets a note saying so, and its
-    open widgets are told at once."""
+    owner (answers by e-mail wait for a proof again). Its state is "withdrawn" until the
+    visitor saves the address again: the link that proved it is used and none is out, so saving
+    it sends a new one. Its ticket gets a note saying so, and its open widgets are told at once
+    (``chat.email_proof_withdrawn``)."""
+    now = timezone.now()
     returned = ChatConversation.objects.filter(pk__in=moved_ids, customer=target)
     own_addresses = Identity.objects.filter(customer=source, kind=IdentityKind.EMAIL).values(
         "address"
@@ -354,7 +361,9 @@ def do_return_chats_to_customer(
         .select_related("ticket")
     )
     returned.update(customer=source)
-    ChatConversation.objects.filter(pk__in=[c.pk for c in unproved]).update(email_verified_at=None)
+    ChatConversation.objects.filter(pk__in=[c.pk for c in unproved]).update(
+        email_verified_at=None, email_link_requested_at=None, email_proof_withdrawn_at=now
+    )
     for conversation in unproved:
         publish_on_commit("chat.email_proof_withdrawn", conversation_id=conversation.pk)
         if conversation.ticket is None:

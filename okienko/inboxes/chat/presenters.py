@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from okienko.inboxes.chat.responders import first_responder
-from okienko.inboxes.chat.selectors import Availability, file_link_token
+from okienko.inboxes.chat.selectors import Availability, email_state, file_link_token
 from okienko.inboxes.models import ChatConversation, ChatWidget
 from okienko.tickets.choices import AuthorKind
 from okienko.tickets.models import Message
@@ -134,6 +134,9 @@ def widget_texts(
                 ),
                 "verified": _("Your e-mail address is confirmed."),
                 "unverified": _("Your e-mail address is no longer confirmed."),
+                "withdrawn": _(
+                    "Your e-mail address is no longer confirmed. Save it again to get a new link."
+                ),
                 "human": _("Talk to a human"),
                 "human_asked": _("I would like to talk to a person."),
                 "helpful": _("Did this help?"),
@@ -163,17 +166,7 @@ def conversation_payload(conversation: ChatConversation | None) -> dict[str, Any
         "read_by_agent": conversation.agent_read_up_to,
         "name": conversation.name,
         "email": conversation.email,
-        "email_state": _email_state(conversation),
+        "email_state": email_state(conversation) or "",
         "consent": conversation.marketing_consent,
         "by_email": conversation.continues_by_email,
     }
-
-
-def _email_state(conversation: ChatConversation) -> str:
-    """Whether the visitor's address is proved ("verified"), was sent a link ("link_sent"),
-    or neither yet ("unverified", e.g. over the limit of links); "" without an address."""
-    if not conversation.email:
-        return ""
-    if conversation.email_verified_at is not None:
-        return "verified"
-    return "link_sent" if conversation.email_link_requested_at is not None else "unverified"

@@ -17,7 +17,7 @@ from okienko.core.tokens import token_digest
 from okienko.customers.choices import DEFAULT_TIER_SLUG
 from okienko.customers.models import Consent
 from okienko.customers.selectors import consent_in_force
-from okienko.inboxes.choices import InboundStatus, InboxKind
+from okienko.inboxes.choices import ChatEmailState, InboundStatus, InboxKind
 from okienko.inboxes.models import ChatConversation, ChatEmailVerification, ChatWidget, InboundItem
 from okienko.routing.selectors import anyone_online
 from okienko.sla.matching import TicketFacts
@@ -84,6 +84,19 @@ def needs_email_link(conversation: ChatConversation, *, now: datetime.datetime) 
         requested is None
         or requested + datetime.timedelta(hours=settings.CHAT_EMAIL_LINK_HOURS) <= now
     )
+
+
+def email_state(conversation: ChatConversation) -> ChatEmailState | None:
+    """Where the proof of the visitor's address stands; None without an address."""
+    if not conversation.email:
+        return None
+    if conversation.email_verified_at is not None:
+        return ChatEmailState.VERIFIED
+    if conversation.email_link_requested_at is not None:
+        return ChatEmailState.LINK_SENT
+    if conversation.email_proof_withdrawn_at is not None:
+        return ChatEmailState.WITHDRAWN
+    return ChatEmailState.UNVERIFIED
 
 
 def usable_email_link(token: str) -> ChatEmailVerification | None:
@@ -236,11 +249,12 @@ def chat_waiting(ticket_id: int) -> Ticket | None:
 @dataclass(frozen=True)
 class ChatPanel:
     """What an agent sees of a live chat beside its ticket: the conversation, whether the
-    visitor has read everything sent to them, and their customer's marketing consent in force
-    (None: never answered)."""
+    visitor has read everything sent to them, where the proof of the address they gave stands
+    (None: no address) and their customer's marketing consent in force (None: never answered)."""
 
     conversation: ChatConversation
     is_read_by_visitor: bool
+    email_state: ChatEmailState | None
     consent: Consent | None
 
 
@@ -260,6 +274,7 @@ def chat_panel(ticket: Ticket) -> ChatPanel | None:
         conversation=conversation,
         is_read_by_visitor=newest_to_visitor is not None
         and conversation.visitor_read_up_to >= newest_to_visitor,
+        email_state=email_state(conversation),
         consent=consent_in_force(conversation.customer_id)
         if conversation.customer_id is not None
         else None,

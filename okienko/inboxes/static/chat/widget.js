@@ -174,9 +174,11 @@
     }
   }
 
-  // What the visitor is told after saving: answers by e-mail, and the link that proves the address.
+  // What the visitor is told after saving: answers by e-mail, where the proof of the address stands.
   function savedNote(conversation, done) {
-    const email = { link_sent: "link_sent", verified: "verified", unverified: "link_not_sent" };
+    const email = {
+      link_sent: "link_sent", verified: "verified", unverified: "link_not_sent", withdrawn: "withdrawn",
+    };
     const state = email[conversation.email_state];
     const left = conversation.email_state === "verified" ? text("left_proven") : text("left");
     const parts = [conversation.by_email ? left : done, state ? text(state) : ""];
@@ -385,7 +387,8 @@
       applyConversation(message.conversation);
       appendNote(text("verified"));
     } else if (message.type === "unverified") {
-      // An undone customer merge withdrew the proof: answers by e-mail wait for a new one.
+      // An undone customer merge withdrew the proof: answers by e-mail wait for a new one, and
+      // the saved note (state "withdrawn") asks the visitor to save the address again.
       applyConversation(message.conversation);
       appendNote(text("unverified"));
     } else if (message.type === "error") {
