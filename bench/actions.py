@@ -4,6 +4,9 @@ This is the path every channel takes after parsing (an e-mail, a chat, a form), 
 one transaction per ticket with its first message, its ``created`` event and the domain event
 published after commit. Requesters are existing customers picked at random.
 
+On PostgreSQL the CPU time of the server processes the creating processes talk to is reported
+too (when the server runs on this machine), as for the ingest phase.
+
 ``--processes`` splits the count over that many processes creating at the same time, as the
 workers of a server do: the sustained rate of the machine, not of one Python thread (which
 waits for the database on every statement while the second core sits idle).
@@ -13,20 +16,22 @@ Run by ``python -m bench``; by hand: ``python -m bench.actions --count 500 --pro
 
 import argparse
 import multiprocessing
+import os
 import random
 import time
 from typing import Any
 
-from bench.phase import emit, setup_django
+from bench.phase import database_cpu_seconds, emit, setup_django
 from bench.progress import log
 from bench.seed import MESSAGES, SUBJECTS
 
 REQUESTER_POOL = 500
 
 
-def _create_part(count: int, random_seed: int) -> dict[str, float]:
+def _create_part(count: int, random_seed: int) -> dict[str, Any]:
     """Create ``count`` e-mail tickets through the action; return when it started and ended
-    (wall clock, comparable across processes) and the CPU it took."""
+    (wall clock, comparable across processes), the CPU it took and, on PostgreSQL, the CPU
+    of the server process it talked to."""
     from django.db.models import Max, Min
 
     from okienko.customers.models import Customer
@@ -39,6 +44,7 @@ def _create_part(count: int, random_seed: int) -> dict[str, float]:
         raise SystemExit("no customers: run the seed phase first")
     candidates = {rng.randint(bounds["low"], bounds["high"]) for _ in range(REQUESTER_POOL)}
     requesters = list(Customer.objects.filter(pk__in=candidates).select_related("tier"))
+    database_cpu_started = database_cpu_seconds()
     started, cpu_started = time.time(), time.process_time()
     for number in range(count):
         requester = rng.choice(requesters)
@@ -50,10 +56,17 @@ def _create_part(count: int, random_seed: int) -> dict[str, float]:
             text=rng.choice(MESSAGES).format(order=order, name=requester.name),
             acting_user=None,
         )
+    ended, cpu_seconds = time.time(), time.process_time() - cpu_started
+    database_cpu_ended = database_cpu_seconds()
     return {
         "started": started,
-        "ended": time.time(),
-        "cpu_seconds": time.process_time() - cpu_started,
+        "ended": ended,
+        "cpu_seconds": cpu_seconds,
+        "database_cpu_seconds": (
+            database_cpu_ended - database_cpu_started
+            if database_cpu_started is not None and database_cpu_ended is not None
+            else None
+        ),
     }
 
 
@@ -77,6 +90,8 @@ def create_tickets(count: int, *, random_seed: int, processes: int = 1) -> dict[
             )
     seconds = max(part["ended"] for part in parts) - min(part["started"] for part in parts)
     cpu_ms = sum(part["cpu_seconds"] for part in parts) * 1000 / count
+    database_cpu = [part["database_cpu_seconds"] for part in parts]
+    database_cpu_ms = None if None in database_cpu else sum(database_cpu) * 1000 / count
     rate = count / seconds
     log(f"actions: {count} tickets in {seconds:.1f}s, {rate:,.0f} tickets/s")
     return {
@@ -85,6 +100,11 @@ def create_tickets(count: int, *, random_seed: int, processes: int = 1) -> dict[
         "seconds": round(seconds, 2),
         "tickets_per_s": round(rate, 1),
         "cpu_ms_per_ticket": round(cpu_ms, 2),
+        "database_cpu_ms_per_ticket": (
+            None if database_cpu_ms is None else round(database_cpu_ms, 2)
+        ),
+        # Other work on a shared machine slows the rate; the CPU figures are less affected.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 

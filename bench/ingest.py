@@ -17,9 +17,7 @@ import random
 import time
 from typing import Any
 
-import psutil
-
-from bench.phase import emit, setup_django
+from bench.phase import database_cpu_seconds, emit, setup_django
 from bench.progress import log
 from bench.seed import MESSAGES, SUBJECTS
 
@@ -82,23 +80,6 @@ def _run_queued_tasks() -> int:
     return ran
 
 
-def _database_cpu_seconds() -> float | None:
-    """CPU time so far of the PostgreSQL backend serving this process; None on SQLite or when
-    that process is not on this machine."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        row = cursor.fetchone()
-    try:
-        times = psutil.Process(row[0]).cpu_times()
-    except (psutil.Error, TypeError):
-        return None
-    return float(times.user + times.system)
-
-
 def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     """Record and process ``count`` generated e-mails; return the rate and the outcomes."""
     from django.test.utils import override_settings
@@ -124,7 +105,7 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     log(f"ingest: {count} e-mails through the ledger and the pipeline")
     # Generated senders repeat faster than a real flood limit allows.
     with override_settings(EMAIL_SENDER_LIMIT=count):
-        database_cpu_started = _database_cpu_seconds()
+        database_cpu_started = database_cpu_seconds()
         started, cpu_started = time.monotonic(), time.process_time()
         for start in range(0, count, BATCH):
             batch = raws[start : start + BATCH]
@@ -136,7 +117,7 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
             tasks += _run_queued_tasks()
         seconds = time.monotonic() - started
         cpu_ms = (time.process_time() - cpu_started) * 1000 / count
-        database_cpu_ended = _database_cpu_seconds()
+        database_cpu_ended = database_cpu_seconds()
     database_cpu_ms = (
         round((database_cpu_ended - database_cpu_started) * 1000 / count, 2)
         if database_cpu_started is not None and database_cpu_ended is not None
