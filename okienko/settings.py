@@ -185,7 +185,7 @@ if REDIS_URL:
     _redis_db = urlsplit(REDIS_URL).path.strip("/") or "0"
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "okienko.core.channel_layer.PipelinedRedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": f"okienko-db{_redis_db}."},
         }
     }

@@ -11,11 +11,14 @@ import asyncio
 import atexit
 import logging
 import os
+import queue
 import threading
 from concurrent.futures import Future
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from okienko.core.channel_layer import PipelinedRedisPubSubChannelLayer
 
 logger = logging.getLogger(__name__)
 
@@ -70,32 +73,58 @@ def send_all(messages: list[Message]) -> None:
 
 class _Outbox:
     """The sender of a process that serves no WebSocket (a worker, a command, an ``okienko
-    web`` before its first consumer): a loop on a thread of its own, kept for the process so
-    that the layer's connection to Redis is kept too (a loop per send, as ``async_to_sync``
-    makes, gave it a new connection every time). The caller does not wait for Redis; one task
-    sends the batches in the order they were posted."""
+    web`` before its first consumer): a thread of its own, kept for the process with its
+    connections to Redis. The caller does not wait for Redis; the thread sends the batches in
+    the order they were posted, those posted while it was sending together: on the Redis layer
+    in one round trip (``group_send_all``; a ``group_send`` each on asyncio Redis cost more
+    than the ticket they announce), on another layer on an event loop of its own, kept for the
+    process so that the layer's connections are kept too (a loop per send, as
+    ``async_to_sync`` makes, gave it a new connection every time)."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.queue: asyncio.Queue[list[Message]] = asyncio.Queue()
-        threading.Thread(target=self.loop.run_forever, name="realtime-send", daemon=True).start()
-        asyncio.run_coroutine_threadsafe(self._send_posted(), self.loop)
+        self.queue: queue.SimpleQueue[list[Message] | threading.Event] = queue.SimpleQueue()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        threading.Thread(target=self._send_posted, name="realtime-send", daemon=True).start()
 
     def post(self, messages: list[Message]) -> None:
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, messages)
+        self.queue.put(messages)
 
-    async def _send_posted(self) -> None:
+    def _send_posted(self) -> None:
         while True:
-            messages = await self.queue.get()
-            try:
-                await _group_send(get_channel_layer(), messages)
-            except Exception:
-                logger.exception("realtime messages to %s failed", [group for group, _ in messages])
-            finally:
-                self.queue.task_done()
+            messages: list[Message] = []
+            flushes: list[threading.Event] = []
+            posted = self.queue.get()
+            while True:
+                if isinstance(posted, threading.Event):
+                    flushes.append(posted)
+                else:
+                    messages.extend(posted)
+                try:
+                    posted = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+            if messages:
+                self._send(messages)
+            for flushed in flushes:
+                flushed.set()
+
+    def _send(self, messages: list[Message]) -> None:
+        layer = get_channel_layer()
+        try:
+            if isinstance(layer, PipelinedRedisPubSubChannelLayer):
+                layer.group_send_all(messages)
+                return
+            if self.loop is None:
+                self.loop = asyncio.new_event_loop()
+            self.loop.run_until_complete(_group_send(layer, messages))
+        except Exception:
+            logger.exception("realtime messages to %s failed", [group for group, _ in messages])
 
     def flush(self, timeout: float) -> None:
-        asyncio.run_coroutine_threadsafe(self.queue.join(), self.loop).result(timeout=timeout)
+        flushed = threading.Event()
+        self.queue.put(flushed)
+        if not flushed.wait(timeout):
+            raise TimeoutError
 
 
 FLUSH_TIMEOUT_SECONDS = 10

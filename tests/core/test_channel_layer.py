@@ -1,6 +1,7 @@
 """The channel layers. The embedded one delivers like Channels' in-memory layer, and still drops
 expired messages, looking for them (when a consumer receives) at most once a second. The scaled
-one (Redis) keeps receiving through quiet spells longer than redis-py's read timeout."""
+one (Redis) keeps receiving through quiet spells longer than redis-py's read timeout, and delivers
+messages sent together in one round trip as it delivers each one sent alone."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
@@ -66,3 +67,33 @@ def test_a_quiet_redis_layer_keeps_receiving_after_a_long_silence():
 
     assert failed_while_quiet is False
     assert received == {"type": "tickets.changed", "ticket_ids": [7]}
+
+
+@pytest.mark.redis
+def test_messages_sent_together_reach_the_group_members_as_group_send_would():
+    # The outbox sends what was posted together in one round trip; a consumer subscribed
+    # through the layer hears each message of its own groups, in order, and nothing else.
+    layer = get_channel_layer()
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add("team.7", channel)
+        try:
+            await asyncio.to_thread(
+                layer.group_send_all,
+                [
+                    ("team.7", {"type": "tickets.changed", "ticket_ids": [1]}),
+                    ("team.8", {"type": "tickets.changed", "ticket_ids": [2]}),
+                    ("team.7", {"type": "tickets.changed", "ticket_ids": [3]}),
+                ],
+            )
+            await layer.group_send("team.7", {"type": "tickets.changed", "ticket_ids": [4]})
+            return [await asyncio.wait_for(layer.receive(channel), timeout=5) for _ in range(3)]
+        finally:
+            await layer.group_discard("team.7", channel)
+            await layer.flush()
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        received = executor.submit(asyncio.run, scenario()).result()
+
+    assert [message["ticket_ids"] for message in received] == [[1], [3], [4]]
