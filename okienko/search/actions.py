@@ -42,13 +42,15 @@ def _terms(text: DocumentText) -> _Terms:
 
 
 def _add_to_vocabulary(terms: set[str]) -> None:
-    ordered = sorted(terms)
-    for start in range(0, len(ordered), _VOCABULARY_BATCH):
-        chunk = ordered[start : start + _VOCABULARY_BATCH]
-        known = set(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(term=term) for term in chunk if term not in known], ignore_conflicts=True
-        )
+    # Inserted without first reading which terms are known: the unique index skips those. A read
+    # by the list of terms was planned on PostgreSQL as a search of the trigram index (pg_trgm
+    # answers equality too) and took seconds for a few hundred short terms. Sorted, so that two
+    # indexers adding the same terms wait for each other in one order, never in a deadlock.
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=term) for term in sorted(terms)],
+        batch_size=_VOCABULARY_BATCH,
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
