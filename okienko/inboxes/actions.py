@@ -198,9 +198,16 @@ def do_record_inbound(
     """Write raw contacts to the ledger in one transaction, before their source is told.
 
     Idempotent: the same bytes from the same source return the existing item. Returns each
-    item and whether it is new. ``notify`` queues processing after commit; callers that
-    process at once (``okienko email ingest``) pass False.
+    item and whether it is new. ``notify`` queues processing after commit, the new items of
+    the call together; callers that process at once (``okienko email ingest``) pass False.
     """
+    with dispatching_in_batches():
+        return _record_inbound(inbox, entries, notify=notify)
+
+
+def _record_inbound(
+    inbox: Inbox, entries: Sequence[RawInbound], *, notify: bool
+) -> list[tuple[InboundItem, bool]]:
     keyed = [(_ledger_key(entry), entry) for entry in entries]
     now = timezone.now()
     with transaction.atomic():

@@ -10,7 +10,7 @@ class InboxesConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
-        from okienko.core.events import subscribe
+        from okienko.core.events import subscribe, subscribe_batch
         from okienko.core.processes import register_embedded_service
         from okienko.customers.actions import register_merge_handler
         from okienko.inboxes.chat import events as chat_events
@@ -29,7 +29,7 @@ class InboxesConfig(AppConfig):
         )
         from okienko.sla.selectors import register_inbox_lookup
 
-        subscribe("inbound.received")(queue_processing)
+        subscribe_batch("inbound.received")(queue_processing)
         subscribe("ticket.message_added")(queue_email_reply)
         subscribe("delivery.queued")(queue_sending)
         subscribe("chat.email_link_requested")(queue_chat_email_link)

@@ -88,6 +88,12 @@ def inbound_item(item_id: int) -> InboundItem | None:
     return InboundItem.objects.select_related("inbox__team").filter(pk=item_id).first()
 
 
+def inbound_items(item_ids: Collection[int]) -> list[InboundItem]:
+    """These items in the order they were recorded; those gone are left out."""
+    items = InboundItem.objects.select_related("inbox__team").filter(pk__in=item_ids)
+    return list(items.order_by("id"))
+
+
 def visible_inboxes(user: Agent) -> QuerySet[Inbox]:
     """Admins and supervisors see every inbox; an agent sees their teams' inboxes and those
     without a team (the same rule as for tickets)."""

@@ -20,7 +20,7 @@ from okienko.inboxes.selectors import (
     due_delivery_ids,
     email_account,
     fetching_accounts,
-    inbound_item,
+    inbound_items,
     pending_item_ids,
 )
 from okienko.tickets.choices import AuthorKind
@@ -31,26 +31,34 @@ SWEEP_GRACE = datetime.timedelta(minutes=2)
 SWEEP_BATCH = 500
 
 
+# Items one task processes together: what each would look up is read once for them all.
+PROCESSING_BATCH = 50
+
+
 @db_task(retries=3, retry_delay=15)
-def process_inbound(item_id: int) -> str:
-    """Process one ledger item; a gone item is nothing to do, a processed one stays as it is."""
-    item = inbound_item(item_id)
-    if item is None:
-        return "gone"
-    return do_process_inbound(items=[item])[0].status
+def process_inbound(item_ids: list[int]) -> list[str]:
+    """Process ledger items together, in the order they were recorded; items gone are nothing
+    to do, finished ones stay as they are. Returns the status of each item found."""
+    return [item.status for item in do_process_inbound(items=inbound_items(item_ids))]
+
+
+def _queue_processing(item_ids: list[int]) -> None:
+    ordered = sorted(item_ids)
+    for start in range(0, len(ordered), PROCESSING_BATCH):
+        process_inbound(ordered[start : start + PROCESSING_BATCH])
 
 
 @db_periodic_task(crontab(minute="*"))
 def requeue_pending_inbound() -> int:
     """Queue items still waiting (their task was lost in a crash or failed transiently)."""
     item_ids = pending_item_ids(received_before=timezone.now() - SWEEP_GRACE, limit=SWEEP_BATCH)
-    for item_id in item_ids:
-        process_inbound(item_id)
+    _queue_processing(item_ids)
     return len(item_ids)
 
 
-def queue_processing(event: DomainEvent) -> None:
-    process_inbound(event.payload["item_id"])
+def queue_processing(events: list[DomainEvent]) -> None:
+    """Items recorded together (an IMAP fetch's batch) are processed together."""
+    _queue_processing([event.payload["item_id"] for event in events])
 
 
 @db_task(retries=2, retry_delay=30)

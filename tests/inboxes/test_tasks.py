@@ -31,10 +31,31 @@ def test_the_task_is_quiet_about_a_missing_or_finished_item():
         inbox=inbox, entries=[RawInbound(make_email(), "")], notify=False
     )
 
-    assert process_inbound.call_local(item.pk) == "processed"
-    assert process_inbound.call_local(item.pk) == "processed"
-    assert process_inbound.call_local(item.pk + 1000) == "gone"
+    assert process_inbound.call_local([item.pk]) == ["processed"]
+    assert process_inbound.call_local([item.pk]) == ["processed"]
+    assert process_inbound.call_local([item.pk + 1000]) == []
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_messages_recorded_together_are_processed_by_one_task_in_their_order():
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+    first = make_email(subject="Zamówienie", message_id="<first@poczta.example>")
+    reply = make_email(subject="Re: Zamówienie", in_reply_to="<first@poczta.example>")
+
+    recorded = do_record_inbound(
+        inbox=inbox, entries=[RawInbound(first, "first"), RawInbound(reply, "reply")]
+    )
+
+    assert HUEY.pending_count() == 1
+    task = HUEY.dequeue()
+    assert task.args == ([item.pk for item, _created in recorded],)
+    assert HUEY.execute(task) == ["processed", "processed"]
+    assert Ticket.objects.count() == 1
+    assert Ticket.objects.get().messages.count() == 2
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
