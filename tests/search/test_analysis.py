@@ -1,4 +1,14 @@
-from okienko.search.analysis import analyse_query, detect_language, fold, text_terms, word_terms
+import pytest
+import simplemma
+
+from okienko.search.analysis import (
+    _english_lemma,
+    analyse_query,
+    detect_language,
+    fold,
+    text_terms,
+    word_terms,
+)
 
 
 def test_fold_removes_case_and_diacritics():
@@ -16,6 +26,14 @@ def test_polish_word_gives_its_lemmas_without_sense_marks():
 def test_english_word_gives_its_english_lemma():
     assert word_terms("orders", "en") == {"orders", "order"}
     assert word_terms("boxes", "en") == {"boxes", "box"}
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["orders", "went", "mice", "children", "better", "studies", "re-shipped", "couldn't", "xyzzy"],
+)
+def test_english_lemmas_from_the_compressed_dictionary_are_simplemmas_own(word):
+    assert _english_lemma(word) == simplemma.lemmatize(word, lang="en")
 
 
 def test_inflected_forms_share_a_term():
