@@ -124,13 +124,15 @@ def _install_language_per_test():
 
 @pytest.fixture(autouse=True)
 def _settings_reloaded_per_test():
-    # Each test's database starts without the rules and policies an earlier test saved and
-    # rolled back.
+    # Each test's database starts without the rules, policies and tiers an earlier test saved
+    # and rolled back.
     from okienko.automation.selectors import forget_rules
+    from okienko.customers.actions import forget_default_tier
     from okienko.sla.selectors import forget_policies
 
     forget_rules()
     forget_policies()
+    forget_default_tier()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
+from okienko.core.reloaded import ReloadedOnChange
 from okienko.customers.choices import DEFAULT_TIER_SLUG, DEFAULT_TIERS
 from okienko.customers.models import (
     Consent,
@@ -52,7 +53,7 @@ def _normalized(kind: str, address: str) -> str:
         raise InvalidInput(str(error), errors={"address": [str(error)]}) from error
 
 
-def default_tier() -> Tier:
+def _default_tier_now() -> Tier:
     """The tier new customers get; recreated if an admin removed every tier, so intake never
     stops for lack of one."""
     try:
@@ -64,6 +65,23 @@ def default_tier() -> Tier:
     slug, name, position = next(t for t in DEFAULT_TIERS if t[0] == DEFAULT_TIER_SLUG)
     tier, _ = Tier.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
     return tier
+
+
+def _tiers_version() -> object:
+    return tuple(Tier.objects.values_list("pk", "slug"))
+
+
+# Every new customer gets it: read once, not once per customer (see ``ReloadedOnChange``).
+_default_tier = ReloadedOnChange(version=_tiers_version, load=_default_tier_now)
+
+
+def default_tier() -> Tier:
+    """The tier new customers get (see ``_default_tier_now``)."""
+    return _default_tier.get()
+
+
+def forget_default_tier() -> None:
+    _default_tier.forget()
 
 
 def do_create_customer(
@@ -355,6 +373,7 @@ def do_save_tier(
         if not tier.slug:
             raise InvalidInput("A tier needs a slug", errors={"slug": ["empty"]})
     tier.name, tier.position = name[:100], position
+    _default_tier.forget_on_change()
     try:
         with transaction.atomic():
             tier.save()
@@ -391,6 +410,7 @@ def do_delete_tier(*, tier: Tier, replacement: Tier | None, acting_user: Agent |
     publish_on_commit(
         "tier.deleted", tier_id=tier.pk, replacement_id=replacement.pk if replacement else None
     )
+    _default_tier.forget_on_change()
     tier.delete()
 
 

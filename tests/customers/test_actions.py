@@ -564,3 +564,22 @@ def test_a_tier_in_use_goes_only_with_a_replacement_which_its_members_join(
     organisation.refresh_from_db()
     assert (customer.tier, organisation.tier) == (silver, silver)
     assert not Tier.objects.filter(slug="zloty").exists()
+
+
+@pytest.mark.django_db
+def test_new_customers_get_the_default_tier_read_once_and_again_after_it_is_deleted(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    consumer = Tier.objects.get(slug="consumer")
+    first = do_create_customer(name="Pierwsza", acting_user=None)
+    with django_assert_num_queries(3):  # savepoint, the customer, release: no tier read
+        second = do_create_customer(name="Druga", acting_user=None)
+
+    assert first.tier_id == second.tier_id == consumer.pk
+
+    business = Tier.objects.get(slug="business")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_delete_tier(tier=consumer, replacement=business, acting_user=None)
+    third = do_create_customer(name="Trzecia", acting_user=None)
+
+    assert Customer.objects.get(pk=third.pk).tier in Tier.objects.all()
