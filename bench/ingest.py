@@ -1,12 +1,13 @@
 """Phase ``ingest``: raw e-mails through the inbound ledger and the pipeline, timed end to end.
 
-Messages are recorded in the ledger and processed in batches as the worker does it: parsed,
-quotes cut, the customer matched or created, threaded, and written as a new ticket or a reply
-on one. The tasks a batch queues (the search index of its tickets and customers) run inside the
-timed window too, one after another in this process as a worker would run them: a message counts
-once its ticket can be found. On PostgreSQL the CPU time of the server process this phase talks
-to is reported too (when the server runs on this machine): on SQLite the database's work is
-already this process's own. The mix: new tickets, replies that quote the previous mail in
+Messages are recorded in the ledger in batches, as an IMAP fetch records them, and processed by
+the tasks that queues, as the worker runs them: parsed, quotes cut, the customer matched or
+created, threaded, and written as a new ticket or a reply on one. The tasks processing queues
+(the search index of its tickets and customers) run inside the timed window too: a message
+counts once its ticket can be found. Every task runs in this process, one after another, as
+one worker thread would. On PostgreSQL the CPU time of the server processes serving the
+database is reported too (when the server runs on this machine): on SQLite the database's work
+is already this process's own. The mix: new tickets, replies that quote the previous mail in
 Polish (threaded by In-Reply-To), HTML-only mail with a small attachment.
 
 Run by ``python -m bench``; by hand: ``python -m bench.ingest --count 500``.
@@ -17,7 +18,7 @@ import random
 import time
 from typing import Any
 
-from bench.phase import database_cpu_seconds, emit, setup_django
+from bench.phase import database_backends_cpu_seconds, database_cpu_spent, emit, setup_django
 from bench.progress import log
 from bench.seed import MESSAGES, SUBJECTS
 
@@ -86,18 +87,14 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-    from okienko.inboxes.actions import (
-        RawInbound,
-        do_get_default_inbox,
-        do_process_inbound,
-        do_record_inbound,
-    )
+    from okienko.inboxes.actions import RawInbound, do_get_default_inbox, do_record_inbound
     from okienko.inboxes.choices import InboxKind
     from okienko.inboxes.email.adapter import email_source_id
+    from okienko.inboxes.models import InboundItem
 
     raws = _messages(count, random.Random(random_seed))
     inbox = do_get_default_inbox(InboxKind.EMAIL)
-    outcomes: dict[str, int] = {}
+    item_ids: list[int] = []
     tasks = 0
     autodiscover_modules("tasks")
     # What earlier phases queued is not this phase's work.
@@ -105,24 +102,24 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     log(f"ingest: {count} e-mails through the ledger and the pipeline")
     # Generated senders repeat faster than a real flood limit allows.
     with override_settings(EMAIL_SENDER_LIMIT=count):
-        database_cpu_started = database_cpu_seconds()
+        database_cpu_started = database_backends_cpu_seconds()
         started, cpu_started = time.monotonic(), time.process_time()
         for start in range(0, count, BATCH):
             batch = raws[start : start + BATCH]
             entries = [RawInbound(raw, email_source_id(raw)) for raw in batch]
-            recorded = do_record_inbound(inbox=inbox, entries=entries, notify=False)
-            for item in do_process_inbound(items=[item for item, _created in recorded]):
-                key = item.outcome or item.status
-                outcomes[key] = outcomes.get(key, 0) + 1
+            recorded = do_record_inbound(inbox=inbox, entries=entries)
+            item_ids.extend(item.pk for item, _created in recorded)
             tasks += _run_queued_tasks()
         seconds = time.monotonic() - started
         cpu_ms = (time.process_time() - cpu_started) * 1000 / count
-        database_cpu_ended = database_cpu_seconds()
-    database_cpu_ms = (
-        round((database_cpu_ended - database_cpu_started) * 1000 / count, 2)
-        if database_cpu_started is not None and database_cpu_ended is not None
-        else None
-    )
+        database_cpu_ended = database_backends_cpu_seconds()
+    database_cpu = database_cpu_spent(database_cpu_started, database_cpu_ended)
+    database_cpu_ms = round(database_cpu * 1000 / count, 2) if database_cpu is not None else None
+    outcomes: dict[str, int] = {}
+    for outcome, status in InboundItem.objects.filter(pk__in=item_ids).values_list(
+        "outcome", "status"
+    ):
+        outcomes[outcome or status] = outcomes.get(outcome or status, 0) + 1
     rate = count / seconds
     log(
         f"ingest: {count} e-mails in {seconds:.1f}s, {rate:,.0f} messages/s, {outcomes}, "
