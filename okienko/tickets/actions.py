@@ -25,7 +25,7 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
-from okienko.core.persistence import remember_related, update_each
+from okienko.core.persistence import insert_rows, remember_related, update_each
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
@@ -359,7 +359,7 @@ def do_create_tickets_with_messages(
         _opening(new, acting_user=acting_user, tags=[by_name[name] for name in each])
         for new, each in zip(tickets, names, strict=True)
     ]
-    Ticket.objects.bulk_create([opening.ticket for opening in openings])
+    insert_rows([opening.ticket for opening in openings])
     TicketTag.objects.bulk_create(
         [TicketTag(ticket=o.ticket, tag=tag) for o in openings for tag in o.tags]
     )
@@ -372,11 +372,11 @@ def do_create_tickets_with_messages(
             for customer in o.copied
         ]
     )
-    Message.objects.bulk_create([opening.message for opening in openings])
+    insert_rows([opening.message for opening in openings])
     for opening in openings:
         for attachment in opening.new.attachments:
             _attach(opening.message, attachment)
-    TicketEvent.objects.bulk_create(
+    insert_rows(
         [
             event
             for opening in openings
