@@ -333,6 +333,7 @@ def test_a_visitor_confirms_their_e_mail_and_the_chat_joins_their_timeline(
     chat.locator(".m.system", has_text="Twój adres e-mail nie jest już potwierdzony.").wait_for()
     withdrawn = "Twój adres e-mail nie jest już potwierdzony. Zapisz go ponownie, aby otrzymać"
     chat.locator(".saved", has_text=withdrawn).wait_for()
+    assert chat.locator(".saved").inner_text().startswith(withdrawn)
     assert "Wysłaliśmy Ci e-mail z linkiem." not in chat.locator(".saved").inner_text()
     page.screenshot(path=SCREENSHOTS / "chat-widget-email-unconfirmed.png")
 

@@ -182,6 +182,8 @@
     const state = email[conversation.email_state];
     const left = conversation.email_state === "verified" ? text("left_proven") : text("left");
     const parts = [conversation.by_email ? left : done, state ? text(state) : ""];
+    // A withdrawn proof comes first: it asks the visitor to act, the thanks before it no longer holds.
+    if (conversation.email_state === "withdrawn") parts.reverse();
     return parts.filter(Boolean).join(" ");
   }
 
