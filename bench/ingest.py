@@ -10,13 +10,25 @@ database is reported too (when the server runs on this machine): on SQLite the d
 is already this process's own. The mix: new tickets, replies that quote the previous mail in
 Polish (threaded by In-Reply-To), HTML-only mail with a small attachment.
 
+With ``--workers N`` the tasks run in N ``okienko worker`` processes (one thread each) instead,
+as in the scaled layout: this process only records, and the window ends when every message is
+processed and each ticket that got one was indexed after it. The CPU reported is then that of
+the workers and this process together. Two workers process two batches at once, and nothing
+orders them yet: a reply whose original is in the batch the other worker is still writing would
+not find its ticket (the outcomes would show more tickets created than the mix's new mail).
+
 Run by ``python -m bench``; by hand: ``python -m bench.ingest --count 500``.
 """
 
 import argparse
+import os
 import random
+import subprocess
+import sys
 import time
 from typing import Any
+
+import psutil
 
 from bench.phase import database_backends_cpu_seconds, database_cpu_spent, emit, setup_django
 from bench.progress import log
@@ -81,7 +93,52 @@ def _run_queued_tasks() -> int:
     return ran
 
 
-def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
+def _start_workers(count: int, *, sender_limit: int) -> list[psutil.Process]:
+    """``okienko worker`` processes of one thread each, returned once they are up and idle."""
+    environment = {**os.environ, "OKIENKO_EMAIL_SENDER_LIMIT": str(sender_limit)}
+    command = [sys.executable, "-m", "okienko", "worker", "--workers", "1"]
+    workers = [
+        psutil.Process(subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL).pid)
+        for _ in range(count)
+    ]
+    time.sleep(1)
+    while any(worker.cpu_percent(interval=0.2) > 5 for worker in workers):
+        pass
+    return workers
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    return sum(sum(process.cpu_times()[:2]) for process in processes)
+
+
+def _unfinished(item_ids: list[int]) -> int:
+    """Items not processed yet, or processed into a ticket not indexed since."""
+    from django.db.models import Exists, OuterRef
+
+    from okienko.inboxes.choices import InboundOutcome, InboundStatus
+    from okienko.inboxes.models import InboundItem
+    from okienko.search.models import SearchDocument
+
+    items = InboundItem.objects.filter(pk__in=item_ids)
+    waiting = items.filter(status=InboundStatus.RECEIVED).count()
+    if waiting:
+        return waiting
+    indexed = SearchDocument.objects.filter(
+        doc_type="ticket",
+        object_id=OuterRef("message__ticket_id"),
+        indexed_at__gte=OuterRef("processed_at"),
+    )
+    written = items.filter(
+        outcome__in=[
+            InboundOutcome.TICKET_CREATED,
+            InboundOutcome.FOLLOW_UP_CREATED,
+            InboundOutcome.MESSAGE_APPENDED,
+        ]
+    )
+    return written.exclude(Exists(indexed)).count()
+
+
+def ingest(count: int, *, random_seed: int, workers: int = 0) -> dict[str, Any]:
     """Record and process ``count`` generated e-mails; return the rate and the outcomes."""
     from django.test.utils import override_settings
     from django.utils.module_loading import autodiscover_modules
@@ -101,18 +158,28 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     HUEY.flush()
     log(f"ingest: {count} e-mails through the ledger and the pipeline")
     # Generated senders repeat faster than a real flood limit allows.
+    consumers = _start_workers(workers, sender_limit=count) if workers else []
     with override_settings(EMAIL_SENDER_LIMIT=count):
         database_cpu_started = database_backends_cpu_seconds()
         started, cpu_started = time.monotonic(), time.process_time()
+        consumers_cpu_started = _cpu_seconds(consumers)
         for start in range(0, count, BATCH):
             batch = raws[start : start + BATCH]
             entries = [RawInbound(raw, email_source_id(raw)) for raw in batch]
             recorded = do_record_inbound(inbox=inbox, entries=entries)
             item_ids.extend(item.pk for item, _created in recorded)
-            tasks += _run_queued_tasks()
+            if not consumers:
+                tasks += _run_queued_tasks()
+        while consumers and _unfinished(item_ids):
+            time.sleep(0.05)
         seconds = time.monotonic() - started
-        cpu_ms = (time.process_time() - cpu_started) * 1000 / count
+        cpu_seconds = time.process_time() - cpu_started
+        cpu_seconds += _cpu_seconds(consumers) - consumers_cpu_started
+        cpu_ms = cpu_seconds * 1000 / count
         database_cpu_ended = database_backends_cpu_seconds()
+    for consumer in consumers:
+        consumer.terminate()
+    psutil.wait_procs(consumers, timeout=30)
     database_cpu = database_cpu_spent(database_cpu_started, database_cpu_ended)
     database_cpu_ms = round(database_cpu * 1000 / count, 2) if database_cpu is not None else None
     outcomes: dict[str, int] = {}
@@ -127,6 +194,7 @@ def ingest(count: int, *, random_seed: int) -> dict[str, Any]:
     )
     return {
         "messages": count,
+        "workers": workers,
         "tasks": tasks,
         "seconds": round(seconds, 2),
         "messages_per_s": round(rate, 1),
@@ -140,9 +208,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--random-seed", type=int, default=11)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="okienko worker processes running the tasks (0: this process runs them)",
+    )
     options = parser.parse_args()
     setup_django()
-    emit(ingest(options.count, random_seed=options.random_seed))
+    emit(ingest(options.count, random_seed=options.random_seed, workers=options.workers))
 
 
 if __name__ == "__main__":
