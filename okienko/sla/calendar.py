@@ -36,6 +36,8 @@ import holidays
 
 Interval = tuple[datetime.time, datetime.time]
 UtcInterval = tuple[datetime.datetime, datetime.datetime]
+# Days a calendar remembers the intervals of (about 27 years of them).
+MAX_REMEMBERED_DAYS = 10_000
 
 MIDNIGHT = datetime.time(0, 0)
 ONE_DAY = datetime.timedelta(days=1)
@@ -135,6 +137,11 @@ class BusinessCalendar:
     extra_closed_days: frozenset[datetime.date] = frozenset()
     extra_open_days: Mapping[datetime.date, Sequence[tuple[datetime.time, datetime.time]]] = field(
         default_factory=dict
+    )
+    # Each day's open intervals in UTC, worked out once: ``between`` for a clock running since
+    # weeks walks every day since, and an inbox page asks it for fifty tickets' clocks.
+    _days: dict[datetime.date, tuple[UtcInterval, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
@@ -264,7 +271,15 @@ class BusinessCalendar:
     def _is_public_holiday(self, day: datetime.date) -> bool:
         return self.country is not None and day in _country_holidays(self.country, day.year)
 
-    def _utc_intervals(self, day: datetime.date) -> list[UtcInterval]:
+    def _utc_intervals(self, day: datetime.date) -> tuple[UtcInterval, ...]:
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) >= MAX_REMEMBERED_DAYS:
+                self._days.clear()
+            known = self._days[day] = tuple(self._utc_intervals_worked_out(day))
+        return known
+
+    def _utc_intervals_worked_out(self, day: datetime.date) -> list[UtcInterval]:
         zone = ZoneInfo(self.time_zone)
         result = []
         for start, end in self._hours_on(day):

@@ -1,6 +1,7 @@
 """Reads for SLA: calendars, policies, which policy a ticket falls under and its clocks."""
 
 import datetime
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -72,10 +73,33 @@ def _date(text: str) -> datetime.date:
         raise ValueError(f"{text!r} is not a date like 2026-12-31") from error
 
 
+# The arithmetic of calendars by their settings: one object per calendar keeps the days it
+# worked out (``BusinessCalendar._days``) for every clock of every page.
+_arithmetic: dict[str, BusinessCalendar] = {}
+MAX_CALENDARS_KEPT = 64
+
+
 def business_calendar(calendar: Calendar | None) -> BusinessCalendar:
     """The arithmetic of ``calendar``; ValueError when its data is not a valid calendar."""
     if calendar is None:
         return DEFAULT_CALENDAR
+    settings = [
+        calendar.time_zone,
+        calendar.country,
+        calendar.hours,
+        calendar.closed_days,
+        calendar.open_days,
+    ]
+    key = json.dumps(settings, sort_keys=True, default=str)
+    known = _arithmetic.get(key)
+    if known is None:
+        if len(_arithmetic) >= MAX_CALENDARS_KEPT:
+            _arithmetic.clear()
+        known = _arithmetic[key] = _arithmetic_of(calendar)
+    return known
+
+
+def _arithmetic_of(calendar: Calendar) -> BusinessCalendar:
     if not isinstance(calendar.hours, dict):
         raise ValueError("opening hours are an object of weekday: [[start, end], ...]")
     hours = {}

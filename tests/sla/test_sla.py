@@ -27,7 +27,7 @@ from okienko.sla.actions import (
 )
 from okienko.sla.choices import Metric, Outcome
 from okienko.sla.models import Clock
-from okienko.sla.selectors import first_reply_due, next_deadlines, ticket_sla
+from okienko.sla.selectors import business_calendar, first_reply_due, next_deadlines, ticket_sla
 from okienko.testing.factories import make_agent, make_category, make_customer, make_ticket
 from okienko.tickets.actions import do_change_priority, do_change_status, do_reply
 from okienko.tickets.choices import EventKind
@@ -512,3 +512,14 @@ def test_storing_deadlines_set_wise_clears_a_stale_one(policies, live):
 
     assert do_store_nearest_deadlines() == 1
     assert stored_deadline(ticket) is None
+
+
+def test_a_calendars_arithmetic_is_kept_while_its_settings_stay(office):
+    kept = business_calendar(office)
+    office.refresh_from_db()
+
+    assert business_calendar(office) is kept
+    office.hours = {"0": [["10:00", "12:00"]]}
+    changed = business_calendar(office)
+    assert changed is not kept
+    assert changed.hours.on(0) == ((datetime.time(10), datetime.time(12)),)
