@@ -650,7 +650,7 @@ def do_add_customer_messages(added: Sequence[CustomerMessage]) -> list[Message]:
                 attachments=each.attachments,
             )
         )
-    Message.objects.bulk_create(messages)
+    insert_rows(messages)
     for each, message in zip(added, messages, strict=True):
         for attachment in each.attachments:
             _attach(message, attachment)
@@ -660,7 +660,7 @@ def do_add_customer_messages(added: Sequence[CustomerMessage]) -> list[Message]:
         message.ticket.last_message_at = message.ticket.updated_at = message.created_at
         tickets[message.ticket_id] = message.ticket
     update_each(Ticket.objects.all(), list(tickets.values()), ["last_message_at", "updated_at"])
-    TicketEvent.objects.bulk_create(
+    insert_rows(
         [
             _message_added_event(message, acting_user=None, actor_kind=AuthorKind.CUSTOMER)
             for message in messages
