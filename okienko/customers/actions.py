@@ -12,6 +12,7 @@ from django.utils import timezone
 from okienko.accounts.models import Agent
 from okienko.core.errors import Conflict, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
+from okienko.core.persistence import insert_rows
 from okienko.core.reloaded import ReloadedOnChange
 from okienko.customers.choices import DEFAULT_TIER_SLUG, DEFAULT_TIERS
 from okienko.customers.models import (
@@ -98,16 +99,19 @@ def do_create_customer(
     normalized = [(i.kind, _normalized(i.kind, i.address), i.is_verified) for i in identities]
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(
+            customer = Customer(
                 name=name.strip(),
                 language=language,
                 tier=tier or default_tier(),
                 organisation=organisation,
                 notes=notes,
             )
-            Identity.objects.bulk_create(
-                Identity(customer=customer, kind=kind, address=address, is_verified=verified)
-                for kind, address, verified in normalized
+            insert_rows([customer])
+            insert_rows(
+                [
+                    Identity(customer=customer, kind=kind, address=address, is_verified=verified)
+                    for kind, address, verified in normalized
+                ]
             )
     except IntegrityError as error:
         raise Conflict("One of these identities already belongs to another customer") from error
@@ -172,10 +176,12 @@ def do_create_customers_by_identity(
     customers = [Customer(name=same[0].name.strip(), tier=tier) for same in wanted.values()]
     try:
         with transaction.atomic():
-            Customer.objects.bulk_create(customers)
-            Identity.objects.bulk_create(
-                Identity(customer=customer, kind=kind, address=address)
-                for (kind, address), customer in zip(wanted, customers, strict=True)
+            insert_rows(customers)
+            insert_rows(
+                [
+                    Identity(customer=customer, kind=kind, address=address)
+                    for (kind, address), customer in zip(wanted, customers, strict=True)
+                ]
             )
     except IntegrityError:
         return {}
