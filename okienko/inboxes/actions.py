@@ -78,6 +78,7 @@ from okienko.inboxes.selectors import (
     inbox_of_ticket,
     own_email_addresses,
     recent_items_from,
+    waiting_items,
 )
 from okienko.sla.selectors import first_reply_due
 from okienko.tickets.actions import (
@@ -284,6 +285,10 @@ def do_record_email(
     ]
 
 
+# Mail recorded this long ago and still waiting lost its task: the sweep queues it again.
+WAITING_FOR_ITS_TASK = datetime.timedelta(minutes=2)
+
+
 class _AlreadyFinished(Exception):
     """Another worker finished the item first; our work is rolled back."""
 
@@ -307,9 +312,15 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
     if not pending:
         return list(items)
     normalisers = _normalisers()
-    readings = [_read(item, normalisers[item.inbox.kind]) for item in pending]
+    # Parsed before taking the turn: the part of the work batches may do side by side.
+    parsed = {item.pk: _read(item, normalisers[item.inbox.kind]) for item in pending}
     with dispatching_in_batches(), transaction.atomic():
         _commit_without_waiting_for_disk()
+        pending = _email_in_turn(pending)
+        readings = [
+            parsed[item.pk] if item.pk in parsed else _read(item, normalisers[item.inbox.kind])
+            for item in pending
+        ]
         known = _Known.read(pending, readings)
         _create_new_customers(readings, known)
         run = _Run()
@@ -324,6 +335,42 @@ def do_process_inbound(*, items: Sequence[InboundItem]) -> list[InboundItem]:
                 run.add(item, inbound, write)
         _write_run(run, known)
     return list(items)
+
+
+def _email_in_turn(items: list[InboundItem]) -> list[InboundItem]:
+    """The items to process now, in the order they were recorded, once it is their turn.
+
+    Two workers may each hold a batch of one mailbox, and a reply must find the ticket its
+    original made (a customer who writes again to add the attachment). So a batch of e-mail
+    waits for its mailboxes (a row lock, taken in id order; on SQLite the immediate
+    transaction already runs one writer at a time), drops what another worker finished
+    meanwhile, and takes first the mail recorded before it that still waits for its own task.
+    Mail waiting longer than ``WAITING_FOR_ITS_TASK`` is the sweep's.
+    """
+    mailboxes = sorted({item.inbox_id for item in items if item.inbox.kind == InboxKind.EMAIL})
+    if not mailboxes:
+        return items
+    list(
+        Inbox.objects.select_for_update(no_key=True)
+        .filter(pk__in=mailboxes)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    others = [item for item in items if item.inbox_id not in mailboxes]
+    given = {item.pk: item for item in items}
+    email = [
+        given.get(waiting.pk, waiting)
+        for waiting in waiting_items(
+            [item.pk for item in items if item.inbox_id in mailboxes],
+            inbox_ids=mailboxes,
+            recorded_since=timezone.now() - WAITING_FOR_ITS_TASK,
+        )
+    ]
+    in_turn = {item.pk for item in email}
+    for item in items:
+        if item.inbox_id in mailboxes and item.pk not in in_turn:
+            item.refresh_from_db()  # finished by another worker: the caller sees how
+    return sorted([*email, *others], key=lambda item: item.pk)
 
 
 def _read(

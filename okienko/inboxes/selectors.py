@@ -88,6 +88,20 @@ def inbound_item(item_id: int) -> InboundItem | None:
     return InboundItem.objects.select_related("inbox__team").filter(pk=item_id).first()
 
 
+def waiting_items(
+    item_ids: Collection[int], *, inbox_ids: Collection[int], recorded_since: datetime.datetime
+) -> list[InboundItem]:
+    """Of ``item_ids``, those still waiting, with the items of ``inbox_ids`` recorded before
+    them since ``recorded_since`` that wait too; in the order they were recorded."""
+    if not item_ids:
+        return []
+    earlier = Q(inbox_id__in=inbox_ids, pk__lt=max(item_ids), received_at__gte=recorded_since)
+    items = InboundItem.objects.select_related("inbox__team").filter(
+        Q(pk__in=item_ids) | earlier, status=InboundStatus.RECEIVED
+    )
+    return list(items.order_by("id"))
+
+
 def inbound_items(item_ids: Collection[int]) -> list[InboundItem]:
     """These items in the order they were recorded; those gone are left out."""
     items = InboundItem.objects.select_related("inbox__team").filter(pk__in=item_ids)

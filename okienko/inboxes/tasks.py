@@ -1,5 +1,3 @@
-import datetime
-
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
@@ -7,6 +5,7 @@ from huey.exceptions import TaskLockedException
 
 from okienko.core.events import DomainEvent
 from okienko.inboxes.actions import (
+    WAITING_FOR_ITS_TASK,
     do_fetch_email,
     do_process_inbound,
     do_queue_email_delivery,
@@ -26,8 +25,8 @@ from okienko.inboxes.selectors import (
 from okienko.tickets.choices import AuthorKind
 from okienko.tickets.selectors import outbound_message
 
-# Items younger than this are left to the task queued when they arrived.
-SWEEP_GRACE = datetime.timedelta(minutes=2)
+# Items the sweep queues again at a time; younger than WAITING_FOR_ITS_TASK they are left to
+# the task queued when they arrived.
 SWEEP_BATCH = 500
 
 
@@ -51,7 +50,9 @@ def _queue_processing(item_ids: list[int]) -> None:
 @db_periodic_task(crontab(minute="*"))
 def requeue_pending_inbound() -> int:
     """Queue items still waiting (their task was lost in a crash or failed transiently)."""
-    item_ids = pending_item_ids(received_before=timezone.now() - SWEEP_GRACE, limit=SWEEP_BATCH)
+    item_ids = pending_item_ids(
+        received_before=timezone.now() - WAITING_FOR_ITS_TASK, limit=SWEEP_BATCH
+    )
     _queue_processing(item_ids)
     return len(item_ids)
 

@@ -75,3 +75,38 @@ def test_the_sweep_requeues_items_whose_task_was_lost(tasks_run_at_once):
     assert requeued == 1
     statuses = dict(InboundItem.objects.values_list("pk", "status"))
     assert statuses == {old.pk: InboundStatus.PROCESSED, fresh.pk: InboundStatus.RECEIVED}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reply_whose_task_runs_first_waits_for_the_mail_it_answers():
+    # Two fetches, two tasks; a second worker takes the later one first.
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+    first = make_email(subject="Zamówienie", message_id="<first@poczta.example>")
+    reply = make_email(subject="Re: Zamówienie", in_reply_to="<first@poczta.example>")
+    [(original, _)] = do_record_inbound(inbox=inbox, entries=[RawInbound(first, "first")])
+    [(answer, _)] = do_record_inbound(inbox=inbox, entries=[RawInbound(reply, "reply")])
+
+    assert process_inbound.call_local([answer.pk]) == ["processed"]
+
+    assert Ticket.objects.count() == 1
+    assert Ticket.objects.get().messages.count() == 2
+    assert process_inbound.call_local([original.pk]) == ["processed"]
+    assert Ticket.objects.get().messages.count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_mail_waiting_longer_than_its_task_should_is_left_to_the_sweep():
+    inbox = do_get_default_inbox(InboxKind.EMAIL)
+    [(stuck, _)] = do_record_inbound(
+        inbox=inbox, entries=[RawInbound(make_email(subject="Stara"), "old")]
+    )
+    InboundItem.objects.filter(pk=stuck.pk).update(
+        received_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    [(fresh, _)] = do_record_inbound(
+        inbox=inbox, entries=[RawInbound(make_email(subject="Nowa"), "new")]
+    )
+
+    assert process_inbound.call_local([fresh.pk]) == ["processed"]
+
+    assert InboundItem.objects.get(pk=stuck.pk).status == InboundStatus.RECEIVED
