@@ -13,24 +13,12 @@ as before (most garbage cycles die young); the cycles that lived long are reclai
 collection every ``FULL_COLLECTION_EVERY_SECONDS``. What exists once the application is loaded
 (modules, settings, URL patterns) lasts as long as the process: it is frozen out of every
 collection.
-
-A process that holds few objects besides (no crowd of connections) collects every
-``SMALL_HEAP_COLLECTION_EVERY_SECONDS`` instead: its full collection walks little more than the
-garbage it frees, so it is short, and five minutes of garbage is what it would otherwise hold.
-Requests promote their ORM objects' cycles (instances, querysets, prefetch caches: ~425 objects
-a ticket-list request) to the oldest generation while they are in flight; in ``bench
-serve-rss`` five minutes' worth held ~18 MB (342 against 361 MB), and a full collection every
-5 s of them took 2-92 ms, over ~14,000 live objects.
 """
 
 import gc
 import threading
 
 FULL_COLLECTION_EVERY_SECONDS = 300
-SMALL_HEAP_COLLECTION_EVERY_SECONDS = 10
-# Live objects (not frozen) below which a process counts as small: a full collection over
-# 900,000 took 0.8 s, so over this many it takes some 40 ms plus the garbage it frees.
-SMALL_HEAP_OBJECTS = 50_000
 # Full collections by count need this many collections of the middle generation: never.
 NO_FULL_COLLECTION_BY_COUNT = 1_000_000_000
 
@@ -51,17 +39,7 @@ def collect_on_a_timer() -> None:
         _timer.start()
 
 
-def full_collection_interval(live_objects: int) -> int:
-    """Seconds until the next full collection, given the objects the last one left."""
-    if live_objects < SMALL_HEAP_OBJECTS:
-        return SMALL_HEAP_COLLECTION_EVERY_SECONDS
-    return FULL_COLLECTION_EVERY_SECONDS
-
-
 def _collect_fully() -> None:
     stop = threading.Event()  # never set: the thread ends with the process
-    interval = SMALL_HEAP_COLLECTION_EVERY_SECONDS
-    while not stop.wait(interval):
+    while not stop.wait(FULL_COLLECTION_EVERY_SECONDS):
         gc.collect()
-        # What survived a full collection is in the oldest generation (or frozen).
-        interval = full_collection_interval(len(gc.get_objects(generation=2)))

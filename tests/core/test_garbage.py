@@ -4,13 +4,7 @@ import gc
 import threading
 
 from okienko.asgi import application, serving_application
-from okienko.core.garbage import (
-    FULL_COLLECTION_EVERY_SECONDS,
-    NO_FULL_COLLECTION_BY_COUNT,
-    SMALL_HEAP_COLLECTION_EVERY_SECONDS,
-    SMALL_HEAP_OBJECTS,
-    full_collection_interval,
-)
+from okienko.core.garbage import NO_FULL_COLLECTION_BY_COUNT
 
 
 def test_a_server_process_leaves_full_collections_to_a_timer():
@@ -26,10 +20,3 @@ def test_a_server_process_leaves_full_collections_to_a_timer():
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
-
-
-def test_a_process_holding_few_objects_collects_fully_more_often():
-    assert full_collection_interval(14_000) == SMALL_HEAP_COLLECTION_EVERY_SECONDS
-    assert full_collection_interval(SMALL_HEAP_OBJECTS - 1) == SMALL_HEAP_COLLECTION_EVERY_SECONDS
-    assert full_collection_interval(SMALL_HEAP_OBJECTS) == FULL_COLLECTION_EVERY_SECONDS
-    assert full_collection_interval(900_000) == FULL_COLLECTION_EVERY_SECONDS
