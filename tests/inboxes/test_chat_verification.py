@@ -187,15 +187,20 @@ def withdrawn(zofia, chat_as, live):
     return conversation
 
 
-def test_saving_the_address_again_after_the_withdrawal_sends_a_new_link(withdrawn, live):
+def _save_details(live, conversation, **details) -> None:
+    """The visitor saves the widget's form again; ``conversation`` is read afresh."""
     live(
         do_set_visitor_details,
-        conversation=withdrawn,
+        conversation=conversation,
         client_ip="203.0.113.7",
-        details=VisitorDetails(name="Zofia", email="zofia@poczta.example"),
+        details=VisitorDetails(**details),
     )
+    conversation.refresh_from_db()
 
-    withdrawn.refresh_from_db()
+
+def test_saving_the_address_again_after_the_withdrawal_sends_a_new_link(withdrawn, live):
+    _save_details(live, withdrawn, name="Zofia", email="zofia@poczta.example")
+
     assert withdrawn.email_proof_withdrawn_at is None
     assert conversation_payload(withdrawn)["email_state"] == "link_sent"
     assert [message.to for message in mail.outbox] == [
@@ -208,28 +213,16 @@ def test_saving_the_address_again_after_the_withdrawal_sends_a_new_link(withdraw
 def test_saving_it_again_over_the_limit_of_links_says_no_link_was_sent(withdrawn, live, settings):
     settings.CHAT_EMAIL_LINKS_PER_CONVERSATION = 1
 
-    live(
-        do_set_visitor_details,
-        conversation=withdrawn,
-        client_ip="203.0.113.7",
-        details=VisitorDetails(email="zofia@poczta.example"),
-    )
+    _save_details(live, withdrawn, email="zofia@poczta.example")
 
-    withdrawn.refresh_from_db()
     assert withdrawn.email_proof_withdrawn_at is None
     assert conversation_payload(withdrawn)["email_state"] == "unverified"
     assert len(mail.outbox) == 1
 
 
 def test_saving_details_without_the_address_keeps_the_withdrawal(withdrawn, live):
-    live(
-        do_set_visitor_details,
-        conversation=withdrawn,
-        client_ip="203.0.113.7",
-        details=VisitorDetails(name="Zofia W."),
-    )
+    _save_details(live, withdrawn, name="Zofia W.")
 
-    withdrawn.refresh_from_db()
     assert conversation_payload(withdrawn)["email_state"] == "withdrawn"
     assert len(mail.outbox) == 1
 
