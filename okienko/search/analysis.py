@@ -8,7 +8,8 @@ form finds the others and "zolw" finds "żółw". Terms hold only letters and di
 database's own tokenizer (FTS5 unicode61, PostgreSQL 'simple') never splits them again.
 
 The dictionaries load lazily, once per process: Morfeusz ~0.1 s, simplemma's English data only
-(its Polish data would cost ~380 MB), kept compressed, the pl/en language model ~0.8 s.
+(its Polish data would cost ~380 MB), kept compressed, the pl/en language model ~0.8 s. A worker
+loads them as it starts (``load_dictionaries``), before its first indexing would.
 """
 
 import functools
@@ -74,6 +75,13 @@ def _language_identifier() -> Any:
         norm_probs=True,
         tk_row=rows,
     )
+
+
+def load_dictionaries() -> None:
+    """Load the language model and the lemmatisers now rather than on first use."""
+    _language_identifier()
+    _morfeusz()
+    _english_lemma("loaded")
 
 
 def _classify(text: str) -> tuple[str, float]:
