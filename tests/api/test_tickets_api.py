@@ -1,7 +1,10 @@
 import base64
 import datetime
+from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from okienko.accounts.choices import Role
 from okienko.customers.models import Customer, Identity
@@ -64,6 +67,21 @@ def test_create_ticket_matches_existing_customer_by_email(admin_api):
 
     assert response.json()["requester"]["id"] == customer.pk
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_for_a_known_requester_is_one_savepoint_and_three_inserts(admin_api):
+    make_customer(name="Jan Kowalski", email="jan.kowalski@poczta.example")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_api.post("/tickets", NEW_TICKET)
+
+    assert response.status_code == 201, response.content
+    # The test's own transaction turns the create's transaction into a savepoint; the ticket,
+    # its message and its event take no savepoint of their own.
+    statements = Counter(query["sql"].split()[0] for query in captured.captured_queries)
+    assert statements["SAVEPOINT"] == 1
+    assert statements["INSERT"] == 3
 
 
 @pytest.mark.django_db
