@@ -8,8 +8,9 @@ form finds the others and "zolw" finds "żółw". Terms hold only letters and di
 database's own tokenizer (FTS5 unicode61, PostgreSQL 'simple') never splits them again.
 
 The dictionaries load lazily, once per process: Morfeusz ~0.1 s, simplemma's English data only
-(its Polish data would cost ~380 MB), kept compressed, the pl/en language model ~0.8 s. A worker
-loads them as it starts (``load_dictionaries``), before its first indexing would.
+(its Polish data would cost ~380 MB), kept compressed, the pl/en language model ~0.1 s (its
+tables mapped from var/models, derived there in ~1.5 s by the first process that needs them).
+A worker loads them as it starts (``load_dictionaries``), before its first indexing would.
 """
 
 import functools
@@ -56,25 +57,49 @@ def _morfeusz() -> Any:
     return morfeusz2.Morfeusz(generate=False, expand_tags=False)
 
 
-@functools.cache
-def _language_identifier() -> Any:
+def _language_tables() -> dict[str, Any]:
     import numpy as np
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
-    # Built from the model's columns for our languages only: ``set_languages`` keeps the
-    # weights of all 97 languages too (27 MB a process, of ~45 MB in all).
+    # The model's columns for our languages only (``set_languages`` keeps all 97 languages).
     weights, priors, classes, next_move, rows, outputs = load_model(MODEL_DIR / MODEL_FILE)
     kept = [classes.index(language) for language in LANGUAGES]
-    return LanguageIdentifier(
-        np.ascontiguousarray(np.asarray(weights)[:, kept]),
-        np.asarray(priors)[kept],
-        list(LANGUAGES),
-        next_move,
-        outputs,
-        norm_probs=True,
-        tk_row=rows,
+    return {
+        "weights": np.asarray(weights)[:, kept],
+        "priors": np.asarray(priors)[kept],
+        "next_move": np.asarray(next_move),
+        # LanguageIdentifier's own row offsets: the row of each state, shifted by a byte.
+        "row_offsets": np.asarray(rows, dtype=np.uint32) << 8,
+        "outputs": np.asarray(outputs, dtype=np.int32),
+    }
+
+
+@functools.cache
+def _language_identifier() -> Any:
+    from importlib.metadata import version
+
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    from okienko.core.mapped_arrays import mapped_arrays
+
+    # The byte-level automaton (40 MB, of which Polish and English text walks a few pages)
+    # is mapped from a file; memoryviews (.data) read it as the lists and arrays it was.
+    tables = mapped_arrays(
+        f"language-identifier-{'-'.join(LANGUAGES)}", version("py3langid"), _language_tables
     )
+    identifier = LanguageIdentifier(
+        tables["weights"],
+        np.array(tables["priors"]),
+        list(LANGUAGES),
+        tables["next_move"].data,
+        tables["outputs"].data,
+        norm_probs=True,
+        tk_row=(),
+    )
+    identifier._rowbase = tables["row_offsets"].data
+    return identifier
 
 
 def load_dictionaries() -> None:

@@ -1,7 +1,14 @@
+import re
+from pathlib import Path
+
 import pytest
 import simplemma
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from py3langid.modelio import load_model
 
+import okienko
 from okienko.search.analysis import (
+    _classify,
     _english_lemma,
     analyse_query,
     detect_language,
@@ -74,3 +81,32 @@ def test_phone_number_typed_with_spaces_is_one_word():
     assert word.terms == {"48600100200", "600100200"}
     (nip,) = analyse_query("526-025-02-74")
     assert nip.terms == {"5260250274"}
+
+
+def _sample_texts() -> list[str]:
+    """Some 1,700 Polish and English texts: the interface's messages and their translations,
+    and text in other scripts and languages."""
+    catalogue = Path(okienko.__file__).parent / "locale/pl/LC_MESSAGES/django.po"
+    messages = re.findall(r'^msg(?:id|str)(?:_plural|\[\d\])? "(.+)"$', catalogue.read_text(), re.M)
+    return [
+        *messages,
+        "Здравствуйте, мой заказ не пришёл, помогите пожалуйста",
+        "注文した商品がまだ届いていません。確認をお願いします。",
+        "Guten Tag, meine Bestellung ist noch nicht angekommen.",
+        "Zamówienie #123 — order not delivered 😠 prosze o zwrot!!!",
+        "ŻÓŁĆ GĘŚLĄ JAŹŃ",
+        "",
+    ]
+
+
+def test_language_detection_gives_what_the_model_read_by_py3langid_gives():
+    weights, priors, classes, next_move, rows, outputs = load_model(MODEL_DIR / MODEL_FILE)
+    languages = ["pl", "en"]
+    kept = [classes.index(language) for language in languages]
+    model = LanguageIdentifier(
+        weights[:, kept], priors[kept], languages, next_move, outputs, tk_row=rows, norm_probs=True
+    )
+    texts = _sample_texts()
+
+    assert len(texts) > 1_000
+    assert [_classify(text) for text in texts] == [model.classify(text) for text in texts]
