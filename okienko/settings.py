@@ -7,6 +7,7 @@ PostgreSQL and ``OKIENKO_REDIS_URL`` moves Huey, the channel layer and the cache
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -185,7 +186,7 @@ if REDIS_URL:
     _redis_db = urlsplit(REDIS_URL).path.strip("/") or "0"
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "okienko.core.channel_layer.PipelinedRedisPubSubChannelLayer",
+            "BACKEND": "okienko.core.redis_channel_layer.PipelinedRedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": f"okienko-db{_redis_db}."},
         }
     }
@@ -193,6 +194,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
+    # huey imports the Redis client whenever it is installed (29 MB a process), used or not:
+    # without Redis its import is refused, and huey takes the Redis storage as unavailable.
+    sys.modules.setdefault("redis", None)  # type: ignore[arg-type]  # None: "not importable"
     HUEY = {
         "huey_class": "okienko.core.queue.SqliteHuey",
         "name": "okienko",
