@@ -26,15 +26,40 @@ def remember_related(
     instance: models.Model, relation: str, objects: Sequence[models.Model]
 ) -> None:
     """Let ``instance.<relation>.all()`` answer ``objects`` without a query, as if they had been
-    prefetched: for rows just written, whose related rows the writer knows.
+    prefetched: for rows just written, whose related rows the writer knows, or read in one
+    query for a page of instances.
 
     Django has no public call for this; it is what ``prefetch_related_objects`` stores
     (``django.db.models.query.prefetch_one_level``, Django 5.2). A test asserts it still holds.
     """
-    related = getattr(instance, relation).all()
+    related = _queryset_without(instance, getattr(instance, relation))
     related._result_cache = list(objects)
     related._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = related
+
+
+def _queryset_without(instance: models.Model, manager: Any) -> Any:
+    """The queryset of a relation of ``instance`` that holds no reference to it.
+
+    Django's names the instance as a routing hint and, for a reverse foreign key, in its filter
+    (the lookup keeps its arguments) and for the rows it reads. Stored in the instance, that is
+    a reference cycle: the instance, with all it holds, outlives the request until a full
+    collection. Filtered by the instance's key instead, the rows of a further query do not know
+    the instance (reading it back from one is a query).
+    """
+    field = getattr(manager, "field", None)  # only a reverse foreign key's manager has one
+    if field is None:
+        related = manager.all()
+    else:
+        key = getattr(instance, field.target_field.attname)
+        related = manager.model._default_manager.filter(**{field.name: key})
+    related._hints = {}  # shared with the queryset it was cloned from: replaced, not cleared
+    return related
+
+
+def is_remembered(instance: models.Model, relation: str) -> bool:
+    """Whether ``instance.<relation>.all()`` answers without a query (prefetched or remembered)."""
+    return relation in instance.__dict__.get("_prefetched_objects_cache", {})
 
 
 def update_each(queryset: models.QuerySet[M], rows: Sequence[M], fields: Sequence[str]) -> int:

@@ -1,8 +1,10 @@
 """SLA on tickets: policies matched, clocks stored from the ticket's history, the sweep's alerts."""
 
 import datetime
+import gc
 import importlib
 import threading
+import weakref
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,14 @@ from okienko.sla.actions import (
 )
 from okienko.sla.choices import Metric, Outcome
 from okienko.sla.models import Clock
-from okienko.sla.selectors import business_calendar, first_reply_due, next_deadlines, ticket_sla
+from okienko.sla.selectors import (
+    attach_sla,
+    business_calendar,
+    first_reply_due,
+    next_deadlines,
+    sla_of,
+    ticket_sla,
+)
 from okienko.testing.factories import make_agent, make_category, make_customer, make_ticket
 from okienko.tickets.actions import do_change_priority, do_change_status, do_reply
 from okienko.tickets.choices import EventKind
@@ -523,3 +532,26 @@ def test_a_calendars_arithmetic_is_kept_while_its_settings_stay(office):
     changed = business_calendar(office)
     assert changed is not kept
     assert changed.hours.on(0) == ((datetime.time(10), datetime.time(12)),)
+
+
+def test_attached_clocks_are_read_without_queries_and_freed_with_their_tickets(
+    policies, live, django_assert_num_queries
+):
+    tickets = [live(make_ticket, at=MONDAY_9), live(make_ticket, at=MONDAY_9)]
+    listed = list(Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).order_by("pk"))
+    with django_assert_num_queries(1):
+        attach_sla(listed)
+        slas = [sla_of(ticket) for ticket in listed]
+    references = [weakref.ref(ticket) for ticket in listed]
+    gc.disable()  # freed by reference counting alone: no cycle through the clocks
+    try:
+        del listed
+        freed = [reference() is None for reference in references]
+    finally:
+        gc.enable()
+
+    assert [[view.clock.metric for view in sla.clocks] for sla in slas] == [
+        [Metric.FIRST_REPLY, Metric.RESOLUTION]
+    ] * 2
+    assert [sla.policy.name for sla in slas] == ["Wszyscy", "Wszyscy"]
+    assert freed == [True, True]
