@@ -221,15 +221,20 @@ class Message(models.Model):
     html = models.TextField(blank=True, default="", help_text="Sanitised before it is stored.")
     # What the channel removed from the visible text: quoted history and signature of an e-mail.
     quoted_text = models.TextField(blank=True, default="")
-    # The channel's own id (e-mail Message-ID, provider message id), for threading and dedup.
-    external_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    # The channel's own id (e-mail Message-ID, provider message id), for threading and dedup:
+    # looked up by equality only, so its index is a plain one (``db_index`` on PostgreSQL would
+    # add a second, ``varchar_pattern_ops`` one for LIKE, which every new message updates too).
+    external_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
+            models.Index(fields=["external_id"], name="message_external_id"),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk} on #{self.ticket_id}"
