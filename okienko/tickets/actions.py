@@ -61,6 +61,9 @@ from okienko.tickets.selectors import (
 )
 
 MAX_TAG_LENGTH = 64
+# Read once: ``Choices.values`` builds its list anew at each use, and every new ticket checks both.
+_CHANNEL_VALUES = Channel.values
+_PRIORITY_VALUES = Priority.values
 
 
 @dataclass(frozen=True)
@@ -251,8 +254,8 @@ def _opening(new: NewTicket, *, acting_user: Agent | None) -> _Opening:
     subject = new.subject.strip()
     if not subject:
         raise InvalidInput("A ticket needs a subject", errors={"subject": ["empty"]})
-    _check_choice(new.channel, Channel.values, "channel")
-    _check_choice(new.priority, Priority.values, "priority")
+    _check_choice(new.channel, _CHANNEL_VALUES, "channel")
+    _check_choice(new.priority, _PRIORITY_VALUES, "priority")
     _check_choice(new.author_kind, [AuthorKind.CUSTOMER, AuthorKind.AGENT], "author_kind")
     if new.author_kind == AuthorKind.AGENT and acting_user is None:
         raise InvalidInput("An agent-written first message needs the acting agent")
@@ -878,7 +881,7 @@ def do_change_priority(
     at: datetime.datetime | None = None,
 ) -> bool:
     """Set the ticket's priority."""
-    _check_choice(priority, Priority.values, "priority")
+    _check_choice(priority, _PRIORITY_VALUES, "priority")
     return _change_field(
         ticket, "priority", priority, acting_user=acting_user, rule=rule, at=at or timezone.now()
     )

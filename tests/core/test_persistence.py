@@ -5,12 +5,21 @@ import gc
 import weakref
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from okienko.core.persistence import insert_rows, is_remembered, remember_related
+from okienko.core.persistence import (
+    _insert_statement,
+    _values,
+    insert_rows,
+    is_remembered,
+    remember_related,
+)
 from okienko.testing.factories import make_customer, make_ticket
-from okienko.tickets.choices import AuthorKind, EventKind
-from okienko.tickets.models import Tag, Ticket, TicketEvent
+from okienko.tickets.actions import do_create_ticket_with_message
+from okienko.tickets.choices import AuthorKind, Direction, EventKind
+from okienko.tickets.models import Message, Tag, Ticket, TicketEvent
 
 
 def _tag_event(ticket: Ticket, tags: list[str]) -> TicketEvent:
@@ -83,3 +92,48 @@ def test_a_remembered_relation_holds_no_reference_back_to_its_instance():
         gc.enable()
 
     assert freed
+
+
+@pytest.mark.django_db
+def test_values_the_field_converts_are_written_converted():
+    # Plain values are written as they are; others still go through the field.
+    ticket = make_ticket()
+    lazy_text = gettext_lazy("Closed")
+    message = Message(
+        ticket=ticket,
+        author_kind=AuthorKind.SYSTEM,
+        direction=Direction.INTERNAL,
+        is_public=0,
+        channel=ticket.channel,
+        text=lazy_text,
+        author_agent=None,
+        created_at=timezone.now(),
+    )
+
+    insert_rows([message])
+
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.is_public, stored.text, stored.ticket_id) == (False, str(lazy_text), ticket.pk)
+    assert stored.author_agent_id is None
+
+
+@pytest.mark.django_db
+def test_the_values_sent_are_those_the_fields_prepare():
+    ticket, message = do_create_ticket_with_message(
+        subject="Zwrot", requester=make_customer(), channel="email", text="Proszę", acting_user=None
+    )
+    for row in (ticket, message, ticket.events.get()):
+        statement = _insert_statement(type(row), "default")
+        prepared = [
+            field.get_db_prep_save(field.pre_save(row, True), connection)
+            for field in statement.fields
+        ]
+
+        sent = _values(row, statement, connection)
+
+        assert [_compared(value) for value in sent] == [_compared(value) for value in prepared]
+
+
+def _compared(value: object) -> tuple[type, object]:
+    # psycopg's Jsonb wrapper has no equality of its own.
+    return type(value), getattr(value, "obj", value)
