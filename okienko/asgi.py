@@ -2,27 +2,31 @@
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import IO, Any, cast
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponseBase
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 
 class SyncChainASGIHandler(ASGIHandler):
-    """Django's ASGI handler, with the middleware and the view run in one worker thread.
+    """Django's ASGI handler, with all of a request's synchronous work in one call on one thread.
 
-    Every view and most middleware (Django's own included) are synchronous. Django's async chain
-    would hop between the event loop and a thread around each of them: thread, loop and thread
-    again for the views of a synchronous chain, or a hop per middleware method once the chain is
-    async (Django's middleware runs ``process_request`` and ``process_response`` through
-    ``sync_to_async`` in async mode). One hop, as a WSGI server would run the request, costs the
-    least CPU per request.
+    Every view and most middleware (Django's own included) are synchronous. Django's handler
+    hops between the event loop and a thread for the ``request_started`` signal, for the
+    middleware and view, and for closing the response, and listens for the client's disconnect
+    in a task of its own, which can only stop an async view. Here one call on the request's
+    thread sends ``request_started``, builds the request, runs the middleware and the view and
+    closes the response (``request_finished``: the database connection goes back to the pool
+    before the answer is sent), as a WSGI server would; streamed responses are closed after
+    they are sent.
 
-    Each request's thread is kept for later requests. Django's handler gives every request a new
-    ``ThreadPoolExecutor`` of one thread, started for it and ended after it, whose start and
-    teardown cost about as much CPU as the hops above.
+    Each request's thread is kept for later requests: Django's handler starts a thread for every
+    request and ends it afterwards.
     """
 
     def __init__(self) -> None:
@@ -31,9 +35,16 @@ class SyncChainASGIHandler(ASGIHandler):
         # served at once.
         self._idle_request_threads: list[ThreadPoolExecutor] = []
 
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)  # Django's refusal
+            return
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
             return
         executor = (
             self._idle_request_threads.pop()
@@ -42,19 +53,34 @@ class SyncChainASGIHandler(ASGIHandler):
         )
         try:
             async with ThreadSensitiveContext(executor=executor):
-                await self.handle(scope, receive, send)
+                response = await sync_to_async(self._respond, thread_sensitive=True)(
+                    scope, body_file
+                )
+                await self.send_response(response, send)
+                if response.streaming:
+                    await sync_to_async(self._close, thread_sensitive=True)(response, body_file)
         finally:
-            # A request cancelled mid-view leaves its work queued ahead of the next request's on
-            # this thread: one thread still runs one request at a time.
             self._idle_request_threads.append(executor)
 
-    def load_middleware(self, is_async: bool = False) -> None:
-        super().load_middleware(is_async=False)
+    def _respond(self, scope: dict[str, Any], body_file: IO[bytes]) -> HttpResponseBase:
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            # create_request gives the request or the response refusing it.
+            response = cast(HttpResponseBase, error_response)
+        else:
+            response = self.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            self._close(response, body_file)
+        return response
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        # The request's thread: the one its request_started and response.close run in too, so
-        # the database connection it takes goes back to the pool when it ends.
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    def _close(self, response: HttpResponseBase, body_file: IO[bytes]) -> None:
+        response.close()
+        body_file.close()
 
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okienko.settings")
