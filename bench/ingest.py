@@ -13,9 +13,9 @@ Polish (threaded by In-Reply-To), HTML-only mail with a small attachment.
 With ``--workers N`` the tasks run in N ``okienko worker`` processes (one thread each) instead,
 as in the scaled layout: this process only records, and the window ends when every message is
 processed and each ticket that got one was indexed after it. The CPU reported is then that of
-the workers and this process together. Two workers process two batches at once, and nothing
-orders them yet: a reply whose original is in the batch the other worker is still writing would
-not find its ticket (the outcomes would show more tickets created than the mix's new mail).
+the workers and this process together. Two workers take two batches at once; batches of one
+mailbox are written one after another (the pipeline locks the mailbox's row), so a reply finds
+the ticket its original made even when the other worker wrote it.
 
 Run by ``python -m bench``; by hand: ``python -m bench.ingest --count 500``.
 """
