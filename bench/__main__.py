@@ -9,12 +9,12 @@
     python -m bench chat [--connections 5000] [--active 20] [--rounds 25] [--database postgres]
 
 Phases: migrate, seed (bulk inserts), actions (``do_create_ticket`` in one process, then in
-``--workers`` processes at once), ingest (e-mail pipeline),
-http (``okienko web`` with ``--workers`` processes: creation under concurrency, list latency per
-filter, server RSS), sla (an SLA policy, clocks on every open ticket, the sweep and the replay),
-automation (200 active triggers: their evaluation and ``do_run_triggers`` per event), search
-(more messages per ticket, the index rebuilt, p50/p95 of one- to three-word Polish queries),
-size.
+``--workers`` processes at once), ingest (the e-mail pipeline in one process, then, with Redis,
+in ``--workers`` ``okienko worker`` processes), http (``okienko web`` with ``--workers``
+processes: creation under concurrency, list latency per filter, server RSS), sla (an SLA
+policy, clocks on every open ticket, the sweep and the replay), automation (200 active
+triggers: their evaluation and ``do_run_triggers`` per event), search (more messages per
+ticket, the index rebuilt, p50/p95 of one- to three-word Polish queries), size.
 """
 
 import argparse
@@ -99,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=2,
-        help="okienko web worker processes, and processes creating in the actions phase",
+        help="okienko web worker processes, processes creating in the actions phase and, with "
+        "Redis, okienko worker processes of the ingest phase",
     )
     parser.add_argument("--random-seed", type=int, default=42)
     parser.add_argument(
@@ -202,7 +203,18 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             ["--count", str(options.actions_sample), "--processes", str(options.workers)],
             env,
         )
-        ingested = run_phase("ingest", ["--count", str(options.ingest_sample)], env)
+        ingested_one_process = run_phase("ingest", ["--count", str(options.ingest_sample)], env)
+        # The scaled layout (PostgreSQL, Redis): as many ``okienko worker`` processes as the
+        # server has web workers, as for the actions. Embedded, the server's own threads.
+        ingested = (
+            run_phase(
+                "ingest",
+                ["--count", str(options.ingest_sample), "--workers", str(options.workers)],
+                env,
+            )
+            if env.get("OKIENKO_REDIS_URL")
+            else ingested_one_process
+        )
         http = _http_phase(options, bench_env, catalogue)
         # After the HTTP phase: with a policy in place every created ticket also gets its clocks.
         sla = run_phase(
@@ -254,6 +266,8 @@ def run_benchmark(options: argparse.Namespace) -> dict[str, Any]:
             "create_actions_one_process_per_s": one_process["tickets_per_s"],
             "create_http_per_s": http.pop("create_http_per_s"),
             "ingest_email_per_s": ingested["messages_per_s"],
+            "ingest_email_one_process_per_s": ingested_one_process["messages_per_s"],
+            "ingest_workers": ingested.get("workers", 0),
             "ingest_outcomes": ingested["outcomes"],
             # The search indexing the batches queued, run inside the timed window.
             "ingest_tasks_run": ingested["tasks"],

@@ -26,6 +26,7 @@ import random
 import subprocess
 import sys
 import time
+import uuid
 from typing import Any
 
 import psutil
@@ -46,6 +47,9 @@ def _messages(count: int, rng: random.Random) -> list[bytes]:
 
     sent: list[tuple[str, str, str]] = []
     raws = []
+    # Message-IDs unique to the run: a second run on the same install would find its new mail
+    # already received (duplicates, not tickets).
+    run = uuid.uuid4().hex[:12]
     for number in range(count):
         order = f"ZAM-E{number:06d}"
         if sent and rng.random() < REPLY_SHARE:
@@ -61,7 +65,7 @@ def _messages(count: int, rng: random.Random) -> list[bytes]:
         else:
             sender = f"Klient {number} <klient{rng.randrange(SENDERS)}@poczta.example>"
             subject = rng.choice(SUBJECTS).format(order=order)
-            message_id = f"<bench-{number}@poczta.example>"
+            message_id = f"<bench-{run}-{number}@poczta.example>"
             text = rng.choice(MESSAGES).format(order=order, name="Klient")
             is_html = rng.random() < HTML_SHARE
             raw = make_email(

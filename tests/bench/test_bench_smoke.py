@@ -37,6 +37,8 @@ TOP_LEVEL_KEYS = {
     "create_actions_one_process_per_s",
     "create_http_per_s",
     "ingest_email_per_s",
+    "ingest_email_one_process_per_s",
+    "ingest_workers",
     "ingest_outcomes",
     "http_errors",
     "list_latency_ms",
@@ -99,6 +101,9 @@ def test_bench_smoke_run_reports_every_measurement():
     assert report["create_actions_one_process_per_s"] > 0
     assert report["create_http_per_s"] > 0
     assert report["ingest_email_per_s"] > 0
+    # Embedded: no worker processes, the one-process figure is the figure.
+    assert report["ingest_workers"] == 0
+    assert report["ingest_email_one_process_per_s"] == report["ingest_email_per_s"]
     assert sum(report["ingest_outcomes"].values()) == 40
     assert report["ingest_tasks_run"] > 0
     assert report["http_errors"] == {"total": 0, "create": {}, "list": {}}
