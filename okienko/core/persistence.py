@@ -138,17 +138,133 @@ def insert_rows(rows: Sequence[M]) -> None:
             row._state.db = alias
 
 
+def insert_linked(rows: Sequence[models.Model]) -> None:
+    """Insert new ``rows``, of any models (each as ``insert_rows`` takes them), where a row may
+    point at rows before it that are unsaved (a message at its new ticket), and set all their
+    keys: on PostgreSQL in one statement, which is atomic on its own, so that outside a
+    transaction it is one round trip where ``BEGIN``, an ``INSERT`` per row and ``COMMIT``
+    were several; elsewhere row by row in a transaction.
+
+    A related object that is unsaved and not earlier in ``rows`` is refused, as by
+    ``insert_rows``.
+    """
+    if not rows:
+        return
+    alias = router.db_for_write(type(rows[0]))
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=alias, savepoint=False):
+            for row in rows:
+                insert_rows([row])
+        return
+    position = {id(row): index for index, row in enumerate(rows)}
+    links: list[tuple[models.Model, str, int]] = []  # row, field, position it points at
+    shape: list[tuple[type[models.Model], tuple[tuple[int, int], ...]]] = []
+    params: list[Any] = []
+    for index, row in enumerate(rows):
+        statement = _insert_statement(type(row), alias)
+        linked = _links(row, statement, position, index)
+        links.extend(
+            (row, statement.fields[number].name, target) for number, target in linked.items()
+        )
+        params.extend(
+            _value(row, field, plain, connection)
+            for number, (field, plain) in enumerate(
+                zip(statement.fields, statement.plain_types, strict=True)
+            )
+            if number not in linked
+        )
+        shape.append((type(row), tuple(sorted(linked.items()))))
+    with connection.cursor() as cursor:
+        cursor.execute(_linked_statement(tuple(shape), alias), params)
+        keys = cursor.fetchone()
+    for row, key in zip(rows, keys, strict=True):
+        row.pk = key
+        row._state.adding = False
+        row._state.db = alias
+    for row, name, target in links:
+        # The related object, not its key: setting the key alone would forget the object.
+        setattr(row, name, rows[target])
+
+
+def _links(
+    row: models.Model, statement: "_InsertStatement", position: dict[int, int], index: int
+) -> dict[int, int]:
+    """Of the fields of ``row`` that point at an unsaved row before ``index``: their position in
+    ``statement``, and that row's position in ``rows``. Refuses any other unsaved related
+    object, and takes the key of a related object saved after it was assigned, as Django's
+    ``Model._prepare_related_fields_for_save`` does (for every field, which costs more)."""
+    linked = {}
+    for number in statement.relations:
+        field = cast(Any, statement.fields[number])
+        related = field.get_cached_value(row, None)
+        if related is None:
+            continue
+        if related.pk is None:
+            target = position.get(id(related))
+            if target is None or target >= index:
+                raise ValueError(
+                    "insert_linked() prohibited to prevent data loss due to unsaved related "
+                    f"object '{field.name}'."
+                )
+            linked[number] = target
+        elif getattr(row, field.attname) in field.empty_values:
+            setattr(row, field.name, related)
+    return linked
+
+
+# Of each row of a linked insert: its model, and which of its fields (by position in its
+# ``_InsertStatement``) point at which earlier row.
+_LinkedShape = tuple[tuple[type[models.Model], tuple[tuple[int, int], ...]], ...]
+
+
+@functools.cache
+def _linked_statement(shape: "_LinkedShape", alias: str) -> str:
+    """``WITH r0 AS (INSERT ... RETURNING id), r1 AS (INSERT ... (SELECT id FROM r0) ...) ...
+    SELECT`` every key: each row's ``INSERT``, where a field pointing at an earlier row takes
+    that row's key from its ``RETURNING``."""
+    parts = []
+    for index, (model, linked) in enumerate(shape):
+        statement = _insert_statement(model, alias)
+        targets = dict(linked)
+        placeholders = [
+            _returned_key(shape, targets[number], alias) if number in targets else "%s"
+            for number in range(len(statement.fields))
+        ]
+        parts.append(
+            f"r{index} AS ({statement.insert} VALUES ({', '.join(placeholders)}) "
+            f"{statement.returning})"
+        )
+    keys = ", ".join(_returned_key(shape, index, alias) for index in range(len(shape)))
+    return f"WITH {', '.join(parts)} SELECT {keys}"
+
+
+def _returned_key(shape: "_LinkedShape", index: int, alias: str) -> str:
+    """The key the ``index``-th INSERT of a linked statement returned."""
+    column = connections[alias].ops.quote_name(str(shape[index][0]._meta.pk.column))
+    # Only a quoted name and the CTE's own name go into the SQL.
+    return f"(SELECT {column} FROM r{index})"  # noqa: S608
+
+
 def _values(
     row: models.Model, statement: "_InsertStatement", connection: BaseDatabaseWrapper
 ) -> list[Any]:
     """The parameters of ``row`` for ``statement``: what ``bulk_create`` would send."""
-    values = []
-    for field, plain in zip(statement.fields, statement.plain_types, strict=True):
-        if plain and type(value := getattr(row, field.attname)) in plain:
-            values.append(value)
-        else:
-            values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
-    return values
+    return [
+        _value(row, field, plain, connection)
+        for field, plain in zip(statement.fields, statement.plain_types, strict=True)
+    ]
+
+
+def _value(
+    row: models.Model,
+    field: "models.Field[Any, Any]",
+    plain: tuple[type, ...],
+    connection: BaseDatabaseWrapper,
+) -> Any:
+    if plain and type(value := getattr(row, field.attname)) in plain:
+        return value
+    return field.get_db_prep_save(field.pre_save(row, True), connection)
 
 
 # Field classes whose value is written as it is when it has one of these types: their
@@ -187,6 +303,8 @@ class _InsertStatement:
     # One row's placeholders: (%s, ...)
     placeholders: str
     returning: str
+    # The positions of the fields that point at another row.
+    relations: tuple[int, ...]
     # The statement taking one array per column, where the columns allow it (PostgreSQL).
     by_columns: str | None
 
@@ -215,6 +333,7 @@ def _insert_statement(model: type[models.Model], alias: str) -> _InsertStatement
         insert=insert,
         placeholders=f"({', '.join(['%s'] * len(fields))})",
         returning=returning,
+        relations=tuple(number for number, field in enumerate(fields) if field.is_relation),
         by_columns=_by_columns(fields, insert, returning, connection),
     )
 

@@ -25,7 +25,7 @@ from okienko.accounts.models import Agent, Team
 from okienko.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from okienko.core.events import publish_on_commit
 from okienko.core.html import html_to_text, sanitize_html
-from okienko.core.persistence import insert_rows, remember_related, update_each
+from okienko.core.persistence import insert_linked, insert_rows, remember_related, update_each
 from okienko.customers.actions import do_get_or_create_customer_by_identity
 from okienko.customers.choices import IdentityKind
 from okienko.customers.models import Customer
@@ -360,22 +360,61 @@ def do_create_tickets_with_messages(
     return _write_openings(openings, names, acting_user=acting_user)
 
 
-# Everything was checked before, so inside a caller's transaction (a ticket for an e-mail
-# address, an e-mail batch) the writes take no savepoint of their own, which would cost two
-# statements per create: a database error here ends the caller's transaction too.
-@transaction.atomic(savepoint=False)
 def _write_openings(
     openings: list[_Opening], names: list[list[str]], *, acting_user: Agent | None
 ) -> list[tuple[Ticket, Message]]:
     by_name = {tag.name: tag for tag in _tags_named(name for each in names for name in each)}
     for opening, each in zip(openings, names, strict=True):
         opening.tags = [by_name[name] for name in each]
+    if len(openings) == 1 and _fits_one_statement(openings[0]):
+        insert_linked(_rows_of(openings[0], acting_user=acting_user))
+    else:
+        _write_by_table(openings, acting_user=acting_user)
+    for opening in openings:
+        ticket, message = opening.ticket, opening.message
+        remember_related(ticket, "tags", sorted(opening.tags, key=attrgetter("name")))
+        # Team, assignee and status ride along so that routing can pass over a ticket nobody
+        # routes (no team, or assigned already) without reading it back.
+        publish_on_commit(
+            "ticket.created",
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            channel=str(ticket.channel),
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            status=str(ticket.status),
+        )
+    return [(opening.ticket, opening.message) for opening in openings]
+
+
+def _fits_one_statement(opening: _Opening) -> bool:
+    """Whether ``_rows_of`` holds all that ``opening`` writes: attachments are files first, and
+    a follow-up's event on the earlier ticket names the new ticket's number."""
+    return not opening.new.attachments and opening.new.follow_up_of is None
+
+
+def _rows_of(opening: _Opening, *, acting_user: Agent | None) -> list[Model]:
+    """The rows of a new ticket, in an order where each row's ticket or message comes first."""
+    ticket = opening.ticket
+    return [
+        ticket,
+        *[TicketTag(ticket=ticket, tag=tag) for tag in opening.tags],
+        *[Ticket.cc.through(ticket=ticket, customer=customer) for customer in opening.copied],
+        opening.message,
+        *_opened_events(opening, acting_user=acting_user),
+    ]
+
+
+# Everything was checked before, so inside a caller's transaction (an e-mail batch) the writes
+# take no savepoint of their own, which would cost two statements: a database error here ends
+# the caller's transaction too.
+@transaction.atomic(savepoint=False)
+def _write_by_table(openings: list[_Opening], *, acting_user: Agent | None) -> None:
+    """Write the rows of ``openings``, one statement per table for all of them."""
     insert_rows([opening.ticket for opening in openings])
     TicketTag.objects.bulk_create(
         [TicketTag(ticket=o.ticket, tag=tag) for o in openings for tag in o.tags]
     )
-    for opening in openings:
-        remember_related(opening.ticket, "tags", sorted(opening.tags, key=attrgetter("name")))
     Ticket.cc.through.objects.bulk_create(
         [
             Ticket.cc.through(ticket_id=o.ticket.pk, customer_id=customer.pk)
@@ -394,20 +433,6 @@ def _write_openings(
             for event in _opened_events(opening, acting_user=acting_user)
         ]
     )
-    for opening in openings:
-        ticket, message = opening.ticket, opening.message
-        # Team, assignee and status ride along so that routing can pass over a ticket nobody
-        # routes (no team, or assigned already) without reading it back.
-        publish_on_commit(
-            "ticket.created",
-            ticket_id=ticket.pk,
-            message_id=message.pk,
-            channel=str(ticket.channel),
-            team_id=ticket.team_id,
-            assignee_id=ticket.assignee_id,
-            status=str(ticket.status),
-        )
-    return [(opening.ticket, opening.message) for opening in openings]
 
 
 def do_create_ticket_with_message(

@@ -1,17 +1,19 @@
 """``insert_rows`` writes what ``bulk_create`` writes, keys included, with its own INSERT;
+``insert_linked`` writes rows that point at each other, on PostgreSQL in one statement;
 ``remember_related`` answers a relation as prefetched."""
 
 import gc
 import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from okienko.core.persistence import (
     _insert_statement,
     _values,
+    insert_linked,
     insert_rows,
     is_remembered,
     remember_related,
@@ -19,7 +21,7 @@ from okienko.core.persistence import (
 from okienko.testing.factories import make_customer, make_ticket
 from okienko.tickets.actions import do_create_ticket_with_message
 from okienko.tickets.choices import AuthorKind, Direction, EventKind
-from okienko.tickets.models import Message, Tag, Ticket, TicketEvent
+from okienko.tickets.models import Message, Tag, Ticket, TicketEvent, TicketTag
 
 
 def _tag_event(ticket: Ticket, tags: list[str]) -> TicketEvent:
@@ -56,6 +58,63 @@ def test_a_row_whose_related_object_is_unsaved_is_refused():
         insert_rows([_tag_event(unsaved, ["zwrot"])])
 
     assert TicketEvent.objects.filter(kind=EventKind.FIELD_CHANGED).count() == 0
+
+
+@pytest.mark.django_db
+def test_linked_rows_are_inserted_together_and_point_at_each_others_keys(
+    django_assert_num_queries,
+):
+    requester = make_customer()
+    tag = Tag.objects.create(name="zwrot")
+    now = timezone.now()
+    ticket = Ticket(subject="Zwrot butów", requester=requester, created_at=now, updated_at=now)
+    message = Message(
+        ticket=ticket,
+        author_kind=AuthorKind.CUSTOMER,
+        author_customer=requester,
+        direction=Direction.INBOUND,
+        text="Chcę zwrócić buty.",
+        created_at=now,
+    )
+    event = TicketEvent(
+        ticket=ticket,
+        message=message,
+        kind=EventKind.CREATED,
+        actor_kind=AuthorKind.CUSTOMER,
+        created_at=now,
+    )
+    rows = [ticket, TicketTag(ticket=ticket, tag=tag), message, event]
+
+    # PostgreSQL: one statement and no transaction of its own; elsewhere a row at a time.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        insert_linked(rows)
+
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    assert (message.ticket_id, event.ticket_id, event.message_id) == (
+        ticket.pk,
+        ticket.pk,
+        message.pk,
+    )
+    with django_assert_num_queries(0):  # the related objects are kept, not only their keys
+        assert (message.ticket, event.message) == (ticket, message)
+    stored = TicketEvent.objects.select_related("message__ticket").get(pk=event.pk)
+    assert (stored.message.pk, stored.message.ticket.pk) == (message.pk, ticket.pk)
+    assert stored.message.ticket.subject == "Zwrot butów"
+    assert list(TicketTag.objects.filter(ticket=ticket).values_list("tag__name", flat=True)) == [
+        "zwrot"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_linked_row_pointing_at_an_unsaved_row_not_before_it_is_refused():
+    unsaved = Ticket(subject="Nie zapisane", requester=make_customer())
+    event = _tag_event(unsaved, ["zwrot"])
+
+    # In a transaction of its own: a refusal ends the transaction it happens in.
+    with pytest.raises(ValueError, match="unsaved related object 'ticket'"), transaction.atomic():
+        insert_linked([event, unsaved])
+
+    assert not Ticket.objects.filter(subject="Nie zapisane").exists()
 
 
 @pytest.mark.django_db
