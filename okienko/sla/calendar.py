@@ -38,6 +38,8 @@ Interval = tuple[datetime.time, datetime.time]
 UtcInterval = tuple[datetime.datetime, datetime.datetime]
 # Days a calendar remembers the intervals of (about 27 years of them).
 MAX_REMEMBERED_DAYS = 10_000
+# Years a calendar remembers the running sums of business time of.
+MAX_REMEMBERED_YEARS = 30
 
 MIDNIGHT = datetime.time(0, 0)
 ONE_DAY = datetime.timedelta(days=1)
@@ -143,6 +145,11 @@ class BusinessCalendar:
     _days: dict[datetime.date, tuple[UtcInterval, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Per year, the business time of its days before each day (index: day of the year, from 0;
+    # the last entry is the whole year): ``between`` adds whole days up from two entries a year.
+    _year_sums: dict[int, list[datetime.timedelta]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         ZoneInfo(self.time_zone)  # raises ZoneInfoNotFoundError (a KeyError) for unknown zones
@@ -210,17 +217,23 @@ class BusinessCalendar:
         raise ValueError(f"the calendar never opens again after {instant.isoformat()}")
 
     def between(self, start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
-        """Business time elapsed from ``start`` to ``end`` (zero if ``end`` is not after it)."""
+        """Business time elapsed from ``start`` to ``end`` (zero if ``end`` is not after it).
+
+        The business time before ``end`` less that before ``start``, each the whole days before
+        the moment's local date and what its day counted until it: a clock running for months
+        costs two running sums a year instead of a walk over every day since it started.
+        """
         first = _to_utc(start, "start")
         last = _to_utc(end, "end")
-        total = datetime.timedelta(0)
         if last <= first:
-            return total
-        for opening, closing in self._intervals_from(first):
-            if opening >= last:
-                break
-            total += min(closing, last) - max(opening, first)
-        return total
+            return datetime.timedelta(0)
+        first_day = self._local_date(first)
+        last_day = self._local_date(last)
+        return (
+            self._whole_days(first_day, last_day)
+            + self._counted_on(last_day, last)
+            - self._counted_on(first_day, first)
+        )
 
     def next_opening(self, moment: datetime.datetime) -> datetime.datetime:
         """The first open instant (UTC) at or after ``moment``: ``moment`` itself when open."""
@@ -260,6 +273,46 @@ class BusinessCalendar:
                 if closing > instant:
                     yield opening, closing
             day += ONE_DAY
+
+    def _counted_on(self, day: datetime.date, instant: datetime.datetime) -> datetime.timedelta:
+        """Business time before ``instant`` (of local date ``day``) in the intervals of its day
+        and of the next one, which opens before it where a clock goes back across midnight;
+        every earlier day's intervals close by the instant (``_intervals_from``)."""
+        return sum(
+            (
+                min(closing, instant) - opening
+                for current in (day, day + ONE_DAY)
+                for opening, closing in self._utc_intervals(current)
+                if opening < instant
+            ),
+            datetime.timedelta(0),
+        )
+
+    def _whole_days(self, first: datetime.date, end: datetime.date) -> datetime.timedelta:
+        """Business time of the days from ``first`` up to ``end`` (not included)."""
+        total = datetime.timedelta(0)
+        day = first
+        while day < end:
+            stop = end if end.year == day.year else datetime.date(day.year + 1, 1, 1)
+            sums = self._running_sums(day.year)
+            new_year = datetime.date(day.year, 1, 1)
+            total += sums[(stop - new_year).days] - sums[(day - new_year).days]
+            day = stop
+        return total
+
+    def _running_sums(self, year: int) -> list[datetime.timedelta]:
+        known = self._year_sums.get(year)
+        if known is None:
+            if len(self._year_sums) >= MAX_REMEMBERED_YEARS:
+                self._year_sums.clear()
+            day = datetime.date(year, 1, 1)
+            known = [datetime.timedelta(0)]
+            while day.year == year:
+                opened = (closing - opening for opening, closing in self._utc_intervals(day))
+                known.append(known[-1] + sum(opened, datetime.timedelta(0)))
+                day += ONE_DAY
+            self._year_sums[year] = known
+        return known
 
     def _hours_on(self, day: datetime.date) -> Sequence[Interval]:
         if day in self.extra_open_days:

@@ -210,6 +210,16 @@ def test_bridge_day_off_and_worked_saturday():
     assert calendar.between(warsaw(2026, 6, 3), warsaw(2026, 6, 15)) == 8 * HOUR * 6 + 4 * HOUR
 
 
+def test_a_year_of_office_hours_is_its_working_days():
+    # 2026: 261 weekdays, 8 of them Polish public holidays (1 and 6 January, Easter Monday,
+    # 1 May, Corpus Christi, 11 November, 24 and 25 December).
+    year = DEFAULT_CALENDAR.between(warsaw(2026, 1, 1), warsaw(2027, 1, 1))
+    across_new_year = DEFAULT_CALENDAR.between(warsaw(2025, 12, 31, 15), warsaw(2027, 1, 4, 9))
+
+    assert year == 253 * 8 * HOUR
+    assert across_new_year == HOUR + 253 * 8 * HOUR + HOUR
+
+
 def test_extra_open_day_overrides_a_public_holiday():
     calendar = BusinessCalendar(extra_open_days={date(2026, 11, 11): [(time(10), time(14))]})
 
@@ -334,6 +344,17 @@ def test_adjacent_intervals_meet_exactly_in_the_repeated_hour():
 @invariant
 @given(start=starts, duration=durations)
 def test_between_measures_what_add_added(calendar, start, duration):
+    assert calendar.between(start, calendar.add(start, duration)) == duration
+
+
+# Up to two years of business time: a clock running for months.
+long_durations = st.integers(0, 2 * 365 * 24 * 60).map(lambda minutes: timedelta(minutes=minutes))
+
+
+@any_calendar
+@invariant
+@given(start=starts, duration=long_durations)
+def test_between_measures_what_add_added_over_months(calendar, start, duration):
     assert calendar.between(start, calendar.add(start, duration)) == duration
 
 
