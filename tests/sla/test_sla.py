@@ -539,7 +539,7 @@ def test_attached_clocks_are_read_without_queries_and_freed_with_their_tickets(
 ):
     tickets = [live(make_ticket, at=MONDAY_9), live(make_ticket, at=MONDAY_9)]
     listed = list(Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).order_by("pk"))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the clocks, then their one policy with its calendar
         attach_sla(listed)
         slas = [sla_of(ticket) for ticket in listed]
     references = [weakref.ref(ticket) for ticket in listed]
@@ -554,4 +554,5 @@ def test_attached_clocks_are_read_without_queries_and_freed_with_their_tickets(
         [Metric.FIRST_REPLY, Metric.RESOLUTION]
     ] * 2
     assert [sla.policy.name for sla in slas] == ["Wszyscy", "Wszyscy"]
+    assert slas[0].policy is slas[1].policy
     assert freed == [True, True]
