@@ -13,7 +13,7 @@ from channels_redis.utils import _consistent_hash, decode_hosts
 
 class PipelinedRedisPubSubChannelLayer(RedisPubSubChannelLayer):
     """Channels' Redis pub/sub layer with ``group_send_all``: many group messages in one round
-    trip per Redis host, for a thread that may wait for it (the realtime outbox's). A new
+    trip per Redis host, for sync code, which waits for it (``realtime.send_all``). A new
     ticket tells three groups; a ``group_send`` each, on asyncio Redis, cost more Python than
     the ticket's own inserts."""
 

@@ -100,3 +100,27 @@ def test_a_process_without_a_serving_loop_does_not_wait_for_its_sends_and_keeps_
     thread.join(timeout=30)
 
     assert outcome == {"before": [], "after": [f"agent.{number}" for number in range(5)]}
+
+
+def test_a_layer_that_sends_many_at_once_is_called_by_the_sender_in_one_call(monkeypatch):
+    calls: list[tuple[list, threading.Thread]] = []
+
+    class PipelinedLayer:
+        def group_send_all(self, messages):
+            calls.append((list(messages), threading.current_thread()))
+
+    monkeypatch.setattr(realtime, "get_channel_layer", PipelinedLayer)
+    monkeypatch.setattr(realtime, "_serving_loop", None)
+    messages = [("ticket.7", {"type": "a"}), ("tickets.all", {"type": "a"})]
+
+    def worker() -> None:
+        realtime.send_all(messages)
+
+    # A thread of its own, as a worker's: in this one, a browser test's Playwright may have
+    # left its event loop marked running.
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
+
+    # Sent when send_all returns, by the thread that changed something: nothing to flush.
+    assert calls == [(messages, thread)]
