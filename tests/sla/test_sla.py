@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from okienko.core.errors import Conflict, InvalidInput
 from okienko.customers.actions import do_update_customer
@@ -532,6 +533,24 @@ def test_a_calendars_arithmetic_is_kept_while_its_settings_stay(office):
     changed = business_calendar(office)
     assert changed is not kept
     assert changed.hours.on(0) == ((datetime.time(10), datetime.time(12)),)
+
+
+def test_clocks_are_read_from_their_own_table_alone(policies, live):
+    ticket = live(make_ticket, at=MONDAY_9)
+    listed = list(Ticket.objects.filter(pk=ticket.pk))
+    with CaptureQueriesContext(connection) as captured:
+        attach_sla(listed)
+        sla = ticket_sla(ticket.pk)
+    clock_reads = [query["sql"] for query in captured if 'FROM "sla_clock"' in query["sql"]]
+
+    # Not joined to the tickets, which the clocks' default ordering by ticket would do.
+    assert len(clock_reads) == 2
+    assert not any("tickets_ticket" in sql for sql in clock_reads)
+    assert [view.clock.metric for view in sla.clocks] == [Metric.FIRST_REPLY, Metric.RESOLUTION]
+    assert [view.clock.metric for view in sla_of(listed[0]).clocks] == [
+        Metric.FIRST_REPLY,
+        Metric.RESOLUTION,
+    ]
 
 
 def test_attached_clocks_are_read_without_queries_and_freed_with_their_tickets(
