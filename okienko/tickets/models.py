@@ -158,6 +158,13 @@ class Ticket(models.Model):
             models.Index(fields=["channel", "id"], name="ticket_channel_id"),
             models.Index(fields=["assignee", "id"], name="ticket_assignee_id"),
             models.Index(fields=["assignee", "status", "id"], name="ticket_assignee_status_id"),
+            # An agent's own tickets most urgent first, however few they have. Without it
+            # SQLite, whose statistics cannot tell one agent from another, walked a status's
+            # deadlines for them: "mine" by deadline took 0.13-0.48 s at 1M tickets.
+            models.Index(
+                fields=["assignee", "status", "sla_due_at", "id"],
+                name="ticket_assignee_status_due_id",
+            ),
             models.Index(fields=["team", "id"], name="ticket_team_id"),
             models.Index(fields=["team", "status", "id"], name="ticket_team_status_id"),
             models.Index(fields=["requester", "id"], name="ticket_requester_id"),

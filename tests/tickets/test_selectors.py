@@ -678,6 +678,28 @@ def test_a_deadline_page_reads_the_deadline_index_in_order_without_sorting(statu
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("after", [None, DeadlineKey(AT, 10), DeadlineKey(None, 10)])
+def test_an_agents_own_deadline_page_reads_only_their_tickets_in_order(after):
+    """However few tickets the agent has: along the deadline index of a whole status, a page
+    of someone with none read every ticket of that status (0.13-0.48 s at 1M on SQLite)."""
+    agent = make_agent(role=Role.AGENT)
+    make_ticket(assignee=agent)
+
+    plan = plan_of_first_query(
+        lambda: list_tickets_by_deadline(
+            agent,
+            TicketFilters(statuses=[Status.OPEN], assignee_id=agent.pk),
+            after=after,
+            limit=50,
+        )
+    )
+
+    assert "ticket_assignee_status_due_id" in plan
+    assert "TEMP B-TREE" not in plan  # SQLite's sort
+    assert "Sort" not in plan  # PostgreSQL's
+
+
+@pytest.mark.django_db
 def test_filters_that_imply_visibility_and_those_that_do_not_show_the_same_tickets(queues):
     """Lists and counts leave the visibility condition out only where the filters imply it:
     the agent's own tickets (whatever their team), and queues of the agent's teams alone."""
