@@ -121,7 +121,10 @@ class Clock(models.Model):
     class Meta:
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
-        ordering = ["ticket", "metric", "cycle"]
+        # By the ticket's key, not by "ticket", which orders by the ticket's own ordering:
+        # a join of tickets_ticket into every read, and a lock on the tickets too when the
+        # refresh locks the clocks it replaces.
+        ordering = ["ticket_id", "metric", "cycle"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "metric", "cycle"], name="clock_unique")
         ]

@@ -553,6 +553,18 @@ def test_clocks_are_read_from_their_own_table_alone(policies, live):
     ]
 
 
+def test_a_refresh_locks_the_clocks_it_replaces_and_not_their_tickets(policies, live):
+    ticket = live(make_ticket, at=MONDAY_9)
+    with CaptureQueriesContext(connection) as captured:
+        do_refresh_tickets_sla([ticket.pk])
+    clock_reads = [query["sql"] for query in captured if 'FROM "sla_clock"' in query["sql"]]
+
+    assert clock_reads
+    # FOR UPDATE locks every table the query reads: the tickets, had it joined them.
+    assert not any("tickets_ticket" in sql for sql in clock_reads)
+    assert Clock.objects.filter(ticket=ticket).count() == 2
+
+
 def test_attached_clocks_are_read_without_queries_and_freed_with_their_tickets(
     policies, live, django_assert_num_queries
 ):
