@@ -96,6 +96,17 @@ def tasks_run_at_once() -> Iterator[None]:
     HUEY.immediate = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_redis_at_start() -> None:
+    # The tests' Redis database (OKIENKO_TEST_REDIS_URL) is theirs alone, as the test database
+    # is: emptied at the start of a run, so that an earlier run's rate limits (kept in the
+    # cache for hours) do not refuse this run's requests, nor its queued tasks run here.
+    if django_settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()  # FLUSHDB on Django's Redis cache
+
+
 @pytest.fixture(autouse=True)
 def _fresh_channel_layer_per_test():
     # A layer is bound to the event loop that used it: a test's server or communicator loop is

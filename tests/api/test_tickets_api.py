@@ -89,6 +89,17 @@ def test_a_ticket_for_a_known_requester_is_one_savepoint_and_one_write_on_postgr
 
 
 @pytest.mark.django_db
+def test_a_new_requester_and_a_ticket_refused_leave_no_customer_behind(admin_api):
+    response = admin_api.post(
+        "/tickets",
+        {**NEW_TICKET, "subject": "   ", "requester": {"email": "nowa@poczta.example"}},
+    )
+
+    assert_problem(response, 422)
+    assert not Identity.objects.filter(address="nowa@poczta.example").exists()
+
+
+@pytest.mark.django_db
 def test_agent_can_route_a_new_ticket_to_a_team_they_cannot_see(db):
     own_team, other_team = make_team(name="Sklep"), make_team(name="Hurt")
     agent = make_agent(role=Role.AGENT, teams=[own_team])
