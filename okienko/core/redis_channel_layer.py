@@ -10,6 +10,8 @@ import redis
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from channels_redis.utils import _consistent_hash, decode_hosts
 
+BLOCKING_SEND_TIMEOUT_SECONDS = 2
+
 
 class PipelinedRedisPubSubChannelLayer(RedisPubSubChannelLayer):
     """Channels' Redis pub/sub layer with ``group_send_all``: many group messages in one round
@@ -26,9 +28,18 @@ class PipelinedRedisPubSubChannelLayer(RedisPubSubChannelLayer):
 
     def _blocking_clients(self) -> list[redis.Redis]:
         # One client per host with a pool of its own (which reconnects in a forked child).
+        # The thread that changed something waits for the send: a Redis that stops answering
+        # must cost it seconds, not hang it (the message is logged as lost).
         with self._clients_lock:
             if self._clients is None:
-                self._clients = [redis.Redis.from_url(host["address"]) for host in self._hosts]
+                self._clients = [
+                    redis.Redis.from_url(
+                        host["address"],
+                        socket_timeout=BLOCKING_SEND_TIMEOUT_SECONDS,
+                        socket_connect_timeout=BLOCKING_SEND_TIMEOUT_SECONDS,
+                    )
+                    for host in self._hosts
+                ]
             return self._clients
 
     def group_send_all(self, messages: Sequence[tuple[str, dict[str, Any]]]) -> None:

@@ -4,6 +4,8 @@ one (Redis) keeps receiving through quiet spells longer than redis-py's read tim
 messages sent together in one round trip as it delivers each one sent alone."""
 
 import asyncio
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -71,7 +73,7 @@ def test_a_quiet_redis_layer_keeps_receiving_after_a_long_silence():
 
 @pytest.mark.redis
 def test_messages_sent_together_reach_the_group_members_as_group_send_would():
-    # The outbox sends what was posted together in one round trip; a consumer subscribed
+    # What a change sends together goes in one round trip; a consumer subscribed
     # through the layer hears each message of its own groups, in order, and nothing else.
     layer = get_channel_layer()
 
@@ -97,3 +99,27 @@ def test_messages_sent_together_reach_the_group_members_as_group_send_would():
         received = executor.submit(asyncio.run, scenario()).result()
 
     assert [message["ticket_ids"] for message in received] == [[1], [3], [4]]
+
+
+@pytest.mark.redis
+def test_a_redis_that_stops_answering_costs_the_sender_seconds_not_a_hang():
+    # Imported here: without Redis configured, the Redis client is not importable.
+    import redis
+
+    from okienko.core.redis_channel_layer import (
+        BLOCKING_SEND_TIMEOUT_SECONDS,
+        PipelinedRedisPubSubChannelLayer,
+    )
+
+    # Accepts the connection, reads, never answers: as a Redis hung under load.
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    layer = PipelinedRedisPubSubChannelLayer(hosts=[f"redis://127.0.0.1:{port}/0"])
+    started = time.monotonic()
+    try:
+        with pytest.raises(redis.exceptions.TimeoutError):
+            layer.group_send_all([("team.7", {"type": "tickets.changed", "ticket_ids": [1]})])
+    finally:
+        silent.close()
+
+    assert time.monotonic() - started < BLOCKING_SEND_TIMEOUT_SECONDS * 3
